@@ -1,0 +1,140 @@
+/**
+ * The one interface every cloud identity method implements. A method turns an identity (and
+ * the ServiceAccounts bound to it) into both halves of a binding: the Kubernetes side
+ * (ServiceAccount metadata, pod-template metadata, cert-manager solver, extra objects) and the
+ * cloud side (shell steps and Terraform). Everything generic (Helm values, kustomize patches,
+ * file layout, README) is derived from these answers, so adding a method is one new file plus
+ * one line in `registry.ts`.
+ */
+import type { Chart } from 'cdk8s';
+import type { z } from 'zod';
+import type { Diagnostics } from '../model/diagnostics.js';
+import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
+import type { HclBlock } from '../emit/hcl.js';
+import type { Dns01ProviderKey } from '../spec/dns01.js';
+
+export type Cloud = 'gcp' | 'azure' | 'aws';
+
+export interface MethodContext {
+  readonly model: Model;
+}
+
+export interface CheckContext extends MethodContext {
+  readonly diagnostics: Diagnostics;
+}
+
+/** Metadata merged into a ServiceAccount (created, patched, or cert-manager's via Helm). */
+export interface ObjectMetadataPatch {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** What a bound workload's pod template needs besides `serviceAccountName`. */
+export interface PodTemplatePatch {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/**
+ * cert-manager controller settings, rendered both as Helm values and as kustomize patches over
+ * the static manifest, so the two install paths cannot disagree.
+ */
+export interface CertManagerSettings {
+  /** Appended to the controller's args (Helm `extraArgs`). */
+  readonly controllerArgs?: readonly string[];
+  /** Where controller and cainjector keep leader-election leases (Helm `global.leaderElection.namespace`). */
+  readonly leaderElectionNamespace?: string;
+}
+
+/** One titled group of commands in a cloud script (`cloud/<file>`). */
+export interface ScriptSection {
+  /** Script file name under `cloud/`, e.g. `gcloud.sh`. */
+  readonly file: string;
+  readonly title: string;
+  /** Shell lines, already quoted (see `emit/shell.ts`). */
+  readonly lines: readonly string[];
+}
+
+export interface TerraformProvider {
+  readonly source: string;
+  readonly version: string;
+}
+
+export interface TerraformFile {
+  /** File name under `cloud/terraform/`, e.g. `gke-dns01-solver.tf`. */
+  readonly file: string;
+  readonly providers: Readonly<Record<string, TerraformProvider>>;
+  readonly blocks: readonly HclBlock[];
+}
+
+/** A group of Kubernetes objects for a cloud-side controller (Config Connector, ASO). */
+export interface CloudObjects {
+  /** Path under `cloud/`, e.g. `config-connector/dns01-solver.yaml`. */
+  readonly file: string;
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+export interface CloudPlan {
+  readonly scripts?: readonly ScriptSection[];
+  readonly terraform?: readonly TerraformFile[];
+  readonly objects?: readonly CloudObjects[];
+}
+
+/** Text a method adds to the generated README. Markdown, already formatted. */
+export interface ReadmeContribution {
+  /** Steps before `kubectl apply` (cloud side). */
+  readonly prerequisites?: readonly string[];
+  /** How to prove the binding works, and what a broken one looks like. */
+  readonly verify?: readonly string[];
+  readonly notes?: readonly string[];
+}
+
+export interface IdentityMethod<Config> {
+  /** The key under `identities[]` in the spec, e.g. `gke`. */
+  readonly key: string;
+  /** One line for `--help`, the JSON Schema and the README. */
+  readonly description: string;
+  readonly cloud: Cloud;
+  /** Zod schema of the method's block in `identities[]`. */
+  readonly schema: z.ZodType<Config, any>;
+  /** The cert-manager dns01 provider this method authenticates, if it can serve DNS-01. */
+  readonly dnsProvider?: Dns01ProviderKey;
+  /** Set when the method is kept only for migration; the text is printed as a warning. */
+  readonly deprecated?: string;
+
+  /**
+   * cert-manager uses its own pod's identity ("ambient credentials"): a namespaced Issuer then
+   * needs `--issuer-ambient-credentials`. Non-ambient methods reference a Secret or a token.
+   */
+  ambient(identity: Identity<Config>): boolean;
+
+  /** Whether cert-manager's own ServiceAccount must be bound when this identity serves an issuer. */
+  bindsCertManagerServiceAccount(identity: Identity<Config>): boolean;
+
+  /** Cross-field checks that need the whole model (cluster kind, limits, references). */
+  check?(identity: Identity<Config>, ctx: CheckContext): void;
+
+  serviceAccountMetadata(binding: ServiceAccountBinding, ctx: MethodContext): ObjectMetadataPatch;
+  podTemplate(binding: ServiceAccountBinding, ctx: MethodContext): PodTemplatePatch;
+  /** cert-manager controller settings this identity needs beyond its ServiceAccount and pod template. */
+  certManagerSettings?(identity: Identity<Config>, ctx: MethodContext): CertManagerSettings;
+
+  /** The provider block of an ACME dns01 solver, e.g. `{cloudDNS: {...}}`. */
+  dns01Solver?(issuer: IssuerModel, ctx: MethodContext): Record<string, unknown>;
+
+  /** Kubernetes objects wi-gen owns beyond ServiceAccounts and Issuers (e.g. VSO objects). */
+  objects?(identity: Identity<Config>, chart: Chart, ctx: MethodContext): void;
+  /** File under `manifests/` for `objects()`; defaults to the method key. */
+  readonly manifestFile?: string;
+
+  cloudPlan(identity: Identity<Config>, ctx: MethodContext): CloudPlan;
+  readme?(identity: Identity<Config>, ctx: MethodContext): ReadmeContribution;
+}
+
+/** Identity function that keeps a method's Config type inferred at its definition. */
+export function defineMethod<Config>(method: IdentityMethod<Config>): IdentityMethod<Config> {
+  return method;
+}
+
+export type AnyIdentityMethod = IdentityMethod<any>;

@@ -1,0 +1,12 @@
+/**
+ * Every identity method wi-gen knows. Adding a method: write `methods/<name>.ts` implementing
+ * `IdentityMethod`, then add it here.
+ */
+import type { AnyIdentityMethod } from './method.js';
+import { gke } from './gke.js';
+
+export const METHODS: readonly AnyIdentityMethod[] = [gke];
+
+export function methodByKey(key: string): AnyIdentityMethod | undefined {
+  return METHODS.find((m) => m.key === key);
+}

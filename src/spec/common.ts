@@ -1,0 +1,59 @@
+/**
+ * Shared field validators for the spec. Messages say what is expected, because they end up
+ * verbatim in `spec.yaml:LINE:COL: path: message` lines that an operator reads in CI.
+ */
+import { z } from 'zod';
+
+/** RFC 1123 label: Kubernetes namespaces and most object names. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 subdomain: ServiceAccount and workload names. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, { message: `${what} must be at most 63 characters` })
+    .regex(DNS1123_LABEL, {
+      message: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    });
+
+export const dnsSubdomain = (what: string) =>
+  z
+    .string()
+    .max(253, { message: `${what} must be at most 253 characters` })
+    .regex(DNS1123_SUBDOMAIN, {
+      message: `${what} must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'`,
+    });
+
+/** The name every spec-level reference uses (identities, issuers). */
+export const specName = (what: string) => dnsLabel(what);
+
+export const namespaceName = dnsLabel('a namespace');
+export const objectName = dnsSubdomain('a name');
+
+/** GCP project ID: 6-30 characters, starts with a letter, no trailing hyphen. */
+export const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+export const gcpProjectId = z.string().regex(GCP_PROJECT_ID, {
+  message: 'must be 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
+});
+
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const guid = (what: string) =>
+  z.string().regex(GUID, { message: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
+
+/** A DNS zone apex such as example.com (no trailing dot, no wildcard). */
+export const DNS_ZONE = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const dnsZone = z.string().regex(DNS_ZONE, {
+  message: 'must be a DNS zone name such as example.com (lowercase, no trailing dot)',
+});
+
+export const email = z.string().regex(/^[^\s@"'`$\\]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i, {
+  message: 'must be an e-mail address such as ops@example.com',
+});
+
+/** Kubernetes label/annotation values reach YAML and shell; keep them printable and single-line. */
+export const safeText = (what: string, max = 256) =>
+  z
+    .string()
+    .max(max, { message: `${what} must be at most ${max} characters` })
+    .regex(/^[^\n\r\t\0`$\\"]*$/, { message: `${what} must be one line without quotes, backticks, '$' or backslashes` });

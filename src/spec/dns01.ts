@@ -1,0 +1,79 @@
+/**
+ * The provider half of a cert-manager ACME dns01 solver: where the zone lives. Which identity
+ * authenticates to it is the identity method's business; the keys mirror cert-manager's.
+ */
+import { z } from 'zod';
+import { dnsZone, gcpProjectId, guid } from './common.js';
+
+/** @see https://cert-manager.io/docs/configuration/acme/dns01/google/ */
+export const CloudDnsSchema = z
+  .strictObject({
+    project: gcpProjectId.describe('Project that owns the Cloud DNS managed zone (may differ from the cluster project).'),
+    hostedZoneName: z
+      .string()
+      .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+        message: 'must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens',
+      })
+      .optional()
+      .describe(
+        'Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup.',
+      ),
+  })
+  .describe('Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).');
+
+/** Resource group names as ARM accepts them. */
+export const azureResourceGroup = z
+  .string()
+  .regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
+
+/** @see https://cert-manager.io/docs/configuration/acme/dns01/azuredns/ */
+export const AzureDnsSchema = z
+  .strictObject({
+    subscriptionID: guid('subscriptionID').describe('Subscription that holds the DNS zone.'),
+    resourceGroupName: azureResourceGroup.describe('Resource group of the DNS zone.'),
+    hostedZoneName: dnsZone.optional().describe('DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone.'),
+    environment: z
+      .enum(['AzurePublicCloud', 'AzureChinaCloud', 'AzureUSGovernmentCloud', 'AzureGermanCloud'])
+      .default('AzurePublicCloud')
+      .refine((e) => e !== 'AzureGermanCloud', {
+        message:
+          'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud',
+      })
+      .describe('Azure cloud. @default AzurePublicCloud'),
+    zoneType: z
+      .enum(['AzurePublicZone', 'AzurePrivateZone'])
+      .default('AzurePublicZone')
+      .describe('AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone'),
+  })
+  .describe('Azure DNS.');
+
+export const Dns01Schema = z
+  .strictObject({
+    zones: z
+      .array(dnsZone)
+      .optional()
+      .describe('DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name.'),
+    cloudDNS: CloudDnsSchema.optional(),
+    azureDNS: AzureDnsSchema.optional(),
+  })
+  .superRefine((value, ctx) => {
+    const providers = DNS01_PROVIDERS.filter((p) => (value as Record<string, unknown>)[p] !== undefined);
+    if (providers.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          providers.length === 0
+            ? `needs one DNS provider block: ${DNS01_PROVIDERS.join(', ')}`
+            : `has ${providers.join(' and ')}; a solver uses exactly one DNS provider`,
+      });
+    }
+  })
+  .describe('ACME DNS-01 solver: the zones it answers for and the DNS provider that hosts them.');
+
+export type Dns01Spec = z.output<typeof Dns01Schema>;
+export type Dns01ProviderKey = Exclude<keyof Dns01Spec, 'zones'>;
+export const DNS01_PROVIDERS = Object.keys(Dns01Schema.shape).filter((k) => k !== 'zones') as Dns01ProviderKey[];
+
+export function dns01Provider(spec: Dns01Spec): Dns01ProviderKey | undefined {
+  return DNS01_PROVIDERS.find((p) => spec[p] !== undefined);
+}

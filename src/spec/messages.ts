@@ -1,0 +1,119 @@
+/**
+ * Turns zod issues into messages an operator can act on: "is required", "unknown key (did you
+ * mean …)", "quote it", and a pointer to a Secret reference when a key looks like a secret.
+ */
+import type { z } from 'zod';
+import type { SpecPath } from '../model/diagnostics.js';
+import { SpecSchema } from './schema.js';
+
+export interface IssueMessage {
+  readonly path: SpecPath;
+  readonly message: string;
+  /** Point at the key rather than the value (unknown keys). */
+  readonly pointAtKey?: boolean;
+}
+
+const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.json|access.?key|api.?key)/i;
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = raw;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[part];
+  }
+  return cur;
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0] as number;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j] as number;
+      dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length] as number;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): IssueMessage[] {
+  const path = issue.path as SpecPath;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      return issue.keys.map((key) => {
+        if (SECRET_KEY.test(key)) {
+          return {
+            path: [...path, key],
+            pointAtKey: true,
+            message: `"${key}" looks like a secret value; wi-gen specs never hold secrets. Reference a Kubernetes Secret or a Vault path instead, or use a keyless identity method`,
+          };
+        }
+        const hint = suggestion(key, allowedKeysFromIssue(issue));
+        return { path: [...path, key], pointAtKey: true, message: `unknown key "${key}"${hint}` };
+      });
+    }
+    case 'invalid_type': {
+      const actual = valueAt(raw, issue.path);
+      if (actual === undefined) return [{ path, message: 'is required' }];
+      if (issue.expected === 'string' && (typeof actual === 'boolean' || typeof actual === 'number')) {
+        return [{ path, message: `must be a string, got ${typeName(actual)}: quote it, e.g. "${String(actual)}"` }];
+      }
+      return [{ path, message: `must be ${article(issue.expected)}, got ${typeName(actual)}` }];
+    }
+    case 'invalid_value': {
+      const actual = valueAt(raw, issue.path);
+      if (actual === undefined) return [{ path, message: 'is required' }];
+      const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return [{ path, message: `must be one of ${values}, got ${JSON.stringify(actual)}` }];
+    }
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'object') return 'a mapping';
+  if (expected === 'array') return 'a list';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** Zod does not list the allowed keys with the issue; walk the schema to the object it names. */
+function allowedKeysFromIssue(issue: z.core.$ZodIssue): readonly string[] {
+  let node: z.core.$ZodType | undefined = SpecSchema as unknown as z.core.$ZodType;
+  const unwrap = (n: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    let cur = n;
+    for (let i = 0; cur && i < 10; i++) {
+      const def = cur._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') cur = def.innerType;
+      else if (def.type === 'pipe') cur = def.in;
+      else break;
+    }
+    return cur;
+  };
+  for (const part of issue.path) {
+    node = unwrap(node);
+    const def = node?._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (!def) return [];
+    if (def.type === 'object' && typeof part === 'string') node = def.shape?.[part];
+    else if (def.type === 'array') node = def.element;
+    else return [];
+  }
+  const def = unwrap(node)?._zod.def as unknown as { type: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function suggestion(key: string, allowed: readonly string[]): string {
+  if (allowed.length === 0) return '';
+  const best = [...allowed].sort((a, b) => distance(key, a) - distance(key, b))[0] as string;
+  if (distance(key, best) <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean "${best}"?)`;
+  return ` (allowed: ${allowed.join(', ')})`;
+}
