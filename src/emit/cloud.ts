@@ -1,0 +1,78 @@
+/**
+ * The cloud half of every binding: ordered shell scripts (`cloud/*.sh`), Terraform
+ * (`cloud/terraform/*.tf`) and controller objects (Config Connector, ASO) under `cloud/`.
+ */
+import type { Model } from '../model/model.js';
+import type { CloudPlan, MethodContext, ScriptSection, TerraformFile, TerraformProvider } from '../methods/method.js';
+import { attr, block, comment, renderHcl, type HclBlock } from './hcl.js';
+import { generatedHeader, type OutputFile } from './tree.js';
+import { toYamlStream } from './yaml.js';
+
+const SCRIPT_PURPOSE: Record<string, string> = {
+  'gcloud.sh': 'Google Cloud side: service accounts and IAM bindings (gcloud, as a project owner or IAM admin).',
+  'az.sh': 'Azure side: managed identities, federated credentials and role assignments (az, as an owner of the resource groups).',
+  'vault.sh': 'Vault side: the Azure secrets engine, its role, a policy and the Kubernetes auth role (vault, as a Vault admin).',
+  'aws.sh': 'AWS side: IAM roles, trust and permission policies (aws, as an IAM admin).',
+};
+
+export function cloudPlans(model: Model): CloudPlan[] {
+  const ctx: MethodContext = { model };
+  return model.identities.map((identity) => identity.method.cloudPlan(identity, ctx));
+}
+
+export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+  const byFile = new Map<string, ScriptSection[]>();
+  for (const plan of plans) {
+    for (const section of plan.scripts ?? []) {
+      if (section.lines.length === 0) continue;
+      byFile.set(section.file, [...(byFile.get(section.file) ?? []), section]);
+    }
+  }
+  return [...byFile.entries()].map(([file, sections]) => {
+    const body = sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`).join('\n');
+    const purpose = SCRIPT_PURPOSE[file] ?? 'Cloud side of the bindings.';
+    return {
+      path: `cloud/${file}`,
+      executable: true,
+      content:
+        '#!/usr/bin/env bash\n' +
+        generatedHeader(model.specName, 'hash') +
+        `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
+        'set -euo pipefail\n\n' +
+        body,
+    };
+  });
+}
+
+export function terraformFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+  const files: TerraformFile[] = plans.flatMap((p) => p.terraform ?? []).filter((f) => f.blocks.length > 0);
+  if (files.length === 0) return [];
+  const header = comment(generatedHeader(model.specName, 'hash').replace(/^# /, '').trimEnd());
+  const providers = new Map<string, TerraformProvider>();
+  for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
+  const versions: HclBlock = block('terraform', [], [
+    attr('required_version', '>= 1.3'),
+    block(
+      'required_providers',
+      [],
+      [...providers.keys()].sort().map((name) => {
+        const p = providers.get(name) as TerraformProvider;
+        return attr(name, { source: p.source, version: p.version });
+      }),
+    ),
+  ]);
+  const merged = new Map<string, HclBlock[]>();
+  for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
+  return [
+    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions]) },
+    ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
+  ];
+}
+
+export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+  const byFile = new Map<string, Record<string, unknown>[]>();
+  for (const plan of plans) for (const o of plan.objects ?? []) byFile.set(o.file, [...(byFile.get(o.file) ?? []), ...o.objects]);
+  return [...byFile.entries()]
+    .filter(([, objects]) => objects.length > 0)
+    .map(([file, objects]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(objects) }));
+}

@@ -1,0 +1,199 @@
+/**
+ * A small HCL writer whose output is already in `terraform fmt` form (two-space indent,
+ * `=` aligned across consecutive attribute lines, objects one key per line), so generated
+ * Terraform passes `terraform fmt -check` without running terraform.
+ */
+
+/** A raw HCL expression such as `google_service_account.dns.name`; never user text. */
+export class HclExpression {
+  constructor(readonly text: string) {}
+}
+
+export const expr = (text: string): HclExpression => new HclExpression(text);
+
+export type HclValue =
+  | string
+  | number
+  | boolean
+  | HclExpression
+  | readonly HclValue[]
+  | { readonly [key: string]: HclValue };
+
+export interface HclAttribute {
+  readonly kind: 'attribute';
+  readonly name: string;
+  readonly value: HclValue;
+}
+
+export interface HclBlock {
+  readonly kind: 'block';
+  readonly type: string;
+  readonly labels: readonly string[];
+  readonly body: readonly HclBodyItem[];
+}
+
+/** An empty line inside a body; it separates alignment groups as in hand-written HCL. */
+export interface HclBlank {
+  readonly kind: 'blank';
+}
+
+export interface HclComment {
+  readonly kind: 'comment';
+  readonly text: string;
+}
+
+export type HclBodyItem = HclAttribute | HclBlock | HclBlank | HclComment;
+
+export const attr = (name: string, value: HclValue): HclAttribute => ({ kind: 'attribute', name, value });
+export const block = (type: string, labels: readonly string[], body: readonly HclBodyItem[]): HclBlock => ({
+  kind: 'block',
+  type,
+  labels,
+  body,
+});
+export const blank: HclBlank = { kind: 'blank' };
+export const comment = (text: string): HclComment => ({ kind: 'comment', text });
+
+/** Quote a string as an HCL template literal, escaping interpolation and directives. */
+export function hclString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    switch (ch) {
+      case '"':
+        out += '\\"';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      default:
+        out += ch;
+    }
+  }
+  // `${` and `%{` start interpolation and directives; doubling the sigil makes them literal.
+  return out.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') + '"';
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function isObject(value: HclValue): value is { readonly [key: string]: HclValue } {
+  return typeof value === 'object' && !Array.isArray(value) && !(value instanceof HclExpression);
+}
+
+function inlineValue(value: HclValue): string | undefined {
+  if (typeof value === 'string') return hclString(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof HclExpression) return value.text;
+  if (Array.isArray(value)) {
+    const parts = value.map(inlineValue);
+    if (parts.some((p) => p === undefined)) return undefined;
+    return `[${parts.join(', ')}]`;
+  }
+  return undefined; // objects are always written one key per line
+}
+
+function objectKey(key: string): string {
+  return IDENTIFIER.test(key) ? key : hclString(key);
+}
+
+/** Lines of `name = value`, where an object value opens a nested, separately aligned body. */
+function attributeLines(name: string, value: HclValue, indent: string): { head: string; tail: string[] } {
+  const inline = inlineValue(value);
+  if (inline !== undefined) return { head: `${name} = ${inline}`, tail: [] };
+  if (isObject(value)) {
+    const inner = renderAssignments(
+      Object.keys(value).map((k) => ({ name: objectKey(k), value: value[k] as HclValue })),
+      indent + '  ',
+    );
+    return { head: `${name} = {`, tail: [...inner, `${indent}}`] };
+  }
+  // A list holding objects: one element per line.
+  const items = value as readonly HclValue[];
+  const tail: string[] = [];
+  for (const item of items) {
+    if (isObject(item)) {
+      const inner = renderAssignments(
+        Object.keys(item).map((k) => ({ name: objectKey(k), value: item[k] as HclValue })),
+        indent + '    ',
+      );
+      tail.push(`${indent}  {`, ...inner, `${indent}  },`);
+    } else {
+      tail.push(`${indent}  ${inlineValue(item)},`);
+    }
+  }
+  return { head: `${name} = [`, tail: [...tail, `${indent}]`] };
+}
+
+/**
+ * terraform fmt aligns `=` over a run of consecutive single-line assignments; a line without
+ * one (a closing brace, a blank, a block header) ends the run.
+ */
+function renderAssignments(items: readonly { name: string; value: HclValue }[], indent: string): string[] {
+  const out: string[] = [];
+  let run: { name: string; rest: string; tail: string[] }[] = [];
+  const flush = () => {
+    const width = Math.max(...run.map((r) => r.name.length));
+    for (const r of run) {
+      out.push(`${indent}${r.name.padEnd(width)} ${r.rest}`);
+      out.push(...r.tail);
+    }
+    run = [];
+  };
+  for (const item of items) {
+    const { head, tail } = attributeLines(item.name, item.value, indent);
+    if (tail.length === 0) {
+      run.push({ name: item.name, rest: head.slice(item.name.length + 1), tail });
+      continue;
+    }
+    // A multi-line value stands alone: terraform fmt neither aligns its head nor continues the run.
+    if (run.length > 0) flush();
+    out.push(`${indent}${head}`, ...tail);
+  }
+  if (run.length > 0) flush();
+  return out;
+}
+
+function renderBody(body: readonly HclBodyItem[], indent: string): string[] {
+  const out: string[] = [];
+  let pending: { name: string; value: HclValue }[] = [];
+  const flush = () => {
+    out.push(...renderAssignments(pending, indent));
+    pending = [];
+  };
+  for (const item of body) {
+    if (item.kind === 'attribute') {
+      pending.push({ name: item.name, value: item.value });
+      continue;
+    }
+    flush();
+    if (item.kind === 'blank') out.push('');
+    else if (item.kind === 'comment') out.push(...item.text.split('\n').map((l) => `${indent}# ${l}`.trimEnd()));
+    else out.push(...renderBlock(item, indent));
+  }
+  flush();
+  return out;
+}
+
+function renderBlock(b: HclBlock, indent: string): string[] {
+  const header = [b.type, ...b.labels.map(hclString)].join(' ');
+  if (b.body.length === 0) return [`${indent}${header} {}`];
+  return [`${indent}${header} {`, ...renderBody(b.body, indent + '  '), `${indent}}`];
+}
+
+/** A whole file: top-level blocks separated by one blank line, ending with a newline. */
+export function renderHcl(items: readonly (HclBlock | HclComment)[]): string {
+  const chunks: string[] = [];
+  for (const item of items) {
+    if (item.kind === 'comment') chunks.push(renderBody([item], '').join('\n'));
+    else chunks.push(renderBlock(item, '').join('\n'));
+  }
+  return chunks.join('\n\n') + '\n';
+}

@@ -1,0 +1,149 @@
+/**
+ * kustomize Components that put the Kubernetes half of a binding onto objects wi-gen does not
+ * own: cert-manager's static release manifest, ServiceAccounts that exist elsewhere, and the
+ * workloads that must run as a bound ServiceAccount. A user includes them with `components:`
+ * in the kustomization that holds those objects.
+ *
+ * Labels go on pod templates only, never in selectors (selectors are immutable) and never via
+ * `commonLabels`. Args are appended with JSON6902 `add …/args/-`, because a strategic merge
+ * would replace the whole list.
+ */
+import type { Model, ServiceAccountBinding, WorkloadRef } from '../model/model.js';
+import type { MethodContext, PodTemplatePatch } from '../methods/method.js';
+import { mergeMaps } from '../k8s/labels.js';
+import type { CertManagerConfig } from './cert-manager.js';
+import { fileSegment } from './names.js';
+import { generatedHeader, type OutputFile } from './tree.js';
+import { kubernetesOrder, sortKeys, toYaml } from './yaml.js';
+
+const COMPONENT = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
+
+function podTemplate(serviceAccountName: string | undefined, pod: PodTemplatePatch): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (pod.labels) metadata.labels = { ...pod.labels };
+  if (pod.annotations) metadata.annotations = { ...pod.annotations };
+  const spec: Record<string, unknown> = {};
+  if (serviceAccountName) spec.serviceAccountName = serviceAccountName;
+  if (pod.nodeSelector) spec.nodeSelector = { ...pod.nodeSelector };
+  return { ...(Object.keys(metadata).length ? { metadata } : {}), spec };
+}
+
+const API_VERSIONS: Record<WorkloadRef['kind'], string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+};
+
+/** A strategic-merge patch that runs a workload as `serviceAccountName` with the pod metadata. */
+export function workloadPatch(namespace: string, workload: WorkloadRef, serviceAccountName: string, pod: PodTemplatePatch): Record<string, unknown> {
+  const template = podTemplate(serviceAccountName, pod);
+  // A CronJob's pod template sits one level deeper, under its Job template.
+  const spec = workload.kind === 'CronJob' ? { jobTemplate: { spec: { template } } } : { template };
+  return {
+    apiVersion: API_VERSIONS[workload.kind],
+    kind: workload.kind,
+    metadata: { name: workload.name, namespace },
+    spec,
+  };
+}
+
+function yamlFile(path: string, specName: string, value: Record<string, unknown> | readonly Record<string, unknown>[]): OutputFile {
+  const ordered = Array.isArray(value) ? value.map((v) => sortKeys(v)) : kubernetesOrder(value as Record<string, unknown>);
+  return { path, content: generatedHeader(specName, 'hash') + toYaml(ordered) };
+}
+
+/** Components for each namespace with workloads or pre-existing ServiceAccounts to patch. */
+export function namespaceComponents(model: Model): OutputFile[] {
+  const ctx: MethodContext = { model };
+  const byNamespace = new Map<string, ServiceAccountBinding[]>();
+  for (const b of model.bindings) {
+    if (b.certManager) continue;
+    if (b.create && b.workloads.length === 0) continue;
+    const list = byNamespace.get(b.namespace) ?? [];
+    list.push(b);
+    byNamespace.set(b.namespace, list);
+  }
+  const files: OutputFile[] = [];
+  for (const namespace of [...byNamespace.keys()].sort()) {
+    const dir = `kustomize/namespaces/${fileSegment(namespace)}`;
+    const patches: string[] = [];
+    for (const b of byNamespace.get(namespace) as ServiceAccountBinding[]) {
+      const method = b.identity.method;
+      if (!b.create) {
+        const meta = method.serviceAccountMetadata(b, ctx);
+        const annotations = mergeMaps(meta.annotations);
+        const labels = mergeMaps(meta.labels);
+        if (annotations || labels) {
+          const file = `serviceaccount-${fileSegment(b.name)}.yaml`;
+          patches.push(file);
+          files.push(
+            yamlFile(`${dir}/${file}`, model.specName, {
+              apiVersion: 'v1',
+              kind: 'ServiceAccount',
+              metadata: sortKeys({ name: b.name, namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
+            }),
+          );
+        }
+      }
+      const pod = method.podTemplate(b, ctx);
+      for (const w of b.workloads) {
+        const file = `${w.kind.toLowerCase()}-${fileSegment(w.name)}.yaml`;
+        patches.push(file);
+        files.push(yamlFile(`${dir}/${file}`, model.specName, workloadPatch(namespace, w, b.name, pod)));
+      }
+    }
+    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches: patches.map((path) => ({ path })) }));
+  }
+  return files;
+}
+
+/** The cert-manager Component for installs from the static release manifest. */
+export function certManagerComponent(model: Model, config: CertManagerConfig): OutputFile[] {
+  const { spec } = config;
+  const dir = 'kustomize/cert-manager';
+  const files: OutputFile[] = [];
+  const patches: Record<string, unknown>[] = [];
+  const annotations = mergeMaps(config.serviceAccount.annotations);
+  const labels = mergeMaps(config.serviceAccount.labels);
+  if (annotations || labels) {
+    patches.push({ path: 'service-account.yaml' });
+    files.push(
+      yamlFile(`${dir}/service-account.yaml`, model.specName, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: sortKeys({ name: spec.serviceAccount, namespace: spec.namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
+      }),
+    );
+  }
+  const pod = config.pod;
+  if (pod.labels || pod.annotations || pod.nodeSelector) {
+    patches.push({ path: 'deployment.yaml' });
+    files.push(
+      yamlFile(`${dir}/deployment.yaml`, model.specName, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: spec.deployment, namespace: spec.namespace },
+        spec: { template: podTemplate(undefined, pod) },
+      }),
+    );
+  }
+  const appendArgs = (file: string, deployment: string, container: string, args: readonly string[]) => {
+    patches.push({ path: file, target: { group: 'apps', version: 'v1', kind: 'Deployment', name: deployment, namespace: spec.namespace } });
+    files.push(
+      yamlFile(`${dir}/${file}`, model.specName, [
+        // Fails the build, instead of patching the wrong container, if the manifest's layout changes.
+        { op: 'test', path: '/spec/template/spec/containers/0/name', value: container },
+        ...args.map((value) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value })),
+      ]),
+    );
+  };
+  const leader = config.leaderElectionNamespace ? [`--leader-election-namespace=${config.leaderElectionNamespace}`] : [];
+  const controllerArgs = [...config.controllerArgs, ...leader];
+  if (controllerArgs.length > 0) appendArgs('controller-args.yaml', spec.deployment, spec.container, controllerArgs);
+  if (leader.length > 0) appendArgs('cainjector-args.yaml', `${spec.deployment}-cainjector`, 'cert-manager-cainjector', leader);
+  if (patches.length === 0) return [];
+  files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
+  return files;
+}

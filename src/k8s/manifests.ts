@@ -1,0 +1,54 @@
+/**
+ * Synthesizes every Kubernetes object wi-gen owns with cdk8s, in memory: one chart per output
+ * file under `manifests/`. Objects are returned as plain JSON (cdk8s sorts their keys).
+ */
+import { App, Chart } from 'cdk8s';
+import type { Model } from '../model/model.js';
+import type { MethodContext } from '../methods/method.js';
+import { AcmeDns01Issuer } from './acme-issuer.js';
+import { BoundServiceAccount } from './service-account.js';
+import { MANAGED_BY_LABELS } from './labels.js';
+
+export interface ManifestFile {
+  /** File name under `manifests/`. */
+  readonly file: string;
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+export function synthesizeManifests(model: Model): ManifestFile[] {
+  const context: MethodContext = { model };
+  const app = new App();
+  const charts: { file: string; chart: Chart }[] = [];
+  const chart = (file: string): Chart => {
+    const existing = charts.find((c) => c.file === file);
+    if (existing) return existing.chart;
+    const created = new Chart(app, file.replace(/\.yaml$/, ''), { labels: { ...MANAGED_BY_LABELS }, disableResourceNameHashes: true });
+    charts.push({ file, chart: created });
+    return created;
+  };
+
+  const created = model.bindings.filter((b) => b.create);
+  if (created.length > 0) {
+    const scope = chart('service-accounts.yaml');
+    for (const b of created) new BoundServiceAccount(scope, `${b.namespace}-${b.name}`, { binding: b, context });
+  }
+
+  for (const identity of model.identities) {
+    const method = identity.method;
+    if (!method.objects) continue;
+    method.objects(identity, chart(`${method.manifestFile ?? method.key}.yaml`), context);
+  }
+
+  const issuers = model.certManager?.issuers ?? [];
+  if (issuers.length > 0) {
+    const scope = chart('issuers.yaml');
+    for (const issuer of issuers) {
+      const provider = issuer.identity.method.dns01Solver?.(issuer, context) ?? {};
+      new AcmeDns01Issuer(scope, `${issuer.kind}-${issuer.namespace ?? ''}-${issuer.name}`, { issuer, provider });
+    }
+  }
+
+  return charts
+    .map(({ file, chart: c }) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))
+    .filter((f) => f.objects.length > 0);
+}

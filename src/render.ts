@@ -1,0 +1,51 @@
+/**
+ * The pipeline: model → every output file, in memory. Pure: no I/O, no clock, no environment,
+ * so the same model always gives the same bytes.
+ */
+import type { Model } from './model/model.js';
+import { synthesizeManifests } from './k8s/manifests.js';
+import { certManagerConfig } from './emit/cert-manager.js';
+import { helmValues } from './emit/helm.js';
+import { certManagerComponent, namespaceComponents } from './emit/kustomize.js';
+import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
+import { readmeFile } from './emit/readme.js';
+import { generatedHeader, sortFiles, type OutputFile } from './emit/tree.js';
+import { toYaml, toYamlStream } from './emit/yaml.js';
+
+export interface Rendered {
+  /** Every file of the `-o DIR` tree, sorted by path. */
+  readonly files: readonly OutputFile[];
+  /** The Kubernetes objects wi-gen owns, as one stream for `kubectl apply -f -`. */
+  readonly stream: string;
+  /** The objects of `stream`, for callers that want them structured (the KRM function). */
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+export function render(model: Model, warnings: readonly string[] = []): Rendered {
+  const manifests = synthesizeManifests(model);
+  const files: OutputFile[] = [];
+  for (const m of manifests) {
+    files.push({ path: `manifests/${m.file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(m.objects) });
+  }
+  if (manifests.length > 0) {
+    files.push({
+      path: 'manifests/kustomization.yaml',
+      content:
+        generatedHeader(model.specName, 'hash') +
+        toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: manifests.map((m) => m.file) }),
+    });
+  }
+  const cm = certManagerConfig(model);
+  if (cm && cm.spec.install === 'helm') {
+    files.push({ path: 'helm/cert-manager.values.yaml', content: generatedHeader(model.specName, 'hash') + toYaml(helmValues(cm)) });
+  }
+  if (cm && cm.spec.install === 'manifests') files.push(...certManagerComponent(model, cm));
+  files.push(...namespaceComponents(model));
+  const plans = cloudPlans(model);
+  files.push(...scriptFiles(model, plans), ...terraformFiles(model, plans), ...cloudObjectFiles(model, plans));
+  files.push(readmeFile(model, files.map((f) => f.path), cm, warnings));
+
+  const objects = manifests.flatMap((m) => m.objects);
+  const stream = objects.length ? generatedHeader(model.specName, 'hash') + toYamlStream(objects) : '';
+  return { files: sortFiles(files), stream, objects };
+}
