@@ -1,0 +1,147 @@
+/**
+ * The `wi-gen` command line. Every failure is one or more lines on stderr and an exit code:
+ * 0 ok, 1 check found drift, 2 bad input or usage, 3 internal error (a bug: please report).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadSpec, formatProblem, type Problem } from '../spec/load.js';
+import { render, type Rendered } from '../render.js';
+import { UsageError } from './errors.js';
+import { parseArgs } from './args.js';
+import { writeTree } from './writer.js';
+import { diffTree } from './check.js';
+import { VERSION } from './version.js';
+
+export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Buffer;
+}
+
+const HELP = `wi-gen ${VERSION}: one spec to keyless cloud access from Kubernetes.
+
+Usage:
+  wi-gen SPEC                  print the Kubernetes objects wi-gen owns as one YAML stream
+  wi-gen SPEC -o DIR           write the whole tree (manifests, Helm values, kustomize
+                               Components, cloud scripts, Terraform, README) to DIR
+  wi-gen check SPEC... [-o DIR]
+                               exit 1 with a unified diff when DIR (default: out/ beside
+                               each spec) is not what the spec renders
+  wi-gen render SPEC... [-o DIR]
+                               write each spec's tree (default: out/ beside each spec)
+
+Options:
+  -o, --output DIR   output directory
+  --force            overwrite files in DIR that wi-gen did not write
+  -q, --quiet        no warnings on stderr
+  -h, --help         this help
+  -v, --version      print the version
+
+SPEC may be - for standard input. Exit codes: 0 ok, 1 check found drift,
+2 bad input or usage, 3 internal error.
+`;
+
+const FLAGS = {
+  output: { alias: 'o', value: true },
+  force: { value: false },
+  quiet: { alias: 'q', value: false },
+  help: { alias: 'h', value: false },
+  version: { alias: 'v', value: false },
+} as const;
+
+class SpecProblems extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super('invalid spec');
+  }
+}
+
+function readSpec(path: string, io: Io): Buffer {
+  if (path === '-') return io.readStdin();
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not a spec file` : `${path}: cannot read (${code})`);
+  }
+}
+
+/** Load and render one spec; warnings go to stderr unless quiet. */
+export function renderSpec(path: string, io: Io, quiet: boolean): Rendered {
+  const loaded = loadSpec(readSpec(path, io), { file: path === '-' ? 'stdin' : path });
+  if (!loaded.ok) throw new SpecProblems(loaded.problems);
+  if (!quiet) for (const w of loaded.warnings) io.stderr(`${formatProblem(w)}\n`);
+  return render(loaded.model, loaded.warnings.map((w) => w.message));
+}
+
+function defaultOutput(spec: string): string {
+  return join(dirname(spec), 'out');
+}
+
+function outputsFor(specs: readonly string[], output: string | undefined): string[] {
+  if (specs.length === 0) throw new UsageError('no spec given (see wi-gen --help)');
+  if (output !== undefined && specs.length > 1) throw new UsageError('-o takes one spec; with several specs each is written to out/ beside it');
+  if (specs.includes('-') && output === undefined) throw new UsageError('a spec from standard input needs -o DIR');
+  return specs.map((s) => output ?? defaultOutput(s));
+}
+
+function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
+  const outputs = outputsFor(specs, flags.output as string | undefined);
+  // Render everything first: one bad spec writes nothing at all.
+  const rendered = specs.map((s) => renderSpec(s, io, flags.quiet === true));
+  specs.forEach((spec, i) => writeTree(outputs[i] as string, (rendered[i] as Rendered).files, { force: flags.force === true, specPath: spec }));
+  return EXIT.ok;
+}
+
+function runCheck(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
+  const outputs = outputsFor(specs, flags.output as string | undefined);
+  let stale = 0;
+  specs.forEach((spec, i) => {
+    const out = outputs[i] as string;
+    const drift = diffTree(out, renderSpec(spec, io, flags.quiet === true).files);
+    if (drift.length === 0) return;
+    stale++;
+    io.stdout(drift.map((d) => d.diff).join(''));
+    io.stderr(`${out}: ${drift.length} file(s) differ from ${spec}; run: wi-gen ${spec === '-' ? '-' : spec} -o ${out}\n`);
+  });
+  return stale > 0 ? EXIT.drift : EXIT.ok;
+}
+
+export function main(argv: readonly string[], io: Io): number {
+  try {
+    const [first, ...rest] = argv;
+    const command = first === 'check' || first === 'render' ? first : undefined;
+    const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
+    if (flags.help) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    if (flags.version) {
+      io.stdout(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'check') return runCheck(positionals, flags, io);
+    if (command === 'render') return runRender(positionals, flags, io);
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? 'no spec given (see wi-gen --help)' : `one spec at a time; use wi-gen render ${positionals.join(' ')} for several`);
+    }
+    const spec = positionals[0] as string;
+    if (flags.output !== undefined) return runRender([spec], flags, io);
+    const rendered = renderSpec(spec, io, flags.quiet === true);
+    io.stdout(rendered.stream);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof SpecProblems) {
+      for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`wi-gen: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`wi-gen: internal error: ${message}\nThis is a bug in wi-gen ${VERSION}; please report it with the spec that caused it.\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,24 @@
+/** Process entry point: wires `main` to the real stdio and exit code. */
+import { readFileSync, writeSync } from 'node:fs';
+import { main } from './main.js';
+
+function write(fd: number, text: string): void {
+  // Synchronous writes: output is complete before the exit code is set, even when piped.
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw error;
+    }
+  }
+}
+
+process.exitCode = main(process.argv.slice(2), {
+  stdout: (t) => write(1, t),
+  stderr: (t) => write(2, t),
+  readStdin: () => readFileSync(0),
+});
