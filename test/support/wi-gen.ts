@@ -1,0 +1,62 @@
+// Shared helpers for tests: render a spec in-process, run the real CLI, read trees and YAML.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { loadSpec, type Problem } from '../../src/spec/load.js';
+import { render, type Rendered } from '../../src/render.js';
+import { run } from './tools.js';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const examplesDir = join(repoRoot, 'examples');
+export const binPath = join(repoRoot, 'bin', 'wi-gen.mjs');
+
+export function exampleNames(): string[] {
+  return readdirSync(examplesDir)
+    .filter((d) => statSync(join(examplesDir, d)).isDirectory())
+    .filter((d) => statSync(join(examplesDir, d, 'spec.yaml'), { throwIfNoEntry: false })?.isFile())
+    .sort();
+}
+
+/** Render spec text in-process; throws with the formatted problems when it is invalid. */
+export function renderText(text: string, file = 'spec.yaml'): Rendered {
+  const loaded = loadSpec(text, { file });
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.path}: ${p.message}`).join('\n'));
+  return render(loaded.model, loaded.warnings.map((w) => w.message));
+}
+
+export function renderFile(path: string): Rendered {
+  return renderText(readFileSync(path, 'utf8'), path);
+}
+
+/** Problems for spec text expected to be invalid. */
+export function problemsOf(text: string, file = 'spec.yaml'): readonly Problem[] {
+  const loaded = loadSpec(text, { file });
+  if (loaded.ok) throw new Error('spec unexpectedly valid');
+  return loaded.problems;
+}
+
+/** Runs the committed CLI bundle as a user would. */
+export function cli(args: readonly string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return run(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, input: opts.input, env: opts.env });
+}
+
+/** All files under dir as relative POSIX path → content. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p).split('\\').join('/'), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function yamlDocs(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, unknown> | null)
+    .filter((d): d is Record<string, unknown> => d !== null);
+}
