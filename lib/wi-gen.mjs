@@ -1451,19 +1451,30 @@ var API_VERSIONS = {
   Job: "batch/v1",
   CronJob: "batch/v1"
 };
-function workloadPatch(namespace, workload, serviceAccountName, pod) {
+function workloadPatch(workload, serviceAccountName, pod) {
   const template = podTemplate(serviceAccountName, pod);
   const spec = workload.kind === "CronJob" ? { jobTemplate: { spec: { template } } } : { template };
   return {
     apiVersion: API_VERSIONS[workload.kind],
     kind: workload.kind,
-    metadata: { name: workload.name, namespace },
+    metadata: { name: workload.name },
     spec
   };
 }
 function yamlFile(path, specName2, value) {
   const ordered = Array.isArray(value) ? value.map((v) => sortKeys(v)) : kubernetesOrder(value);
   return { path, content: generatedHeader(specName2, "hash") + toYaml(ordered) };
+}
+var escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function namespacedTarget(apiVersion, kind, name, namespace) {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  return {
+    ...group ? { group } : {},
+    version,
+    kind,
+    name: `^${escapeRegExp(name)}$`,
+    namespace: `^(${escapeRegExp(namespace)}|default)$`
+  };
 }
 function namespaceComponents(model) {
   const ctx = { model };
@@ -1487,12 +1498,12 @@ function namespaceComponents(model) {
         const labels = mergeMaps(meta.labels);
         if (annotations || labels) {
           const file = `serviceaccount-${fileSegment(b.name)}.yaml`;
-          patches.push(file);
+          patches.push({ path: file, target: namespacedTarget("v1", "ServiceAccount", b.name, namespace) });
           files.push(
             yamlFile(`${dir}/${file}`, model.specName, {
               apiVersion: "v1",
               kind: "ServiceAccount",
-              metadata: sortKeys({ name: b.name, namespace, ...annotations ? { annotations } : {}, ...labels ? { labels } : {} })
+              metadata: sortKeys({ name: b.name, ...annotations ? { annotations } : {}, ...labels ? { labels } : {} })
             })
           );
         }
@@ -1500,11 +1511,12 @@ function namespaceComponents(model) {
       const pod = method.podTemplate(b, ctx);
       for (const w of b.workloads) {
         const file = `${w.kind.toLowerCase()}-${fileSegment(w.name)}.yaml`;
-        patches.push(file);
-        files.push(yamlFile(`${dir}/${file}`, model.specName, workloadPatch(namespace, w, b.name, pod)));
+        const patch = workloadPatch(w, b.name, pod);
+        patches.push({ path: file, target: namespacedTarget(patch.apiVersion, w.kind, w.name, namespace) });
+        files.push(yamlFile(`${dir}/${file}`, model.specName, patch));
       }
     }
-    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches: patches.map((path) => ({ path })) }));
+    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
   }
   return files;
 }
@@ -1704,6 +1716,8 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
       "   components:",
       ...nsComponents.map((d) => `   - <path to this directory>/${d}`),
       "   ```",
+      "",
+      "   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`.",
       ""
     );
   }

@@ -95,6 +95,8 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
       ...nsComponents.map((d) => `   - <path to this directory>/${d}`),
       '   ```',
       '',
+      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`.',
+      '',
     );
   }
   out.push('');
