@@ -842,6 +842,16 @@ function check2(identity, ctx) {
       );
     }
   }
+  const address = VAULT_ADDRESS.exec(cfg.vault.address);
+  if (address[1] === "http" && cfg.vault.caCertSecretRef) {
+    d.error([...at, "vault", "caCertSecretRef"], "needs an https:// vault.address; over http there is no certificate to check");
+  }
+  if (address[1] === "http" && !isInClusterHost(address[2].replace(/^\[|\]$/g, ""))) {
+    d.warn(
+      [...at, "vault", "address"],
+      "plain http outside the cluster: the Vault token and every client secret cross the network unencrypted; use https"
+    );
+  }
   const azure = cfg.vault.azure;
   const ttl = durationSeconds(azure.ttl);
   const maxTTL = durationSeconds(azure.maxTTL);
@@ -853,16 +863,6 @@ function check2(identity, ctx) {
     d.warn(
       [...at, "vault", "azure", "maxTTL"],
       `a new client secret every ${azure.maxTTL}: Azure takes minutes to accept a new secret everywhere (AADSTS7000215 until then), so each rotation can fail a few challenges; prefer hours`
-    );
-  }
-  const address = VAULT_ADDRESS.exec(cfg.vault.address);
-  if (address[1] === "http" && cfg.vault.caCertSecretRef) {
-    d.error([...at, "vault", "caCertSecretRef"], "needs an https:// vault.address; over http there is no certificate to check");
-  }
-  if (address[1] === "http" && !isInClusterHost(address[2].replace(/^\[|\]$/g, ""))) {
-    d.warn(
-      [...at, "vault", "address"],
-      "plain http outside the cluster: the Vault token and every client secret cross the network unencrypted; use https"
     );
   }
   (cfg.vaultDynamicSecret.rolloutRestartTargets ?? []).forEach((t, i) => {
