@@ -115,7 +115,14 @@ test('VaultDynamicSecret: creds path, no params, excludeRaw, restart only where 
   assert.not.ok('rolloutRestartTargets' in (ofKind(docsOf(renderText(NAMESPACED_ONLY)), 'VaultDynamicSecret')[0] as Obj).spec);
 });
 
-test('a namespaced Issuer needs no ambient flag and cert-manager\'s ServiceAccount stays unbound', () => {
+test('a namespaced Issuer needs no ambient flag, leaves cert-manager\'s ServiceAccount unbound, and warns who can read the secret', () => {
+  const dir = tmpDir('wi-gen-vault-ns-');
+  writeFileSync(join(dir, 'spec.yaml'), NAMESPACED_ONLY);
+  const out = cli(['spec.yaml'], { cwd: dir });
+  assert.is(out.code, 0, out.stderr);
+  assert.equal(out.stderr.trimEnd().split('\n'), [
+    `spec.yaml:25:7: certManager.issuers[0]: warning: Issuer team-a/team-a gets its client secret in Secret team-a/azuredns-azure-sp: whoever can read Secrets in team-a can act as application ${CLIENT_ID} (and its DNS role) until the secret's lease ends`,
+  ]);
   const r = renderText(NAMESPACED_ONLY);
   const values = parse(fileOf(r, 'helm/cert-manager.values.yaml'));
   assert.not.ok('extraArgs' in values);

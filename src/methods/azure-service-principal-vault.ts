@@ -303,7 +303,14 @@ function check(identity: Identity<AzureServicePrincipalVault>, ctx: CheckContext
     }
   });
 
+  const cmNamespace = ctx.model.certManager?.namespace;
   for (const issuer of r.issuers) {
+    if (issuer.kind === 'Issuer' && issuer.resourceNamespace !== cmNamespace) {
+      d.warn(
+        issuer.path,
+        `Issuer ${issuer.namespace}/${issuer.name} gets its client secret in Secret ${issuer.resourceNamespace}/${r.destination}: whoever can read Secrets in ${issuer.resourceNamespace} can act as application ${cfg.clientID} (and its DNS role) until the secret's lease ends`,
+      );
+    }
     if (issuer.acme.privateKeySecretName === r.destination) {
       d.error(
         [...at, 'vaultDynamicSecret', 'destinationName'],
