@@ -41,7 +41,7 @@ function formatPath(path) {
 }
 
 // src/spec/schema.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 
 // src/methods/gke.ts
 import { z as z2 } from "zod";
@@ -89,6 +89,7 @@ var block = (type, labels, body) => ({
   labels,
   body
 });
+var blank = { kind: "blank" };
 var comment = (text) => ({ kind: "comment", text });
 function hclString(value) {
   let out = '"';
@@ -536,13 +537,13 @@ function configConnectorObjects(identity, ctx) {
   if (!cfg.configConnector) return void 0;
   const namespace = cfg.configConnector.namespace;
   const cluster = gkeCluster(ctx);
-  const objects = [];
+  const objects2 = [];
   const gsaRef = () => cfg.create ? { kind: "IAMServiceAccount", name: identity.name } : { kind: "IAMServiceAccount", external: `projects/${parseGsaEmail(cfg.serviceAccount)?.project}/serviceAccounts/${cfg.serviceAccount}` };
-  const policyMember = (name, spec) => objects.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
+  const policyMember = (name, spec) => objects2.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
   if (cfg.mode === "impersonation") {
     const { accountId, project } = parseGsaEmail(cfg.serviceAccount);
     if (cfg.create) {
-      objects.push({
+      objects2.push({
         apiVersion: "iam.cnrm.cloud.google.com/v1beta1",
         kind: "IAMServiceAccount",
         metadata: { name: identity.name, namespace, annotations: { "cnrm.cloud.google.com/project-id": project } },
@@ -577,7 +578,7 @@ function configConnectorObjects(identity, ctx) {
       });
     });
   });
-  return { file: `config-connector/${identity.name}.yaml`, objects };
+  return { file: `config-connector/${identity.name}.yaml`, objects: objects2 };
 }
 function check(identity, ctx) {
   const cluster = ctx.model.cluster.gke;
@@ -679,37 +680,586 @@ var gke = defineMethod({
   }
 });
 
+// src/methods/azure-service-principal-vault.ts
+import { ApiObject } from "cdk8s";
+import { z as z3 } from "zod";
+
+// src/methods/vault-names.ts
+var VSO_API_VERSION = "secrets.hashicorp.com/v1beta1";
+var VSO_ROLLOUT_RESTART_KINDS = ["Deployment", "DaemonSet", "StatefulSet", "argo.Rollout"];
+var VSO_DEFAULT_RENEWAL_PERCENT = 67;
+var VSO_MAX_RENEWAL_PERCENT = 90;
+var VSO_RESTARTED_AT_ANNOTATION = "vso.secrets.hashicorp.com/restartedAt";
+var AZURE_CREDS_CLIENT_ID_KEY = "client_id";
+var AZURE_CREDS_CLIENT_SECRET_KEY = "client_secret";
+var VSO_TOKEN_PERIOD_SECONDS = 120;
+var VAULT_AZURE_SECRET_ENV = "AZURE_CLIENT_SECRET";
+var AZURE_DNS_ZONE_KINDS = {
+  AzurePublicZone: { role: "DNS Zone Contributor", resourceType: "Microsoft.Network/dnszones", zoneList: "network dns zone" },
+  AzurePrivateZone: {
+    role: "Private DNS Zone Contributor",
+    resourceType: "Microsoft.Network/privateDnsZones",
+    zoneList: "network private-dns zone"
+  }
+};
+var MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+var GRAPH_APPLICATION_READWRITE_ALL = { name: "Application.ReadWrite.All", id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9" };
+var VAULT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+var VAULT_MOUNT = /^[A-Za-z0-9][A-Za-z0-9_-]*(\/[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
+var VAULT_DURATION = /^([1-9][0-9]{0,8})(s|m|h|d)$/;
+var UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
+function durationSeconds(duration) {
+  const m = VAULT_DURATION.exec(duration);
+  if (!m) throw new Error(`not a duration: ${duration}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2]];
+}
+function isInClusterHost(host) {
+  return /\.svc(\.cluster\.local)?$/.test(host) || host === "localhost" || host === "127.0.0.1";
+}
+
+// src/methods/azure-service-principal-vault.ts
+var vaultName = (what) => z3.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });
+var vaultMount = z3.string().regex(VAULT_MOUNT, {
+  message: "must be a Vault mount path such as azure or clusters/home/kubernetes (letters, digits, '_', '-'; no leading or trailing '/')"
+});
+var vaultDuration = z3.string().regex(VAULT_DURATION, { message: "must be a duration such as 30m, 1h, 24h or 7d (one unit: s, m, h or d)" });
+var VAULT_ADDRESS = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
+var PARAMS_REJECTED = "is not allowed: Vault serves azure/creds/ROLE for reads only, and VSO sends a PUT whenever params is set, which Vault rejects; the role in vault.azure fixes everything a lease gets";
+var AzureServicePrincipalVaultSchema = z3.strictObject({
+  clientID: guid("clientID").describe(
+    "Application (client) ID of the existing Entra application cert-manager signs in as; written into the Issuer as azureDNS.clientID."
+  ),
+  applicationObjectID: guid("applicationObjectID").describe(
+    "Object ID of the same application (`az ad app show --id CLIENT_ID --query id -o tsv`), not of its service principal; Vault's role adds and removes passwords on it."
+  ),
+  tenantID: guid("tenantID").optional().describe("Entra tenant of the application. @default cluster.aks.tenantID"),
+  vault: z3.strictObject({
+    address: z3.string().regex(VAULT_ADDRESS, { message: "must be the http:// or https:// address of Vault, e.g. https://vault.example.com:8200" }).describe("Address of Vault as VSO reaches it, e.g. http://vault.vault.svc.cluster.local:8200."),
+    caCertSecretRef: objectName.optional().describe(
+      "Name of a Secret (key ca.crt) with the CA of Vault's TLS certificate, in each namespace that gets a VaultConnection. https addresses only."
+    ),
+    kubernetesAuth: z3.strictObject({
+      mount: vaultMount.default("kubernetes").describe("Mount path of the Kubernetes auth method for this cluster. @default kubernetes"),
+      role: vaultName("a Vault role name").optional().describe("Kubernetes auth role VSO logs in with; also the name of its policy. @default the identity name"),
+      audience: z3.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: "must be a token audience such as vault" }).default("vault").describe("Audience of the ServiceAccount token VSO presents; the auth role's audience and VaultAuth's audiences. @default vault"),
+      serviceAccount: objectName.optional().describe("ServiceAccount VSO authenticates as, created next to each VaultDynamicSecret. @default vso-<identity name>")
+    }).prefault({}).describe("Vault's Kubernetes auth method, as VSO uses it."),
+    azure: z3.strictObject({
+      mount: vaultMount.default("azure").describe("Mount path of the Azure secrets engine. @default azure"),
+      role: vaultName("a Vault role name").optional().describe("Azure secrets engine role. @default the identity name"),
+      ttl: vaultDuration.default("1h").describe("Lease TTL of each client secret; VSO renews at renewalPercent of it. @default 1h"),
+      maxTTL: vaultDuration.default("24h").describe("Longest life of one client secret: VSO fetches a new one when renewals reach it. @default 24h"),
+      explicitMaxTTL: vaultDuration.optional().describe(
+        "Also caps the password end date in Azure (otherwise 10 years), so a lease Vault fails to revoke still expires. At least maxTTL; Vault 1.18+."
+      ),
+      config: z3.strictObject({
+        clientID: guid("clientID").describe(
+          `Application (client) ID of the principal Vault itself signs in to Azure as (azure/config). Its secret is read from ${VAULT_AZURE_SECRET_ENV} when vault.sh runs, never from the spec.`
+        ),
+        subscriptionID: guid("subscriptionID").optional().describe("azure/config subscription_id. @default the DNS zone's subscription"),
+        rotateRoot: z3.boolean().default(false).describe(
+          "Right after configuring, run `vault write -f azure/rotate-root` so only Vault knows its own secret (needs Application.ReadWrite.All). @default false"
+        )
+      }).describe("The Azure secrets engine's own sign-in (azure/config).")
+    }).describe("The Azure secrets engine and the role that issues client secrets for the existing application.")
+  }).describe("Where Vault is and how VSO and the Azure secrets engine are set up in it."),
+  vaultDynamicSecret: z3.strictObject({
+    destinationName: objectName.optional().describe("Secret VSO writes (keys client_id and client_secret) and the Issuer references. @default <identity name>-azure-sp"),
+    renewalPercent: z3.number().int({ message: "must be a whole number" }).min(0, { message: "must be between 0 and 90" }).max(VSO_MAX_RENEWAL_PERCENT, { message: "must be between 0 and 90" }).default(VSO_DEFAULT_RENEWAL_PERCENT).describe("Share of the lease TTL after which VSO renews it (plus jitter). @default 67"),
+    rolloutRestartTargets: z3.array(
+      z3.strictObject({
+        kind: z3.enum(VSO_ROLLOUT_RESTART_KINDS).describe("A kind VSO can restart: Deployment, DaemonSet, StatefulSet or argo.Rollout."),
+        name: objectName.describe("Workload name."),
+        namespace: namespaceName.optional().describe("A namespace that has this identity's VaultDynamicSecret; VSO restarts nothing elsewhere. @default certManager.namespace")
+      })
+    ).optional().describe(
+      "Workloads VSO restarts after writing a new secret. [] for none. @default cert-manager's Deployment, where a ClusterIssuer's secret lives"
+    ),
+    params: z3.unknown().optional().refine((v) => v === void 0, { message: PARAMS_REJECTED }).meta({ not: {} }).describe("Not allowed: azure/creds/ROLE is read-only, and VSO would send a PUT.")
+  }).prefault({}).describe("The VaultDynamicSecret that keeps the Secret filled.")
+}).describe("Existing Entra service principal whose client secret Vault issues and rotates, delivered by the Vault Secrets Operator.");
+function azureDnsOf(issuer) {
+  return issuer.dns01.azureDNS;
+}
+function resolve(identity, ctx) {
+  const cfg = identity.config;
+  const issuers = (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity);
+  const namespaces = [...new Set(issuers.map((i) => i.resourceNamespace))];
+  const cmNamespace = ctx.model.certManager?.namespace ?? "cert-manager";
+  const authRole = cfg.vault.kubernetesAuth.role ?? identity.name;
+  const azureMount = cfg.vault.azure.mount;
+  const azureRole = cfg.vault.azure.role ?? identity.name;
+  const first = issuers[0] ? azureDnsOf(issuers[0]) : void 0;
+  const restartTargets = cfg.vaultDynamicSecret.rolloutRestartTargets ? cfg.vaultDynamicSecret.rolloutRestartTargets.map((t) => ({ kind: t.kind, name: t.name, namespace: t.namespace ?? cmNamespace })) : namespaces.includes(cmNamespace) && ctx.model.certManager ? [{ kind: "Deployment", name: ctx.model.certManager.deployment, namespace: cmNamespace }] : [];
+  return {
+    cfg,
+    tenantID: cfg.tenantID ?? ctx.model.cluster.aks?.tenantID ?? "",
+    issuers,
+    namespaces,
+    authMount: cfg.vault.kubernetesAuth.mount,
+    authRole,
+    policy: authRole,
+    audience: cfg.vault.kubernetesAuth.audience,
+    serviceAccount: cfg.vault.kubernetesAuth.serviceAccount ?? `vso-${identity.name}`,
+    azureMount,
+    azureRole,
+    credsPath: `${azureMount}/creds/${azureRole}`,
+    destination: cfg.vaultDynamicSecret.destinationName ?? `${identity.name}-azure-sp`,
+    environment: first?.environment ?? "AzurePublicCloud",
+    configSubscriptionID: cfg.vault.azure.config.subscriptionID ?? first?.subscriptionID ?? "",
+    restartTargets,
+    objectName: identity.name
+  };
+}
+function check2(identity, ctx) {
+  const at = [...identity.path, "azureServicePrincipalVault"];
+  const r = resolve(identity, ctx);
+  const cfg = r.cfg;
+  const d = ctx.diagnostics;
+  for (const b of identity.bindings) {
+    d.error(
+      [...b.path.slice(0, -1), "identity"],
+      `identity "${identity.name}" (azureServicePrincipalVault) delivers a client secret to cert-manager's azureDNS solver through a Secret; it cannot be bound to a ServiceAccount`
+    );
+  }
+  if (r.issuers.length === 0) {
+    d.error(at, `identity "${identity.name}" serves no cert-manager issuer; azureServicePrincipalVault only feeds an issuer's azureDNS solver`);
+  }
+  if (!cfg.tenantID && !ctx.model.cluster.aks) {
+    d.error([...at, "tenantID"], "is required when the cluster has no aks block to take it from");
+  }
+  if (cfg.clientID.toLowerCase() === cfg.applicationObjectID.toLowerCase()) {
+    d.error(
+      [...at, "applicationObjectID"],
+      "equals clientID; the object ID of an application differs from its client ID (`az ad app show --id CLIENT_ID --query id -o tsv`)"
+    );
+  }
+  for (const issuer of r.issuers.slice(1)) {
+    if (azureDnsOf(issuer).environment !== r.environment) {
+      d.error(
+        [...issuer.path, "dns01", "azureDNS", "environment"],
+        `is ${azureDnsOf(issuer).environment}, but identity "${identity.name}" already serves ${r.environment}; one application lives in one Azure cloud`
+      );
+    }
+  }
+  const address = VAULT_ADDRESS.exec(cfg.vault.address);
+  if (address[1] === "http" && cfg.vault.caCertSecretRef) {
+    d.error([...at, "vault", "caCertSecretRef"], "needs an https:// vault.address; over http there is no certificate to check");
+  }
+  if (address[1] === "http" && !isInClusterHost(address[2].replace(/^\[|\]$/g, ""))) {
+    d.warn(
+      [...at, "vault", "address"],
+      "plain http outside the cluster: the Vault token and every client secret cross the network unencrypted; use https"
+    );
+  }
+  const azure = cfg.vault.azure;
+  const ttl = durationSeconds(azure.ttl);
+  const maxTTL = durationSeconds(azure.maxTTL);
+  if (ttl > maxTTL) d.error([...at, "vault", "azure", "ttl"], `is longer than maxTTL (${azure.maxTTL}); Vault rejects the role`);
+  if (azure.explicitMaxTTL !== void 0 && durationSeconds(azure.explicitMaxTTL) < maxTTL) {
+    d.error([...at, "vault", "azure", "explicitMaxTTL"], `is shorter than maxTTL (${azure.maxTTL}); Vault rejects the role`);
+  }
+  if (maxTTL < 3600) {
+    d.warn(
+      [...at, "vault", "azure", "maxTTL"],
+      `a new client secret every ${azure.maxTTL}: Azure takes minutes to accept a new secret everywhere (AADSTS7000215 until then), so each rotation can fail a few challenges; prefer hours`
+    );
+  }
+  (cfg.vaultDynamicSecret.rolloutRestartTargets ?? []).forEach((t, i) => {
+    const namespace = r.restartTargets[i]?.namespace;
+    if (r.namespaces.length > 0 && !r.namespaces.includes(namespace)) {
+      d.error(
+        [...at, "vaultDynamicSecret", "rolloutRestartTargets", i, ...t.namespace ? ["namespace"] : []],
+        `VSO restarts only workloads in the VaultDynamicSecret's own namespace (${r.namespaces.join(", ")}), not in ${namespace}`
+      );
+    }
+  });
+  const cmNamespace = ctx.model.certManager?.namespace;
+  for (const issuer of r.issuers) {
+    if (issuer.kind === "Issuer" && issuer.resourceNamespace !== cmNamespace) {
+      d.warn(
+        issuer.path,
+        `Issuer ${issuer.namespace}/${issuer.name} gets its client secret in Secret ${issuer.resourceNamespace}/${r.destination}: whoever can read Secrets in ${issuer.resourceNamespace} can act as application ${cfg.clientID} (and its DNS role) until the secret's lease ends`
+      );
+    }
+    if (issuer.acme.privateKeySecretName === r.destination) {
+      d.error(
+        [...at, "vaultDynamicSecret", "destinationName"],
+        `is also the ACME account key Secret of ${issuer.kind} ${issuer.name} in ${issuer.resourceNamespace}; VSO would overwrite it`
+      );
+    }
+  }
+  const others = ctx.model.identities.filter(
+    (o) => o.method === identity.method && o !== identity && ctx.model.identities.indexOf(o) < ctx.model.identities.indexOf(identity)
+  );
+  for (const other of others) {
+    const o = resolve(other, ctx);
+    if (o.azureMount === r.azureMount) {
+      d.error(
+        [...at, "vault", "azure", "mount"],
+        `"${r.azureMount}" is already configured by identity "${other.name}"; azure/config holds one sign-in, so give each identity its own mount`
+      );
+    }
+    if (o.authMount === r.authMount && o.authRole === r.authRole) {
+      d.error([...at, "vault", "kubernetesAuth", "role"], `"${r.authRole}" is already used by identity "${other.name}"`);
+    }
+    const shared = r.namespaces.filter((n) => o.namespaces.includes(n));
+    if (o.destination === r.destination && shared.length > 0) {
+      d.error(
+        [...at, "vaultDynamicSecret", "destinationName"],
+        `Secret ${shared[0]}/${r.destination} is already written for identity "${other.name}"`
+      );
+    }
+  }
+}
+function objects(identity, chart, ctx) {
+  const r = resolve(identity, ctx);
+  const vault = r.cfg.vault;
+  for (const namespace of r.namespaces) {
+    const id = (kind) => `${identity.name}-${namespace}-${kind}`;
+    const metadata = { name: r.objectName, namespace };
+    new ApiObject(chart, id("connection"), {
+      apiVersion: VSO_API_VERSION,
+      kind: "VaultConnection",
+      metadata,
+      spec: {
+        address: vault.address,
+        // Required by the CRD; stated so a reader sees TLS is verified.
+        skipTLSVerify: false,
+        ...vault.caCertSecretRef ? { caCertSecretRef: vault.caCertSecretRef } : {}
+      }
+    });
+    new ApiObject(chart, id("service-account"), {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: r.serviceAccount, namespace },
+      // VSO mints this ServiceAccount's tokens with the TokenRequest API; no pod mounts one.
+      automountServiceAccountToken: false
+    });
+    new ApiObject(chart, id("auth"), {
+      apiVersion: VSO_API_VERSION,
+      kind: "VaultAuth",
+      metadata,
+      spec: {
+        vaultConnectionRef: r.objectName,
+        method: "kubernetes",
+        mount: r.authMount,
+        kubernetes: { role: r.authRole, serviceAccount: r.serviceAccount, audiences: [r.audience] }
+      }
+    });
+    const restart = r.restartTargets.filter((t) => t.namespace === namespace).map((t) => ({ kind: t.kind, name: t.name }));
+    new ApiObject(chart, id("dynamic-secret"), {
+      apiVersion: VSO_API_VERSION,
+      kind: "VaultDynamicSecret",
+      metadata,
+      spec: {
+        vaultAuthRef: r.objectName,
+        mount: r.azureMount,
+        path: `creds/${r.azureRole}`,
+        renewalPercent: r.cfg.vaultDynamicSecret.renewalPercent,
+        // excludeRaw: without it VSO stores the secret a second time, as JSON under _raw.
+        destination: { name: r.destination, create: true, transformation: { excludeRaw: true } },
+        ...restart.length > 0 ? { rolloutRestartTargets: restart } : {}
+      }
+    });
+  }
+}
+function dns01Solver(issuer, ctx) {
+  const r = resolve(issuer.identity, ctx);
+  const dns = azureDnsOf(issuer);
+  return {
+    azureDNS: {
+      clientID: r.cfg.clientID,
+      clientSecretSecretRef: { name: r.destination, key: AZURE_CREDS_CLIENT_SECRET_KEY },
+      tenantID: r.tenantID,
+      subscriptionID: dns.subscriptionID,
+      resourceGroupName: dns.resourceGroupName,
+      ...dns.hostedZoneName ? { hostedZoneName: dns.hostedZoneName } : {},
+      environment: dns.environment,
+      ...dns.zoneType !== "AzurePublicZone" ? { zoneType: dns.zoneType } : {}
+    }
+  };
+}
+function vaultWrite(path, args, flags = []) {
+  const words = Object.entries(args).map(([k, v]) => shellQuote(`${k}=${v}`));
+  return ["vault write " + [...flags, path].map(shellQuote).join(" "), ...words].join(" \\\n    ");
+}
+function policyRules(r) {
+  return [
+    { path: r.credsPath, capabilities: ["read"], description: "VSO reads a new client secret" },
+    { path: "sys/leases/revoke", capabilities: ["update"], description: "VSO revokes the lease when its VaultDynamicSecret is deleted" }
+  ];
+}
+function roleArgs(r) {
+  const azure = r.cfg.vault.azure;
+  return {
+    application_object_id: r.cfg.applicationObjectID,
+    ttl: azure.ttl,
+    max_ttl: azure.maxTTL,
+    ...azure.explicitMaxTTL ? { explicit_max_ttl: azure.explicitMaxTTL } : {}
+  };
+}
+function vaultSection(r) {
+  const config = r.cfg.vault.azure.config;
+  const mount = r.azureMount;
+  const configArgs = {
+    subscription_id: r.configSubscriptionID,
+    tenant_id: r.tenantID,
+    client_id: config.clientID,
+    ...r.environment !== "AzurePublicCloud" ? { environment: r.environment } : {},
+    // `-` makes vault read the value from stdin: it never appears in argv or in a file.
+    client_secret: "-"
+  };
+  const lines = [
+    `# The Azure secrets engine at ${mount}/.`,
+    `if ! vault secrets list -format=json | grep -F ${shellQuote(`"${mount}/":`)} >/dev/null; then`,
+    `  ${command("vault", "secrets", "enable", `-path=${mount}`, "azure")}`,
+    "fi",
+    "",
+    "# azure/config is written only while it is empty: after rotate-root only Vault knows its own",
+    "# secret, and writing the operator's copy again would break the engine.",
+    `configured_client_id="$(vault read -field=client_id ${shellQuote(`${mount}/config`)} 2>/dev/null || true)"`,
+    'if [ -z "$configured_client_id" ]; then',
+    `  : "\${${VAULT_AZURE_SECRET_ENV}:?export ${VAULT_AZURE_SECRET_ENV} with the client secret of ${config.clientID}, the principal Vault signs in to Azure as}"`,
+    `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replace(/\n/g, "\n  ")}`,
+    ...config.rotateRoot ? [`  ${command("vault", "write", "-f", `${mount}/rotate-root`)}`] : [],
+    `elif [ "$configured_client_id" != ${shellQuote(config.clientID)} ]; then`,
+    `  echo ${shellQuote(`${mount}/config signs in as `)}"$configured_client_id"${shellQuote(`, not ${config.clientID}; to switch, run: vault delete ${mount}/config`)} >&2`,
+    "  exit 1",
+    "fi",
+    "",
+    `# The role adds a password to the existing application ${r.cfg.clientID} for each lease.`,
+    vaultWrite(`${mount}/roles/${r.azureRole}`, roleArgs(r)),
+    "",
+    `vault policy write ${shellQuote(r.policy)} - <<'POLICY'`,
+    ...policyRules(r).flatMap((rule, i) => [
+      ...i > 0 ? [""] : [],
+      `# ${rule.description}`,
+      `path "${rule.path}" {`,
+      `  capabilities = [${rule.capabilities.map((c) => `"${c}"`).join(", ")}]`,
+      "}"
+    ]),
+    "POLICY",
+    "",
+    "# token_period without token_max_ttl: when the token VSO holds expires, Vault revokes every",
+    "# lease made with it, and with them every client secret.",
+    vaultWrite(`auth/${r.authMount}/role/${r.authRole}`, {
+      bound_service_account_names: r.serviceAccount,
+      bound_service_account_namespaces: r.namespaces.join(","),
+      token_policies: r.policy,
+      audience: r.audience,
+      token_period: VSO_TOKEN_PERIOD_SECONDS,
+      token_ttl: 0,
+      token_max_ttl: 0
+    })
+  ];
+  return lines;
+}
+function dnsGrants2(r) {
+  const grants = /* @__PURE__ */ new Map();
+  for (const issuer of r.issuers) {
+    const dns = azureDnsOf(issuer);
+    const kind = AZURE_DNS_ZONE_KINDS[dns.zoneType];
+    const group = `/subscriptions/${dns.subscriptionID}/resourceGroups/${dns.resourceGroupName}`;
+    const grant = dns.hostedZoneName ? { scope: `${group}/providers/${kind.resourceType}/${dns.hostedZoneName}`, role: kind.role, what: `zone ${dns.hostedZoneName}` } : { scope: group, role: kind.role, what: `every zone in resource group ${dns.resourceGroupName} (set hostedZoneName to narrow it)` };
+    grants.set(`${grant.scope} ${grant.role}`, grant);
+  }
+  return [...grants.values()];
+}
+function azSection(r) {
+  const client = r.cfg.clientID;
+  const lines = [
+    "# Vault's role names the application object ID and the Issuer its client ID: check they are one application.",
+    `app_object_id="$(${command("az", "ad", "app", "show", "--id", client, "--query", "id", "--output", "tsv")})"`,
+    `if [ "$app_object_id" != ${shellQuote(r.cfg.applicationObjectID)} ]; then`,
+    `  echo ${shellQuote(`application ${client} has object ID `)}"$app_object_id"${shellQuote(`, but the spec says applicationObjectID ${r.cfg.applicationObjectID}`)} >&2`,
+    "  exit 1",
+    "fi"
+  ];
+  for (const g of dnsGrants2(r)) {
+    const list = command("az", "role", "assignment", "list", "--assignee", client, "--role", g.role, "--scope", g.scope, "--query", "[].id", "--output", "tsv");
+    lines.push(
+      "",
+      `# ${g.role} on ${g.what}, for the service principal of ${client}.`,
+      `if [ -z "$(${list.replace(/\n/g, "\n  ")})" ]; then`,
+      `  ${command("az", "role", "assignment", "create", "--assignee", client, "--role", g.role, "--scope", g.scope).replace(/\n/g, "\n  ")}`,
+      "fi"
+    );
+  }
+  return lines;
+}
+function terraformBlocks2(identity, r) {
+  const id = tfName(identity.name);
+  const variable = `${id}_vault_azure_client_secret`;
+  const config = r.cfg.vault.azure.config;
+  const azure = r.cfg.vault.azure;
+  return [
+    block("variable", [variable], [
+      attr("description", `Client secret of ${config.clientID}, the principal Vault signs in to Azure as. Ephemeral and write-only: never in a plan or the state.`),
+      attr("type", expr("string")),
+      attr("sensitive", true),
+      attr("ephemeral", true)
+    ]),
+    block("resource", ["vault_azure_secret_backend", id], [
+      attr("path", r.azureMount),
+      attr("subscription_id", r.configSubscriptionID),
+      attr("tenant_id", r.tenantID),
+      attr("client_id", config.clientID),
+      ...r.environment !== "AzurePublicCloud" ? [attr("environment", r.environment)] : [],
+      blank,
+      comment("Bump the version to send a new secret; Terraform cannot see a write-only value change."),
+      attr("client_secret_wo", expr(`var.${variable}`)),
+      attr("client_secret_wo_version", 1)
+    ]),
+    block("resource", ["vault_azure_secret_backend_role", id], [
+      attr("backend", expr(`vault_azure_secret_backend.${id}.path`)),
+      attr("role", r.azureRole),
+      attr("application_object_id", r.cfg.applicationObjectID),
+      // Seconds: Vault reads them back as seconds, and "1h" would show a diff on every plan.
+      attr("ttl", String(durationSeconds(azure.ttl))),
+      attr("max_ttl", String(durationSeconds(azure.maxTTL))),
+      ...azure.explicitMaxTTL ? [attr("explicit_max_ttl", String(durationSeconds(azure.explicitMaxTTL)))] : []
+    ]),
+    block("data", ["vault_policy_document", id], policyRules(r).map(
+      (rule) => block("rule", [], [attr("path", rule.path), attr("capabilities", rule.capabilities), attr("description", rule.description)])
+    )),
+    block("resource", ["vault_policy", id], [attr("name", r.policy), attr("policy", expr(`data.vault_policy_document.${id}.hcl`))]),
+    block("resource", ["vault_kubernetes_auth_backend_role", id], [
+      attr("backend", r.authMount),
+      attr("role_name", r.authRole),
+      attr("bound_service_account_names", [r.serviceAccount]),
+      attr("bound_service_account_namespaces", [...r.namespaces]),
+      attr("token_policies", [expr(`vault_policy.${id}.name`)]),
+      attr("audience", r.audience),
+      blank,
+      comment("A periodic token that never expires: its expiry would revoke every client secret leased with it."),
+      attr("token_period", VSO_TOKEN_PERIOD_SECONDS),
+      attr("token_ttl", 0),
+      attr("token_max_ttl", 0)
+    ])
+  ];
+}
+function readme(identity, ctx) {
+  const r = resolve(identity, ctx);
+  const cfg = r.cfg;
+  const azure = cfg.vault.azure;
+  const config = azure.config;
+  const cmNamespace = ctx.model.certManager?.namespace ?? "cert-manager";
+  const ttl = durationSeconds(azure.ttl);
+  const renewEvery = Math.round(ttl * cfg.vaultDynamicSecret.renewalPercent / 100 / 60);
+  const restarted = r.restartTargets.map((t) => `${t.kind} ${t.namespace}/${t.name}`);
+  const verify = r.namespaces.map((ns) => {
+    const targets = r.restartTargets.filter((t) => t.namespace === ns && t.kind !== "argo.Rollout");
+    return [
+      `VSO keeps Secret \`${ns}/${r.destination}\` filled from \`${r.credsPath}\`:`,
+      "",
+      "```sh",
+      `kubectl get vaultauth,vaultdynamicsecret -n ${ns} ${r.objectName}`,
+      `kubectl get events -n ${ns} --field-selector involvedObject.name=${r.objectName} --sort-by=.lastTimestamp`,
+      `kubectl get secret -n ${ns} ${r.destination} -o jsonpath='{.data.${AZURE_CREDS_CLIENT_ID_KEY}}' | base64 -d; echo   # prints ${cfg.clientID}`,
+      ...targets.map(
+        (t) => `kubectl get ${t.kind.toLowerCase()} -n ${ns} ${t.name} -o jsonpath='{.spec.template.metadata.annotations.${VSO_RESTARTED_AT_ANNOTATION.replace(/\./g, "\\.")}}'; echo`
+      ),
+      `vault list sys/leases/lookup/${r.credsPath}`,
+      "```",
+      "",
+      `Events \`SecretSynced\` and \`SecretRotated\` mean a secret was written${targets.length ? ", and `RolloutRestartTriggered` that cert-manager was restarted (the last command prints when)" : ""}. \`VaultClientError\` or a \`permission denied\` in the events points at the Kubernetes auth role (bound ServiceAccount, namespace, audience) or its policy; \`RolloutRestartFailed\` at a target VSO cannot patch. The Secret never shows the client secret in these commands: do not print \`.data.client_secret\`.`
+    ].join("\n");
+  });
+  const notes = [
+    `**Rotation cadence (${identity.name}).** Each client secret is a Vault lease on \`${r.credsPath}\` with ttl ${azure.ttl} and max_ttl ${azure.maxTTL}. VSO renews it at renewalPercent ${cfg.vaultDynamicSecret.renewalPercent}% of the TTL (about every ${renewEvery} min, plus jitter); when Vault caps a renewal at max_ttl, VSO reads new credentials, which adds a new password to application ${cfg.clientID}, rewrites the Secret${restarted.length ? ` and restarts ${restarted.join(", ")}` : ""}. So cert-manager gets a new client secret about every ${azure.maxTTL}; Vault removes the old password when its lease reaches max_ttl${azure.explicitMaxTTL ? `, and Azure itself expires it after ${azure.explicitMaxTTL} (explicit_max_ttl)` : " (its Azure end date is 10 years out: set explicitMaxTTL so a lease Vault fails to revoke still expires)"}. Azure needs a few minutes (2\u201310) to accept a new password everywhere: challenges in that window can fail with \`AADSTS7000215: Invalid client secret provided\`, and cert-manager retries them with backoff.`,
+    `**Restarts.** cert-manager reads \`clientSecretSecretRef\` afresh for every challenge, so the new secret is used without a restart; the rollout restart is belt and braces and costs a cert-manager restart per rotation (set \`vaultDynamicSecret.rolloutRestartTargets: []\` to drop it). VSO restarts only workloads in the VaultDynamicSecret's own namespace${r.namespaces.some((n) => n !== cmNamespace) ? `, so the VaultDynamicSecret of a namespaced Issuer (in ${r.namespaces.filter((n) => n !== cmNamespace).join(", ")}) restarts nothing` : ""}.`,
+    `**The Vault token.** The Kubernetes auth role \`${r.authRole}\` issues periodic tokens (token_period=${VSO_TOKEN_PERIOD_SECONDS}s, no max TTL): a token that expired would take every client secret leased with it. Deleting the VaultDynamicSecret revokes its lease (the policy allows \`sys/leases/revoke\`), which removes the password from the application.`,
+    `**Terraform** configures Vault only: the DNS role assignment is in \`cloud/az.sh\`${config.rotateRoot ? `, and Terraform cannot call rotate-root: run \`vault write -f ${r.azureMount}/rotate-root\` after the first apply` : ""}. Pass Vault's own client secret as \`TF_VAR_${tfName(identity.name)}_vault_azure_client_secret\`; the variable is ephemeral and the argument write-only (Terraform 1.11+), so it never reaches a plan or the state.`
+  ];
+  return {
+    prerequisites: [
+      `The Vault Secrets Operator (v1.4) runs in the cluster, e.g. \`helm install vault-secrets-operator hashicorp/vault-secrets-operator -n vault-secrets-operator-system --create-namespace\`; its ClusterRole lets it patch the Deployments it restarts.`,
+      `Vault's Kubernetes auth method is enabled at \`${r.authMount}/\` and configured for this cluster (\`vault auth enable -path=${r.authMount} kubernetes\`, \`vault write auth/${r.authMount}/config kubernetes_host=\u2026\`), and Vault is reachable at \`${cfg.vault.address}\` from the cluster.`,
+      `The Entra application \`${cfg.clientID}\` (object ID \`${cfg.applicationObjectID}\`) and its service principal exist; wi-gen never creates them or their secrets.`,
+      `Vault's own principal \`${config.clientID}\` has the Microsoft Graph application permission \`${GRAPH_APPLICATION_READWRITE_ALL.name}\`, admin-consented: Vault adds and removes passwords on an application it does not own${config.rotateRoot ? ", and rotate-root replaces its own" : ""}. A directory admin grants it with \`az ad app permission add --id ${config.clientID} --api ${MICROSOFT_GRAPH_APP_ID} --api-permissions ${GRAPH_APPLICATION_READWRITE_ALL.id}=Role\` and \`az ad app permission admin-consent --id ${config.clientID}\`. Vault's documentation also lists \`GroupMember.ReadWrite.All\` for this mode; only roles with \`azure_groups\` use it, and this role has none.`,
+      `\`export ${VAULT_AZURE_SECRET_ENV}=\u2026\` with the client secret of \`${config.clientID}\` in the shell that runs \`cloud/vault.sh\` the first time: the script pipes it to \`vault\` and never writes it down. Later runs skip \`${r.azureMount}/config\` and do not need it.`,
+      ...cfg.vault.caCertSecretRef ? [`Secret \`${cfg.vault.caCertSecretRef}\` (key \`ca.crt\`) with the CA of Vault's certificate exists in ${r.namespaces.map((n) => `\`${n}\``).join(", ")}.`] : []
+    ],
+    verify,
+    notes
+  };
+}
+var azureServicePrincipalVault = defineMethod({
+  key: "azureServicePrincipalVault",
+  description: "Existing Entra service principal for cert-manager Azure DNS; Vault issues and rotates its client secret, the Vault Secrets Operator delivers it.",
+  cloud: "azure",
+  schema: AzureServicePrincipalVaultSchema,
+  dnsProvider: "azureDNS",
+  manifestFile: "vault-secrets-operator",
+  ambient: () => false,
+  bindsCertManagerServiceAccount: () => false,
+  check: check2,
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  dns01Solver,
+  objects,
+  cloudPlan(identity, ctx) {
+    const r = resolve(identity, ctx);
+    const sections = [
+      // az.sh first: it proves the client ID and object ID are one application before Vault's role uses them.
+      {
+        file: "az.sh",
+        title: `identity ${identity.name}: DNS rights for the service principal of application ${r.cfg.clientID}`,
+        lines: azSection(r)
+      },
+      {
+        file: "vault.sh",
+        title: `identity ${identity.name}: Vault issues client secrets for application ${r.cfg.clientID}, VSO logs in as ${r.namespaces.map((n) => `${n}/${r.serviceAccount}`).join(", ")}`,
+        lines: vaultSection(r)
+      }
+    ];
+    return {
+      scripts: sections,
+      terraform: [
+        {
+          file: `vault-${identity.name}.tf`,
+          providers: { vault: { source: "hashicorp/vault", version: ">= 5.11.0, < 6" } },
+          blocks: terraformBlocks2(identity, r),
+          minimumTerraformVersion: "1.11"
+        }
+      ]
+    };
+  },
+  readme
+});
+
 // src/methods/registry.ts
-var METHODS = [gke];
+var METHODS = [gke, azureServicePrincipalVault];
 
 // src/model/model.ts
 var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
 
 // src/spec/cluster.ts
-import { z as z3 } from "zod";
-var GkeClusterSchema = z3.strictObject({
+import { z as z4 } from "zod";
+var GkeClusterSchema = z4.strictObject({
   project: gcpProjectId.describe(
     "Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it."
   ),
-  projectNumber: z3.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
-  location: z3.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
-  autopilot: z3.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
-  metadataServerNodeSelector: z3.boolean().default(false).describe(
+  projectNumber: z4.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
+  location: z4.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
+  autopilot: z4.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
+  metadataServerNodeSelector: z4.boolean().default(false).describe(
     'Standard clusters migrating node pools to GKE_METADATA: pin bound workloads to nodes labelled iam.gke.io/gke-metadata-server-enabled="true". Rejected on Autopilot.'
   )
 }).describe("A GKE cluster with Workload Identity Federation enabled.");
-var OidcIssuerUrl = z3.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
+var OidcIssuerUrl = z4.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
   message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
 });
-var AksClusterSchema = z3.strictObject({
+var AksClusterSchema = z4.strictObject({
   oidcIssuerURL: OidcIssuerUrl.describe(
     "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /."
   ),
   tenantID: guid("tenantID").describe("Entra tenant of the cluster and its identities."),
   subscriptionID: guid("subscriptionID").optional().describe("Subscription of the cluster; used in the README commands."),
-  resourceGroup: z3.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
+  resourceGroup: z4.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
 }).describe("An AKS cluster with the OIDC issuer (and, for workload identity, the webhook) enabled.");
-var ClusterSchema = z3.strictObject({
+var ClusterSchema = z4.strictObject({
   name: dnsLabel("a cluster name").describe("Cluster name; used in names of generated cloud resources and in the README."),
   gke: GkeClusterSchema.optional(),
   aks: AksClusterSchema.optional()
@@ -717,30 +1267,30 @@ var ClusterSchema = z3.strictObject({
 var CLUSTER_KINDS = Object.keys(ClusterSchema.shape).filter((k) => k !== "name");
 
 // src/spec/cert-manager.ts
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 
 // src/spec/dns01.ts
-import { z as z4 } from "zod";
-var CloudDnsSchema = z4.strictObject({
+import { z as z5 } from "zod";
+var CloudDnsSchema = z5.strictObject({
   project: gcpProjectId.describe("Project that owns the Cloud DNS managed zone (may differ from the cluster project)."),
-  hostedZoneName: z4.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  hostedZoneName: z5.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
     message: "must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens"
   }).optional().describe(
     "Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup."
   )
 }).describe("Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).");
-var azureResourceGroup = z4.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
-var AzureDnsSchema = z4.strictObject({
+var azureResourceGroup = z5.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
+var AzureDnsSchema = z5.strictObject({
   subscriptionID: guid("subscriptionID").describe("Subscription that holds the DNS zone."),
   resourceGroupName: azureResourceGroup.describe("Resource group of the DNS zone."),
   hostedZoneName: dnsZone.optional().describe("DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone."),
-  environment: z4.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
+  environment: z5.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
     message: 'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud'
   }).describe("Azure cloud. @default AzurePublicCloud"),
-  zoneType: z4.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
+  zoneType: z5.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
 }).describe("Azure DNS.");
-var Dns01Schema = z4.strictObject({
-  zones: z4.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
+var Dns01Schema = z5.strictObject({
+  zones: z5.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
   cloudDNS: CloudDnsSchema.optional(),
   azureDNS: AzureDnsSchema.optional()
 }).superRefine((value, ctx) => {
@@ -762,32 +1312,32 @@ var ACME_SERVERS = {
   letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory"
 };
-var AcmeSchema = z5.strictObject({
-  server: z5.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+var AcmeSchema = z6.strictObject({
+  server: z6.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
   }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
   privateKeySecretName: objectName.optional().describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"')
 }).describe("ACME account settings.");
-var IssuerSchema = z5.strictObject({
+var IssuerSchema = z6.strictObject({
   name: objectName.describe("Issuer or ClusterIssuer name."),
-  kind: z5.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
+  kind: z6.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
   namespace: namespaceName.optional().describe("Namespace of a namespaced Issuer; not allowed for a ClusterIssuer."),
   identity: specName("an identity name").optional().describe("Identity that authenticates this issuer to DNS. @default certManager.identity"),
   acme: AcmeSchema,
   dns01: Dns01Schema
 }).describe("A cert-manager ACME issuer solving DNS-01 without a stored secret.");
-var CertManagerSchema = z5.strictObject({
+var CertManagerSchema = z6.strictObject({
   namespace: namespaceName.default("cert-manager").describe("@default cert-manager"),
   serviceAccount: objectName.default("cert-manager").describe("cert-manager controller's ServiceAccount. @default cert-manager"),
   deployment: objectName.default("cert-manager").describe("cert-manager controller Deployment. @default cert-manager"),
   container: dnsLabel("a container name").default("cert-manager-controller").describe("Controller container, the first in the Deployment. @default cert-manager-controller"),
-  install: z5.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
+  install: z6.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
   identity: specName("an identity name").optional().describe("Identity that cert-manager uses for its issuers."),
-  issuerAmbientCredentials: z5.boolean().default(false).describe(
+  issuerAmbientCredentials: z6.boolean().default(false).describe(
     "Allow namespaced Issuers to use cert-manager's own (ambient) identity by passing --issuer-ambient-credentials=true. Any tenant that can create an Issuer can then use it."
   ),
-  issuers: z5.array(IssuerSchema).default([])
+  issuers: z6.array(IssuerSchema).default([])
 }).describe("cert-manager as a consumer of a workload identity.");
 
 // src/spec/schema.ts
@@ -797,7 +1347,7 @@ var METHOD_KEYS = METHODS.map((m) => m.key);
 var methodBlocks = Object.fromEntries(
   METHODS.map((m) => [m.key, m.schema.optional().describe(m.description)])
 );
-var IdentitySchema = z6.strictObject({
+var IdentitySchema = z7.strictObject({
   name: specName("an identity name").describe("Name that bindings and issuers use to refer to this identity."),
   ...methodBlocks
 }).superRefine((value, ctx) => {
@@ -809,32 +1359,32 @@ var IdentitySchema = z6.strictObject({
     });
   }
 }).describe("A cloud identity, by name, with exactly one method block.");
-var WorkloadSchema = z6.strictObject({
-  kind: z6.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
+var WorkloadSchema = z7.strictObject({
+  kind: z7.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
   name: objectName.describe("Workload name in the ServiceAccount namespace.")
 }).describe("A workload that must run as the bound ServiceAccount.");
-var BindingSchema = z6.strictObject({
+var BindingSchema = z7.strictObject({
   identity: specName("an identity name").describe("Name of an entry in identities."),
-  serviceAccount: z6.strictObject({
+  serviceAccount: z7.strictObject({
     namespace: namespaceName.describe("Namespace of the ServiceAccount (and of its workloads)."),
     name: objectName.describe("ServiceAccount name."),
-    create: z6.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
-    automountToken: z6.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
+    create: z7.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
+    automountToken: z7.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
   }),
-  workloads: z6.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
+  workloads: z7.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
 }).describe("Binds one Kubernetes ServiceAccount to one identity.");
-var MetadataSchema = z6.object({
-  name: z6.string().optional(),
-  annotations: z6.record(z6.string(), z6.string()).optional(),
-  labels: z6.record(z6.string(), z6.string()).optional()
+var MetadataSchema = z7.object({
+  name: z7.string().optional(),
+  annotations: z7.record(z7.string(), z7.string()).optional(),
+  labels: z7.record(z7.string(), z7.string()).optional()
 }).describe("Object metadata, for use as a kustomize generator or KRM function config.");
-var SpecSchema = z6.strictObject({
-  apiVersion: z6.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-  kind: z6.literal(KIND, { error: `must be ${KIND}` }),
+var SpecSchema = z7.strictObject({
+  apiVersion: z7.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
+  kind: z7.literal(KIND, { error: `must be ${KIND}` }),
   metadata: MetadataSchema.optional(),
   cluster: ClusterSchema,
-  identities: z6.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
-  bindings: z6.array(BindingSchema).default([]),
+  identities: z7.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
+  bindings: z7.array(BindingSchema).default([]),
   certManager: CertManagerSchema.optional()
 }).describe("wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.");
 
@@ -1252,7 +1802,7 @@ function issuesToProblems(issues, located, raw) {
 import { App, Chart } from "cdk8s";
 
 // src/k8s/acme-issuer.ts
-import { ApiObject } from "cdk8s";
+import { ApiObject as ApiObject2 } from "cdk8s";
 import { Construct } from "constructs";
 var AcmeDns01Issuer = class extends Construct {
   apiObject;
@@ -1261,7 +1811,7 @@ var AcmeDns01Issuer = class extends Construct {
     const { issuer, provider } = props;
     const solver = { dns01: provider };
     if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
-    this.apiObject = new ApiObject(this, "Resource", {
+    this.apiObject = new ApiObject2(this, "Resource", {
       apiVersion: "cert-manager.io/v1",
       kind: issuer.kind,
       metadata: { name: issuer.name, ...issuer.namespace ? { namespace: issuer.namespace } : {} },
@@ -1610,7 +2160,7 @@ function terraformFiles(model, plans) {
   const providers = /* @__PURE__ */ new Map();
   for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
   const versions = block("terraform", [], [
-    attr("required_version", ">= 1.3"),
+    attr("required_version", `>= ${newestVersion(["1.3", ...files.flatMap((f) => f.minimumTerraformVersion ? [f.minimumTerraformVersion] : [])])}`),
     block(
       "required_providers",
       [],
@@ -1627,10 +2177,18 @@ function terraformFiles(model, plans) {
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) }))
   ];
 }
+function newestVersion(versions) {
+  const parts = (v) => v.split(".").map(Number);
+  return [...versions].sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
+    return 0;
+  })[0];
+}
 function cloudObjectFiles(model, plans) {
   const byFile = /* @__PURE__ */ new Map();
   for (const plan of plans) for (const o of plan.objects ?? []) byFile.set(o.file, [...byFile.get(o.file) ?? [], ...o.objects]);
-  return [...byFile.entries()].filter(([, objects]) => objects.length > 0).map(([file, objects]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, "hash") + toYamlStream(objects) }));
+  return [...byFile.entries()].filter(([, objects2]) => objects2.length > 0).map(([file, objects2]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, "hash") + toYamlStream(objects2) }));
 }
 
 // src/emit/readme.ts
@@ -1765,9 +2323,9 @@ function render(model, warnings = []) {
   const plans = cloudPlans(model);
   files.push(...scriptFiles(model, plans), ...terraformFiles(model, plans), ...cloudObjectFiles(model, plans));
   files.push(readmeFile(model, files.map((f) => f.path), cm, warnings));
-  const objects = manifests.flatMap((m) => m.objects);
-  const stream = objects.length ? generatedHeader(model.specName, "hash") + toYamlStream(objects) : "";
-  return { files: sortFiles(files), stream, objects };
+  const objects2 = manifests.flatMap((m) => m.objects);
+  const stream = objects2.length ? generatedHeader(model.specName, "hash") + toYamlStream(objects2) : "";
+  return { files: sortFiles(files), stream, objects: objects2 };
 }
 
 // src/cli/errors.ts
@@ -1808,7 +2366,7 @@ function parseArgs(argv, spec) {
 
 // src/cli/writer.ts
 import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
-import { basename as basename2, dirname, join, relative, resolve, sep } from "node:path";
+import { basename as basename2, dirname, join, relative, resolve as resolve2, sep } from "node:path";
 var MANIFEST_FILE = ".wi-gen-manifest";
 var MANIFEST_HEADER = "# files written by wi-gen; it replaces or removes only these. Do not edit.\n";
 function manifestContent(files) {
@@ -1838,11 +2396,11 @@ function listTree(dir) {
   return { files: files.sort(), emptyDirs };
 }
 function checkOutputDir(dir, specPath) {
-  const target = resolve(dir);
-  if (target === resolve("/") || dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
+  const target = resolve2(dir);
+  if (target === resolve2("/") || dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
   if (specPath && specPath !== "-") {
-    const spec = resolve(specPath);
+    const spec = resolve2(specPath);
     const rel = relative(target, spec);
     if (rel === "" || !rel.startsWith("..") && !rel.startsWith(sep) && rel !== "..") {
       throw new UsageError(`refusing to write to ${dir}: it contains the spec ${specPath}; choose an output directory beside it, such as ${join(dirname(specPath), "out")}`);

@@ -66,6 +66,11 @@ export interface TerraformFile {
   readonly file: string;
   readonly providers: Readonly<Record<string, TerraformProvider>>;
   readonly blocks: readonly HclBlock[];
+  /**
+   * Oldest Terraform the blocks need, as `MAJOR.MINOR` (write-only arguments need 1.11);
+   * `versions.tf` requires the newest of all files. @default 1.3
+   */
+  readonly minimumTerraformVersion?: string;
 }
 
 /** A group of Kubernetes objects for a cloud-side controller (Config Connector, ASO). */

@@ -4,8 +4,9 @@
  */
 import type { AnyIdentityMethod } from './method.js';
 import { gke } from './gke.js';
+import { azureServicePrincipalVault } from './azure-service-principal-vault.js';
 
-export const METHODS: readonly AnyIdentityMethod[] = [gke];
+export const METHODS: readonly AnyIdentityMethod[] = [gke, azureServicePrincipalVault];
 
 export function methodByKey(key: string): AnyIdentityMethod | undefined {
   return METHODS.find((m) => m.key === key);
