@@ -4,8 +4,11 @@
  */
 import type { AnyIdentityMethod } from './method.js';
 import { gke } from './gke.js';
+import { awsIrsa } from './aws-irsa.js';
+import { awsPodIdentity } from './aws-pod-identity.js';
+import { awsServiceAccountRef } from './aws-service-account-ref.js';
 
-export const METHODS: readonly AnyIdentityMethod[] = [gke];
+export const METHODS: readonly AnyIdentityMethod[] = [gke, awsIrsa, awsPodIdentity, awsServiceAccountRef];
 
 export function methodByKey(key: string): AnyIdentityMethod | undefined {
   return METHODS.find((m) => m.key === key);
