@@ -41,7 +41,7 @@ function formatPath(path) {
 }
 
 // src/spec/schema.ts
-import { z as z7 } from "zod";
+import { z as z12 } from "zod";
 
 // src/methods/gke.ts
 import { z as z2 } from "zod";
@@ -73,6 +73,22 @@ var email = z.string().regex(/^[^\s@"'`$\\]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-
   message: "must be an e-mail address such as ops@example.com"
 });
 var safeText = (what, max = 256) => z.string().max(max, { message: `${what} must be at most ${max} characters` }).regex(/^[^\n\r\t\0`$\\"]*$/, { message: `${what} must be one line without quotes, backticks, '$' or backslashes` });
+var AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
+var awsRegion = z.string().regex(AWS_REGION, { message: "must be an AWS region code such as eu-west-1 or us-gov-west-1" });
+var AWS_ACCOUNT_ID = /^[0-9]{12}$/;
+function awsPartition(region) {
+  const prefixes = [
+    ["cn-", "aws-cn"],
+    ["us-gov-", "aws-us-gov"],
+    ["us-iso-", "aws-iso"],
+    ["us-isob-", "aws-iso-b"],
+    ["eu-isoe-", "aws-iso-e"],
+    ["us-isof-", "aws-iso-f"],
+    ["eusc-", "aws-eusc"]
+  ];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+var AWS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 // src/emit/hcl.ts
 var HclExpression = class {
@@ -82,6 +98,15 @@ var HclExpression = class {
   text;
 };
 var expr = (text) => new HclExpression(text);
+var HclCall = class {
+  constructor(name, args) {
+    this.name = name;
+    this.args = args;
+  }
+  name;
+  args;
+};
+var call = (name, ...args) => new HclCall(name, args);
 var attr = (name, value) => ({ kind: "attribute", name, value });
 var block = (type, labels, body) => ({
   kind: "block",
@@ -118,46 +143,58 @@ function hclString(value) {
 }
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 function isObject(value) {
-  return typeof value === "object" && !Array.isArray(value) && !(value instanceof HclExpression);
+  return typeof value === "object" && !Array.isArray(value) && !(value instanceof HclExpression) && !(value instanceof HclCall);
 }
 function inlineValue(value) {
   if (typeof value === "string") return hclString(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value instanceof HclExpression) return value.text;
+  if (value instanceof HclCall) {
+    const parts = value.args.map(inlineValue);
+    if (parts.some((p) => p === void 0)) return void 0;
+    return `${value.name}(${parts.join(", ")})`;
+  }
   if (Array.isArray(value)) {
     const parts = value.map(inlineValue);
     if (parts.some((p) => p === void 0)) return void 0;
     return `[${parts.join(", ")}]`;
   }
-  return void 0;
+  return Object.keys(value).length === 0 ? "{}" : void 0;
 }
 function objectKey(key) {
   return IDENTIFIER.test(key) ? key : hclString(key);
 }
-function attributeLines(name, value, indent) {
+function valueLines(value, indent) {
   const inline = inlineValue(value);
-  if (inline !== void 0) return { head: `${name} = ${inline}`, tail: [] };
+  if (inline !== void 0) return { first: inline, rest: [] };
+  if (value instanceof HclCall) {
+    const leading = value.args.slice(0, -1).map((a) => {
+      const text = inlineValue(a);
+      if (text === void 0) throw new Error(`${value.name}(): only the last argument may span lines`);
+      return text;
+    });
+    const last = valueLines(value.args[value.args.length - 1], indent);
+    const closing = last.rest.pop();
+    return { first: `${value.name}(${[...leading, last.first].join(", ")}`, rest: [...last.rest, `${closing})`] };
+  }
   if (isObject(value)) {
     const inner = renderAssignments(
       Object.keys(value).map((k) => ({ name: objectKey(k), value: value[k] })),
       indent + "  "
     );
-    return { head: `${name} = {`, tail: [...inner, `${indent}}`] };
+    return { first: "{", rest: [...inner, `${indent}}`] };
   }
-  const items = value;
-  const tail = [];
-  for (const item of items) {
-    if (isObject(item)) {
-      const inner = renderAssignments(
-        Object.keys(item).map((k) => ({ name: objectKey(k), value: item[k] })),
-        indent + "    "
-      );
-      tail.push(`${indent}  {`, ...inner, `${indent}  },`);
-    } else {
-      tail.push(`${indent}  ${inlineValue(item)},`);
-    }
+  const rest = [];
+  for (const item of value) {
+    const lines = valueLines(item, indent + "  ");
+    rest.push(`${indent}  ${lines.first}`, ...lines.rest);
+    rest[rest.length - 1] += ",";
   }
-  return { head: `${name} = [`, tail: [...tail, `${indent}]`] };
+  return { first: "[", rest: [...rest, `${indent}]`] };
+}
+function attributeLines(name, value, indent) {
+  const { first, rest } = valueLines(value, indent);
+  return { head: `${name} = ${first}`, tail: rest };
 }
 function renderAssignments(items, indent) {
   const out = [];
@@ -222,8 +259,18 @@ function shellQuote(value) {
   if (value !== "" && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+var ShellRaw = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+};
+function shellVar(name) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  return new ShellRaw(`"$${name}"`);
+}
 function command(...argv) {
-  const words = argv.map(shellQuote);
+  const words = argv.map((w) => w instanceof ShellRaw ? w.text : shellQuote(w));
   const oneLine = words.join(" ");
   if (oneLine.length <= 100) return oneLine;
   const lines = [];
@@ -248,6 +295,14 @@ function unless(probe, create) {
   return `if ! ${probe} >/dev/null 2>&1; then
   ${create.replace(/\n/g, "\n  ")}
 fi`;
+}
+function heredocAssignment(name, text, delimiter = "JSON") {
+  shellVar(name);
+  if (text.split("\n").includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
+  return `${name}=$(cat <<'${delimiter}'
+${text.replace(/\n$/, "")}
+${delimiter}
+)`;
 }
 
 // src/emit/names.ts
@@ -537,13 +592,13 @@ function configConnectorObjects(identity, ctx) {
   if (!cfg.configConnector) return void 0;
   const namespace = cfg.configConnector.namespace;
   const cluster = gkeCluster(ctx);
-  const objects2 = [];
+  const objects3 = [];
   const gsaRef = () => cfg.create ? { kind: "IAMServiceAccount", name: identity.name } : { kind: "IAMServiceAccount", external: `projects/${parseGsaEmail(cfg.serviceAccount)?.project}/serviceAccounts/${cfg.serviceAccount}` };
-  const policyMember = (name, spec) => objects2.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
+  const policyMember = (name, spec) => objects3.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
   if (cfg.mode === "impersonation") {
     const { accountId, project } = parseGsaEmail(cfg.serviceAccount);
     if (cfg.create) {
-      objects2.push({
+      objects3.push({
         apiVersion: "iam.cnrm.cloud.google.com/v1beta1",
         kind: "IAMServiceAccount",
         metadata: { name: identity.name, namespace, annotations: { "cnrm.cloud.google.com/project-id": project } },
@@ -578,7 +633,7 @@ function configConnectorObjects(identity, ctx) {
       });
     });
   });
-  return { file: `config-connector/${identity.name}.yaml`, objects: objects2 };
+  return { file: `config-connector/${identity.name}.yaml`, objects: objects3 };
 }
 function check(identity, ctx) {
   const cluster = ctx.model.cluster.gke;
@@ -1229,70 +1284,756 @@ var azureServicePrincipalVault = defineMethod({
   readme
 });
 
-// src/methods/registry.ts
-var METHODS = [gke, azureServicePrincipalVault];
+// src/methods/aws-irsa.ts
+import { z as z7 } from "zod";
 
-// src/model/model.ts
-var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+// src/methods/aws-names.ts
+import { z as z4 } from "zod";
+var IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+var STS_AUDIENCE = "sts.amazonaws.com";
+var POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com";
+var ROUTE53_POLICY_NAME = "wi-gen-route53-dns01";
+var PARTITION = `(${AWS_PARTITIONS.join("|")})`;
+var IAM_NAME = "[\\w+=,.@-]";
+var ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::([0-9]{12}):role(/(?:${IAM_NAME}+/)*)(${IAM_NAME}{1,64})$`);
+var POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(aws|[0-9]{12}):policy/(?:${IAM_NAME}+/)*${IAM_NAME}{1,128}$`);
+function parseRoleArn(arn) {
+  const m = ROLE_ARN.exec(arn);
+  if (!m) return void 0;
+  return { arn, partition: m[1], accountID: m[2], path: m[3], name: m[4] };
+}
+var ROLE_ARN_FORM = "arn:aws:iam::ACCOUNT_ID:role/NAME (12-digit account ID; an IAM path such as /dns/ may precede NAME)";
+function roleArnProblem(value) {
+  const session = /^arn:([-a-z]+):sts::([0-9]{12}):assumed-role\/([^/]+)\//.exec(value);
+  if (session) return `is an STS session ARN; use the role's own ARN: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`;
+  const other = /^arn:[-a-z]+:iam::[^:]*:(user|group|policy|instance-profile|oidc-provider)\//.exec(value);
+  if (other) return `names an IAM ${other[1]}, not a role; expected ${ROLE_ARN_FORM}`;
+  if (!value.startsWith("arn:")) return `must be a full role ARN, not a bare name: ${ROLE_ARN_FORM}`;
+  const account = /^arn:[^:]*:iam::([^:]*):role\//.exec(value);
+  if (account && !/^[0-9]{12}$/.test(account[1])) return `has account ID "${account[1]}"; it must be 12 digits: ${ROLE_ARN_FORM}`;
+  if (account && !new RegExp(`^arn:${PARTITION}:`).test(value)) return `has an unknown partition; expected one of ${AWS_PARTITIONS.join(", ")}`;
+  if (account && /[^/]{65,}$/.test(value)) return "has a role name longer than 64 characters";
+  return `must be an IAM role ARN: ${ROLE_ARN_FORM}`;
+}
+var roleArn = z4.string().superRefine((value, ctx) => {
+  if (!parseRoleArn(value)) ctx.addIssue({ code: "custom", message: roleArnProblem(value) });
+});
+var policyArn = z4.string().regex(POLICY_ARN, {
+  message: "must be an IAM managed-policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess or arn:aws:iam::111122223333:policy/NAME"
+});
+var policyArnPartition = (arn) => arn.split(":")[1];
+var ksaSubject = (namespace, name) => `system:serviceaccount:${namespace}:${name}`;
+var eksClusterArn = (partition, region, accountID, cluster) => `arn:${partition}:eks:${region}:${accountID}:cluster/${cluster}`;
+function webIdentityTrustPolicy(providerArn, issuer, subjects, audience) {
+  return {
+    Version: "2012-10-17",
+    Statement: subjects.map((s) => ({
+      Effect: "Allow",
+      Principal: { Federated: providerArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${issuer}:sub`]: ksaSubject(s.namespace, s.name),
+          [`${issuer}:aud`]: audience
+        }
+      }
+    }))
+  };
+}
+function podIdentityTrustPolicy(clusterArn2, subjects) {
+  return {
+    Version: "2012-10-17",
+    Statement: subjects.map((s) => ({
+      Effect: "Allow",
+      Principal: { Service: POD_IDENTITY_SERVICE },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: {
+        StringEquals: {
+          "aws:RequestTag/eks-cluster-arn": clusterArn2,
+          "aws:RequestTag/kubernetes-namespace": s.namespace,
+          "aws:RequestTag/kubernetes-service-account": s.name
+        }
+      }
+    }))
+  };
+}
+function route53Policy(partition, zoneIDs) {
+  const statements = [
+    { Effect: "Allow", Action: "route53:GetChange", Resource: `arn:${partition}:route53:::change/*` },
+    {
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+      Resource: zoneIDs ? zoneIDs.map((z13) => `arn:${partition}:route53:::hostedzone/${z13}`) : `arn:${partition}:route53:::hostedzone/*`,
+      Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] } }
+    }
+  ];
+  if (!zoneIDs) statements.push({ Effect: "Allow", Action: "route53:ListHostedZonesByName", Resource: "*" });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+// src/methods/aws-role.ts
+import { z as z6 } from "zod";
 
 // src/spec/cluster.ts
-import { z as z4 } from "zod";
-var GkeClusterSchema = z4.strictObject({
+import { z as z5 } from "zod";
+var GkeClusterSchema = z5.strictObject({
   project: gcpProjectId.describe(
     "Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it."
   ),
-  projectNumber: z4.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
-  location: z4.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
-  autopilot: z4.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
-  metadataServerNodeSelector: z4.boolean().default(false).describe(
+  projectNumber: z5.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
+  location: z5.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
+  autopilot: z5.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
+  metadataServerNodeSelector: z5.boolean().default(false).describe(
     'Standard clusters migrating node pools to GKE_METADATA: pin bound workloads to nodes labelled iam.gke.io/gke-metadata-server-enabled="true". Rejected on Autopilot.'
   )
 }).describe("A GKE cluster with Workload Identity Federation enabled.");
-var OidcIssuerUrl = z4.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
+var OidcIssuerUrl = z5.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
   message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
 });
-var AksClusterSchema = z4.strictObject({
+var AksClusterSchema = z5.strictObject({
   oidcIssuerURL: OidcIssuerUrl.describe(
     "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /."
   ),
   tenantID: guid("tenantID").describe("Entra tenant of the cluster and its identities."),
   subscriptionID: guid("subscriptionID").optional().describe("Subscription of the cluster; used in the README commands."),
-  resourceGroup: z4.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
+  resourceGroup: z5.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
 }).describe("An AKS cluster with the OIDC issuer (and, for workload identity, the webhook) enabled.");
-var ClusterSchema = z4.strictObject({
+var OIDC_PROVIDER_ARN = new RegExp(
+  `^arn:(${AWS_PARTITIONS.join("|")}):iam::([0-9]{12}):oidc-provider/([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*)$`
+);
+var EKS_ISSUER = /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+function parseOidcProviderArn(arn) {
+  const m = OIDC_PROVIDER_ARN.exec(arn);
+  if (!m) return void 0;
+  const issuer = m[3];
+  const eksRegion = EKS_ISSUER.exec(issuer)?.[1];
+  return { partition: m[1], accountID: m[2], issuer, ...eksRegion ? { eksRegion } : {} };
+}
+var EksClusterSchema = z5.strictObject({
+  accountID: z5.string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' }).regex(AWS_ACCOUNT_ID, { message: 'must be the 12-digit AWS account ID, e.g. "111122223333"' }).describe("AWS account that owns the cluster (12 digits, quoted). EKS Pod Identity roles must be in it."),
+  region: awsRegion.describe("Region of the cluster; it also sets the AWS partition (aws, aws-cn, aws-us-gov, \u2026) of every ARN."),
+  clusterName: z5.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { message: "must be an EKS cluster name: up to 100 letters, digits, - and _, starting with a letter or digit" }).optional().describe("The cluster's name in EKS, if it differs from cluster.name. @default cluster.name"),
+  oidcProviderARN: z5.string().optional().describe(
+    "ARN of the IAM OIDC provider registered for the cluster's issuer (arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID; `aws iam list-open-id-connect-providers`). Needed by IRSA and dedicated-ServiceAccount identities; the issuer host in condition keys is derived from it."
+  )
+}).superRefine((value, ctx) => {
+  const given = value.oidcProviderARN;
+  if (given === void 0) return;
+  const partition = typeof value.region === "string" ? awsPartition(value.region) : "aws";
+  const account = AWS_ACCOUNT_ID.test(value.accountID) ? value.accountID : "ACCOUNT_ID";
+  const fail = (message) => ctx.addIssue({ code: "custom", path: ["oidcProviderARN"], message });
+  const host = /^(https?:\/\/)?([a-z0-9][-a-z0-9.]*\.[a-z]{2,}(:[0-9]+)?(\/\S*)?)$/i.exec(given);
+  if (host) {
+    const suggested = `arn:${partition}:iam::${account}:oidc-provider/${host[2].replace(/\/+$/, "")}`;
+    fail(
+      `is the OIDC issuer ${host[1] ? "URL" : "host"}; IAM names the provider by ARN: ${suggested} (aws iam list-open-id-connect-providers lists the registered ones)`
+    );
+    return;
+  }
+  const arn = parseOidcProviderArn(given);
+  if (!arn) {
+    fail(
+      "must be an IAM OIDC provider ARN: arn:PARTITION:iam::ACCOUNT_ID:oidc-provider/ISSUER_HOST_AND_PATH, e.g. arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    );
+    return;
+  }
+  if (typeof value.region !== "string") return;
+  if (arn.partition !== partition) {
+    fail(`is in partition ${arn.partition}, but cluster.eks.region ${value.region} is in ${partition}`);
+  } else if (arn.eksRegion && arn.eksRegion !== value.region) {
+    fail(`names the OIDC issuer of an EKS cluster in ${arn.eksRegion}, but cluster.eks.region is ${value.region}`);
+  }
+}).describe("An EKS cluster: IRSA (with its IAM OIDC provider), EKS Pod Identity, or dedicated ServiceAccounts for cert-manager.");
+var ClusterSchema = z5.strictObject({
   name: dnsLabel("a cluster name").describe("Cluster name; used in names of generated cloud resources and in the README."),
   gke: GkeClusterSchema.optional(),
-  aks: AksClusterSchema.optional()
+  aks: AksClusterSchema.optional(),
+  eks: EksClusterSchema.optional()
 }).describe("The Kubernetes cluster whose ServiceAccounts are bound to cloud identities.");
 var CLUSTER_KINDS = Object.keys(ClusterSchema.shape).filter((k) => k !== "name");
 
+// src/methods/aws-role.ts
+var awsRoleFields = {
+  roleARN: roleArn.describe(
+    "IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen creates it if missing and owns its trust policy."
+  ),
+  policyARNs: z6.array(policyArn).default([]).describe("Managed policies attached to the role, for the workloads bound to it (cert-manager gets an inline Route53 policy instead).")
+};
+var AWS_TERRAFORM_PROVIDER = { aws: { source: "hashicorp/aws", version: ">= 5.31.0, < 7" } };
+function eksCluster(ctx) {
+  return ctx.model.cluster.eks;
+}
+var partitionOf = (ctx) => awsPartition(eksCluster(ctx).region);
+function roleOf(identity) {
+  return parseRoleArn(identity.config.roleARN);
+}
+function oidcProvider(ctx) {
+  return parseOidcProviderArn(eksCluster(ctx).oidcProviderARN);
+}
+function issuersOf2(identity, ctx) {
+  return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity);
+}
+function route53PolicyFor(identity, ctx) {
+  const issuers = issuersOf2(identity, ctx);
+  if (issuers.length === 0) return void 0;
+  const zones = issuers.map((i) => i.dns01.route53?.hostedZoneID);
+  const named = zones.every((z13) => z13 !== void 0) ? [...new Set(zones)].sort() : void 0;
+  return route53Policy(partitionOf(ctx), named);
+}
+function checkRole(identity, ctx, options) {
+  const cluster = ctx.model.cluster.eks;
+  const key = identity.method.key;
+  if (!cluster) {
+    ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.eks block`);
+    return false;
+  }
+  const partition = awsPartition(cluster.region);
+  const role = roleOf(identity);
+  if (role.partition !== partition) {
+    ctx.diagnostics.error(
+      [...options.at, "roleARN"],
+      `is in partition ${role.partition}, but cluster.eks.region ${cluster.region} is in ${partition}; a role is only usable in its own partition`
+    );
+  }
+  (identity.config.policyARNs ?? []).forEach((arn, index) => {
+    if (policyArnPartition(arn) !== partition) {
+      ctx.diagnostics.error([...options.at, "policyARNs", index], `is in partition ${policyArnPartition(arn)}, but the role is in ${partition}`);
+    }
+  });
+  if (options.needsOidcProvider) {
+    const provider = cluster.oidcProviderARN ? parseOidcProviderArn(cluster.oidcProviderARN) : void 0;
+    if (!cluster.oidcProviderARN) {
+      ctx.diagnostics.error(
+        ["cluster", "eks"],
+        `identity "${identity.name}" uses ${key}, which needs cluster.eks.oidcProviderARN (the IAM OIDC provider of the cluster's issuer: aws iam list-open-id-connect-providers)`
+      );
+    } else if (provider && provider.accountID !== role.accountID) {
+      ctx.diagnostics.error(
+        [...options.at, "roleARN"],
+        `is in account ${role.accountID}, but cluster.eks.oidcProviderARN is in ${provider.accountID}; IAM trusts only an OIDC provider registered in the role's own account (register the cluster's issuer in ${role.accountID} and use that ARN)`
+      );
+    }
+  }
+  return true;
+}
+function checkTrusted(identity, ctx, at, trustedBy) {
+  if (trustedBy === 0) {
+    ctx.diagnostics.error(at, `identity "${identity.name}" serves no ServiceAccount and no issuer; its role's trust policy would have no statement (IAM rejects that)`);
+  }
+}
+function checkAmbientIssuerRegions(identity, ctx, injector) {
+  const cluster = ctx.model.cluster.eks;
+  if (!cluster) return;
+  for (const issuer of issuersOf2(identity, ctx)) {
+    const region = issuer.dns01.route53?.region;
+    if (region !== void 0 && region !== cluster.region) {
+      ctx.diagnostics.error(
+        [...issuer.path, "dns01", "route53", "region"],
+        `cert-manager ignores this region: with ${identity.method.key}, ${injector} sets AWS_REGION=${cluster.region} (cluster.eks.region) in its pod, and that wins; set region: ${cluster.region} or remove it`
+      );
+    }
+  }
+}
+var scriptVar = (prefix, identity) => `${prefix}_${identity.name.replace(/-/g, "_")}`;
+function roleScriptLines(plan, ctx) {
+  const { identity } = plan;
+  const role = roleOf(identity);
+  const trustVar = scriptVar("trust_policy", identity);
+  const route53 = route53PolicyFor(identity, ctx);
+  const route53Var = scriptVar("route53_policy", identity);
+  const lines = [
+    // aws CLI v2 pipes output through a pager on a terminal, which would stop the script.
+    "export AWS_PAGER=''",
+    heredocAssignment(trustVar, JSON.stringify(plan.trust, null, 2)),
+    ...route53 ? [heredocAssignment(route53Var, JSON.stringify(route53, null, 2))] : [],
+    unless(
+      command("aws", "iam", "get-role", "--role-name", role.name),
+      command(
+        "aws",
+        "iam",
+        "create-role",
+        "--role-name",
+        role.name,
+        ...role.path === "/" ? [] : ["--path", role.path],
+        "--description",
+        plan.description,
+        "--assume-role-policy-document",
+        shellVar(trustVar)
+      )
+    ),
+    command("aws", "iam", "update-assume-role-policy", "--role-name", role.name, "--policy-document", shellVar(trustVar))
+  ];
+  if (route53) {
+    lines.push(
+      command("aws", "iam", "put-role-policy", "--role-name", role.name, "--policy-name", ROUTE53_POLICY_NAME, "--policy-document", shellVar(route53Var))
+    );
+  }
+  for (const arn of identity.config.policyARNs ?? []) lines.push(command("aws", "iam", "attach-role-policy", "--role-name", role.name, "--policy-arn", arn));
+  return lines;
+}
+function jsonToHcl(value, references = /* @__PURE__ */ new Map()) {
+  if (typeof value === "string") return references.get(value) ?? value;
+  if (typeof value === "number" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map((v) => jsonToHcl(v, references));
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = jsonToHcl(v, references);
+  return out;
+}
+var roleResource = (identity) => `aws_iam_role.${tfName(identity.name)}`;
+function roleTerraformBlocks(plan, ctx, references = /* @__PURE__ */ new Map()) {
+  const { identity } = plan;
+  const role = roleOf(identity);
+  const id = tfName(identity.name);
+  const blocks = [
+    block("resource", ["aws_iam_role", id], [
+      attr("name", role.name),
+      ...role.path !== "/" ? [attr("path", role.path)] : [],
+      attr("description", plan.description),
+      attr("assume_role_policy", call("jsonencode", jsonToHcl(plan.trust, references)))
+    ])
+  ];
+  const route53 = route53PolicyFor(identity, ctx);
+  if (route53) {
+    blocks.push(
+      block("resource", ["aws_iam_role_policy", tfName(identity.name, "route53")], [
+        attr("name", ROUTE53_POLICY_NAME),
+        attr("role", expr(`${roleResource(identity)}.id`)),
+        attr("policy", call("jsonencode", jsonToHcl(route53)))
+      ])
+    );
+  }
+  for (const arn of identity.config.policyARNs ?? []) {
+    blocks.push(
+      block("resource", ["aws_iam_role_policy_attachment", tfName(identity.name, arn.slice(arn.lastIndexOf("/") + 1))], [
+        attr("role", expr(`${roleResource(identity)}.name`)),
+        attr("policy_arn", arn)
+      ])
+    );
+  }
+  return blocks;
+}
+function terraformFile(identity, blocks) {
+  return { file: `aws-${identity.name}.tf`, providers: AWS_TERRAFORM_PROVIDER, blocks };
+}
+function oidcProviderPrerequisite(ctx) {
+  const cluster = eksCluster(ctx);
+  return `The cluster's OIDC issuer is registered in IAM as \`${cluster.oidcProviderARN}\` with client ID \`${STS_AUDIENCE}\` (\`eksctl utils associate-iam-oidc-provider --cluster ${cluster.clusterName ?? ctx.model.cluster.name} --region ${cluster.region} --approve\`).`;
+}
+function callerIdentityCheck(namespace, serviceAccount, identity, broken) {
+  const overrides = JSON.stringify({ spec: { serviceAccountName: serviceAccount } });
+  const role = roleOf(identity);
+  return [
+    `\`${namespace}/${serviceAccount}\` should act as role \`${role.name}\`:`,
+    "",
+    "```sh",
+    `kubectl run -n ${namespace} wi-gen-check-${serviceAccount} --rm -i --restart=Never --image=amazon/aws-cli \\`,
+    `  --overrides='${overrides}' -- sts get-caller-identity`,
+    "```",
+    "",
+    `The \`Arn\` must be \`arn:${role.partition}:sts::${role.accountID}:assumed-role/${role.name}/\u2026\`. ${broken}`
+  ].join("\n");
+}
+
+// src/methods/aws-irsa.ts
+var AwsIrsaSchema = z7.strictObject({ ...awsRoleFields }).describe("IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.");
+var KEY = "awsIrsa";
+function trustPolicy(identity, ctx) {
+  const provider = oidcProvider(ctx);
+  return webIdentityTrustPolicy(eksCluster(ctx).oidcProviderARN, provider.issuer, identity.bindings, STS_AUDIENCE);
+}
+var description = (identity) => `wi-gen identity ${identity.name} (IRSA)`;
+function check3(identity, ctx) {
+  const at = [...identity.path, KEY];
+  if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
+  checkTrusted(identity, ctx, at, identity.bindings.length);
+  checkAmbientIssuerRegions(identity, ctx, "the EKS Pod Identity webhook");
+}
+var awsIrsa = defineMethod({
+  key: KEY,
+  description: "AWS IRSA: a KSA annotated with eks.amazonaws.com/role-arn assumes an IAM role through the cluster OIDC provider.",
+  cloud: "aws",
+  schema: AwsIrsaSchema,
+  dnsProvider: "route53",
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check3,
+  serviceAccountMetadata(binding) {
+    return { annotations: { [IRSA_ROLE_ANNOTATION]: binding.identity.config.roleARN } };
+  },
+  podTemplate: () => ({}),
+  dns01Solver(issuer) {
+    const r53 = issuer.dns01.route53;
+    return { route53: { ...r53.region ? { region: r53.region } : {}, ...r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {} } };
+  },
+  cloudPlan(identity, ctx) {
+    const plan = { identity, trust: trustPolicy(identity, ctx), description: description(identity) };
+    const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
+    const providerArn = eksCluster(ctx).oidcProviderARN;
+    return {
+      scripts: [{ file: "aws.sh", title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
+      terraform: [
+        terraformFile(identity, [
+          // A data source, not a resource: the provider belongs to the cluster, and the plan fails early if it is missing.
+          block("data", ["aws_iam_openid_connect_provider", tfName(identity.name)], [attr("arn", providerArn)]),
+          ...roleTerraformBlocks(plan, ctx, /* @__PURE__ */ new Map([[providerArn, expr(`${providerData}.arn`)]]))
+        ])
+      ]
+    };
+  },
+  readme(identity, ctx) {
+    const certManager = identity.bindings.some((b) => b.certManager);
+    return {
+      prerequisites: [oidcProviderPrerequisite(ctx)],
+      verify: identity.bindings.map(
+        (b) => callerIdentityCheck(
+          b.namespace,
+          b.name,
+          identity,
+          "An `assumed-role/\u2026NodeInstanceRole\u2026` ARN means the pod started before the annotation (restart it) or the annotation is missing; `AccessDenied \u2026 AssumeRoleWithWebIdentity` means the trust policy's `:sub` or `:aud` does not match the KSA."
+        )
+      ),
+      notes: certManager ? [
+        `Restart cert-manager after the ServiceAccount is annotated (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the webhook injects the IRSA token only into new pods.`
+      ] : []
+    };
+  }
+});
+
+// src/methods/aws-pod-identity.ts
+import { z as z8 } from "zod";
+var AwsPodIdentitySchema = z8.strictObject({ ...awsRoleFields }).describe("EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.");
+var KEY2 = "awsPodIdentity";
+function clusterName(ctx) {
+  return eksCluster(ctx).clusterName ?? ctx.model.cluster.name;
+}
+function clusterArn(ctx) {
+  const cluster = eksCluster(ctx);
+  return eksClusterArn(partitionOf(ctx), cluster.region, cluster.accountID, clusterName(ctx));
+}
+function associationLines(identity, ctx) {
+  const region = eksCluster(ctx).region;
+  const name = clusterName(ctx);
+  const role = roleOf(identity).arn;
+  return identity.bindings.map((b) => {
+    const find = command(
+      "aws",
+      "eks",
+      "list-pod-identity-associations",
+      "--region",
+      region,
+      "--cluster-name",
+      name,
+      "--namespace",
+      b.namespace,
+      "--service-account",
+      b.name,
+      "--query",
+      "associations[0].associationId",
+      "--output",
+      "text"
+    );
+    return [
+      `association_id=$(${find})`,
+      'if [ "$association_id" = None ]; then',
+      `  ${command("aws", "eks", "create-pod-identity-association", "--region", region, "--cluster-name", name, "--namespace", b.namespace, "--service-account", b.name, "--role-arn", role).replace(/\n/g, "\n  ")}`,
+      "else",
+      `  ${command("aws", "eks", "update-pod-identity-association", "--region", region, "--cluster-name", name, "--association-id", shellVar("association_id"), "--role-arn", role).replace(/\n/g, "\n  ")}`,
+      "fi"
+    ].join("\n");
+  });
+}
+function check4(identity, ctx) {
+  const at = [...identity.path, KEY2];
+  if (!checkRole(identity, ctx, { at, needsOidcProvider: false })) return;
+  const cluster = ctx.model.cluster.eks;
+  const role = roleOf(identity);
+  if (role.accountID !== cluster.accountID && role.partition === awsPartition(cluster.region)) {
+    ctx.diagnostics.error(
+      [...at, "roleARN"],
+      `is in account ${role.accountID}; EKS Pod Identity associates roles of the cluster's account (cluster.eks.accountID ${cluster.accountID}); for another account's resources, let a role in ${cluster.accountID} assume one there`
+    );
+  }
+  checkTrusted(identity, ctx, at, identity.bindings.length);
+  checkAmbientIssuerRegions(identity, ctx, "the EKS Pod Identity Agent");
+}
+var awsPodIdentity = defineMethod({
+  key: KEY2,
+  description: "EKS Pod Identity: an association per KSA gives its pods an IAM role; no annotation, no OIDC provider.",
+  cloud: "aws",
+  schema: AwsPodIdentitySchema,
+  dnsProvider: "route53",
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check4,
+  // The association lives in the EKS API: the ServiceAccount itself carries nothing.
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  dns01Solver(issuer) {
+    const r53 = issuer.dns01.route53;
+    return { route53: { ...r53.region ? { region: r53.region } : {}, ...r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {} } };
+  },
+  cloudPlan(identity, ctx) {
+    const plan = {
+      identity,
+      trust: podIdentityTrustPolicy(clusterArn(ctx), identity.bindings),
+      description: `wi-gen identity ${identity.name} (EKS Pod Identity)`
+    };
+    const associations = identity.bindings.map(
+      (b) => block("resource", ["aws_eks_pod_identity_association", tfName(identity.name, b.namespace, b.name)], [
+        attr("cluster_name", clusterName(ctx)),
+        attr("namespace", b.namespace),
+        attr("service_account", b.name),
+        attr("role_arn", expr(`${roleResource(identity)}.arn`))
+      ])
+    );
+    return {
+      scripts: [
+        {
+          file: "aws.sh",
+          title: `identity ${identity.name}: EKS Pod Identity role ${roleOf(identity).arn}`,
+          lines: [...roleScriptLines(plan, ctx), ...associationLines(identity, ctx)]
+        }
+      ],
+      terraform: [terraformFile(identity, [...roleTerraformBlocks(plan, ctx), ...associations])]
+    };
+  },
+  readme(identity, ctx) {
+    const name = clusterName(ctx);
+    const region = eksCluster(ctx).region;
+    const certManager = identity.bindings.some((b) => b.certManager);
+    return {
+      prerequisites: [
+        `The EKS Pod Identity Agent add-on runs on cluster \`${name}\` (\`aws eks create-addon --region ${region} --cluster-name ${name} --addon-name eks-pod-identity-agent\`).`
+      ],
+      verify: identity.bindings.map(
+        (b) => callerIdentityCheck(
+          b.namespace,
+          b.name,
+          identity,
+          "`aws eks list-pod-identity-associations` shows the association; a node role in the ARN means the pod started before the association existed (restart it) or the agent is not running; `AccessDenied` on AssumeRole means the trust policy's session-tag conditions do not match the cluster, namespace or KSA."
+        )
+      ),
+      notes: certManager ? [
+        `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the agent's credentials are wired into new pods only.`
+      ] : []
+    };
+  }
+});
+
+// src/methods/aws-service-account-ref.ts
+import { ApiObject as ApiObject2 } from "cdk8s";
+import { z as z9 } from "zod";
+var AwsServiceAccountRefSchema = z9.strictObject({
+  roleARN: roleArn.describe(
+    "IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen creates it if missing and owns its trust policy."
+  ),
+  serviceAccountName: dnsLabel("a ServiceAccount name").optional().describe(
+    "Name of the dedicated ServiceAccount, created in each issuer's namespace (a ClusterIssuer's is cert-manager's namespace). @default the identity name"
+  ),
+  audience: safeText("an audience", 255).regex(/^\S+$/, { message: "an audience must be one word without spaces" }).default(STS_AUDIENCE).describe(
+    "Audience of the token cert-manager mints (Issuer serviceAccountRef.audiences) and the trust policy's :aud; the IAM OIDC provider must list it as a client ID. @default sts.amazonaws.com"
+  )
+}).describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
+var KEY3 = "awsServiceAccountRef";
+var serviceAccountName = (identity) => identity.config.serviceAccountName ?? identity.name;
+function dedicatedServiceAccounts(identity, ctx) {
+  const namespaces = [...new Set(issuersOf2(identity, ctx).map((i) => i.resourceNamespace))].sort();
+  return namespaces.map((namespace) => ({ namespace, name: serviceAccountName(identity) }));
+}
+var tokenRequestRoleName = (serviceAccount) => `${serviceAccount}-tokenrequest`;
+var tokenRequestBindingName = (certManagerServiceAccount, serviceAccount) => `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
+function check5(identity, ctx) {
+  const at = [...identity.path, KEY3];
+  for (const b of identity.bindings) {
+    if (b.certManager) continue;
+    ctx.diagnostics.error(
+      [...b.path.slice(0, -1), "identity"],
+      `identity "${identity.name}" uses ${KEY3}, which only cert-manager can use (it mints the ServiceAccount token itself); bind workloads to an awsIrsa or awsPodIdentity identity`
+    );
+  }
+  if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
+  const accounts = dedicatedServiceAccounts(identity, ctx);
+  checkTrusted(identity, ctx, at, accounts.length);
+  const cm = ctx.model.certManager;
+  const taken = /* @__PURE__ */ new Map();
+  for (const b of ctx.model.bindings) {
+    taken.set(`${b.namespace}/${b.name}`, b.certManager ? "cert-manager's own ServiceAccount" : `the ServiceAccount bound by ${formatPath(b.path.slice(0, 2))}`);
+  }
+  if (cm) taken.set(`${cm.namespace}/${cm.serviceAccount}`, "cert-manager's own ServiceAccount");
+  for (const other of ctx.model.identities) {
+    if (other === identity) break;
+    if (other.method.key !== KEY3) continue;
+    for (const sa of dedicatedServiceAccounts(other, ctx)) {
+      taken.set(`${sa.namespace}/${sa.name}`, `the dedicated ServiceAccount of identity "${other.name}"`);
+    }
+  }
+  for (const sa of accounts) {
+    const owner = taken.get(`${sa.namespace}/${sa.name}`);
+    if (owner) {
+      ctx.diagnostics.error(
+        identity.config.serviceAccountName ? [...at, "serviceAccountName"] : at,
+        `the dedicated ServiceAccount ${sa.namespace}/${sa.name} would be ${owner}; set serviceAccountName to another name`
+      );
+    }
+  }
+  const cluster = ctx.model.cluster.eks;
+  const role = roleOf(identity);
+  for (const issuer of issuersOf2(identity, ctx)) {
+    const region = issuer.dns01.route53?.region;
+    if (region !== void 0 && awsPartition(region) !== role.partition) {
+      ctx.diagnostics.error(
+        [...issuer.path, "dns01", "route53", "region"],
+        `is in partition ${awsPartition(region)}, but role ${role.arn} is in ${role.partition}; STS there does not know the role (use a region of ${role.partition}, such as cluster.eks.region ${cluster.region})`
+      );
+    }
+  }
+}
+function objects2(identity, chart, ctx) {
+  const cm = ctx.model.certManager;
+  if (!cm) return;
+  for (const sa of dedicatedServiceAccounts(identity, ctx)) {
+    const id = `${identity.name}-${sa.namespace}`;
+    new ApiObject2(chart, `${id}-sa`, {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: sa.name, namespace: sa.namespace },
+      // Nothing runs as it: cert-manager requests its tokens through the API.
+      automountServiceAccountToken: false
+    });
+    new ApiObject2(chart, `${id}-role`, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: tokenRequestRoleName(sa.name), namespace: sa.namespace },
+      rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [sa.name], verbs: ["create"] }]
+    });
+    new ApiObject2(chart, `${id}-rolebinding`, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: tokenRequestBindingName(cm.serviceAccount, sa.name), namespace: sa.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: tokenRequestRoleName(sa.name) },
+      subjects: [{ kind: "ServiceAccount", name: cm.serviceAccount, namespace: cm.namespace }]
+    });
+  }
+}
+var awsServiceAccountRef = defineMethod({
+  key: KEY3,
+  description: "AWS dedicated ServiceAccount: cert-manager exchanges a token of a ServiceAccount in the issuer namespace for an IAM role (route53.auth.kubernetes); not ambient.",
+  cloud: "aws",
+  schema: AwsServiceAccountRefSchema,
+  dnsProvider: "route53",
+  ambient: () => false,
+  bindsCertManagerServiceAccount: () => false,
+  check: check5,
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  manifestFile: "aws-dedicated-serviceaccounts",
+  objects: objects2,
+  dns01Solver(issuer, ctx) {
+    const identity = issuer.identity;
+    const r53 = issuer.dns01.route53;
+    return {
+      route53: {
+        // STS is regional and cert-manager's pod has no AWS_REGION here: without one it fails with "Missing Region".
+        region: r53.region ?? eksCluster(ctx).region,
+        ...r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {},
+        role: identity.config.roleARN,
+        auth: { kubernetes: { serviceAccountRef: { name: serviceAccountName(identity), audiences: [identity.config.audience] } } }
+      }
+    };
+  },
+  cloudPlan(identity, ctx) {
+    const provider = oidcProvider(ctx);
+    const providerArn = eksCluster(ctx).oidcProviderARN;
+    const plan = {
+      identity,
+      trust: webIdentityTrustPolicy(providerArn, provider.issuer, dedicatedServiceAccounts(identity, ctx), identity.config.audience),
+      description: `wi-gen identity ${identity.name} (cert-manager dedicated ServiceAccount)`
+    };
+    const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
+    return {
+      scripts: [{ file: "aws.sh", title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
+      terraform: [
+        terraformFile(identity, [
+          block("data", ["aws_iam_openid_connect_provider", tfName(identity.name)], [attr("arn", providerArn)]),
+          ...roleTerraformBlocks(plan, ctx, /* @__PURE__ */ new Map([[providerArn, expr(`${providerData}.arn`)]]))
+        ])
+      ]
+    };
+  },
+  readme(identity, ctx) {
+    const cm = ctx.model.certManager;
+    const cluster = eksCluster(ctx);
+    const role = roleOf(identity);
+    const verify = dedicatedServiceAccounts(identity, ctx).map(
+      (sa) => [
+        `cert-manager may mint tokens for \`${sa.namespace}/${sa.name}\`, and the role accepts them:`,
+        "",
+        "```sh",
+        `kubectl auth can-i create serviceaccounts/${sa.name} --subresource=token -n ${sa.namespace} --as=system:serviceaccount:${cm?.namespace}:${cm?.serviceAccount}`,
+        `aws sts assume-role-with-web-identity --role-arn ${role.arn} --role-session-name wi-gen-check \\`,
+        `  --web-identity-token "$(kubectl create token ${sa.name} -n ${sa.namespace} --audience ${identity.config.audience} --duration 10m)"`,
+        "```",
+        "",
+        '`no` from `can-i` means the RoleBinding is missing (the challenge fails with `serviceaccounts "\u2026" is forbidden`); `InvalidIdentityToken` means the OIDC provider does not list the audience as a client ID; `AccessDenied` means the trust policy does not name this namespace and ServiceAccount.'
+      ].join("\n")
+    );
+    return {
+      prerequisites: [
+        oidcProviderPrerequisite(ctx),
+        ...identity.config.audience === STS_AUDIENCE ? [] : [`The IAM OIDC provider \`${cluster.oidcProviderARN}\` also lists client ID \`${identity.config.audience}\` (\`aws iam add-client-id-to-open-id-connect-provider\`).`]
+      ],
+      verify,
+      notes: [
+        `Identity \`${identity.name}\` is not ambient: each issuer names role \`${role.arn}\` and ServiceAccount \`${serviceAccountName(identity)}\` in its own namespace, so namespaced Issuers need no \`--issuer-ambient-credentials\`, and cert-manager can mint tokens only for that ServiceAccount.`
+      ]
+    };
+  }
+});
+
+// src/methods/registry.ts
+var METHODS = [gke, azureServicePrincipalVault, awsIrsa, awsPodIdentity, awsServiceAccountRef];
+
+// src/model/model.ts
+var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+
 // src/spec/cert-manager.ts
-import { z as z6 } from "zod";
+import { z as z11 } from "zod";
 
 // src/spec/dns01.ts
-import { z as z5 } from "zod";
-var CloudDnsSchema = z5.strictObject({
+import { z as z10 } from "zod";
+var CloudDnsSchema = z10.strictObject({
   project: gcpProjectId.describe("Project that owns the Cloud DNS managed zone (may differ from the cluster project)."),
-  hostedZoneName: z5.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  hostedZoneName: z10.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
     message: "must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens"
   }).optional().describe(
     "Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup."
   )
 }).describe("Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).");
-var azureResourceGroup = z5.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
-var AzureDnsSchema = z5.strictObject({
+var azureResourceGroup = z10.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
+var AzureDnsSchema = z10.strictObject({
   subscriptionID: guid("subscriptionID").describe("Subscription that holds the DNS zone."),
   resourceGroupName: azureResourceGroup.describe("Resource group of the DNS zone."),
   hostedZoneName: dnsZone.optional().describe("DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone."),
-  environment: z5.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
+  environment: z10.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
     message: 'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud'
   }).describe("Azure cloud. @default AzurePublicCloud"),
-  zoneType: z5.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
+  zoneType: z10.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
 }).describe("Azure DNS.");
-var Dns01Schema = z5.strictObject({
-  zones: z5.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
+var Route53Schema = z10.strictObject({
+  region: awsRegion.optional().describe(
+    "AWS region for the SDK. IRSA and EKS Pod Identity inject AWS_REGION into cert-manager's pod and cert-manager then ignores this field, so it must equal cluster.eks.region when set; a dedicated ServiceAccount uses it for the STS endpoint. @default cluster.eks.region"
+  ),
+  hostedZoneID: z10.string().regex(/^[A-Z0-9]{1,32}$/, {
+    message: "must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ: uppercase letters and digits, without the /hostedzone/ prefix"
+  }).optional().describe(
+    "Hosted zone ID. Set it to limit the IAM policy to this zone and to drop route53:ListHostedZonesByName (cert-manager then skips the lookup)."
+  )
+}).describe("AWS Route53, authenticated with IRSA, EKS Pod Identity or a dedicated ServiceAccount (never access keys).");
+var Dns01Schema = z10.strictObject({
+  zones: z10.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
   cloudDNS: CloudDnsSchema.optional(),
-  azureDNS: AzureDnsSchema.optional()
+  azureDNS: AzureDnsSchema.optional(),
+  route53: Route53Schema.optional()
 }).superRefine((value, ctx) => {
   const providers = DNS01_PROVIDERS.filter((p) => value[p] !== void 0);
   if (providers.length !== 1) {
@@ -1312,32 +2053,32 @@ var ACME_SERVERS = {
   letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory"
 };
-var AcmeSchema = z6.strictObject({
-  server: z6.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+var AcmeSchema = z11.strictObject({
+  server: z11.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
   }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
   privateKeySecretName: objectName.optional().describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"')
 }).describe("ACME account settings.");
-var IssuerSchema = z6.strictObject({
+var IssuerSchema = z11.strictObject({
   name: objectName.describe("Issuer or ClusterIssuer name."),
-  kind: z6.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
+  kind: z11.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
   namespace: namespaceName.optional().describe("Namespace of a namespaced Issuer; not allowed for a ClusterIssuer."),
   identity: specName("an identity name").optional().describe("Identity that authenticates this issuer to DNS. @default certManager.identity"),
   acme: AcmeSchema,
   dns01: Dns01Schema
 }).describe("A cert-manager ACME issuer solving DNS-01 without a stored secret.");
-var CertManagerSchema = z6.strictObject({
+var CertManagerSchema = z11.strictObject({
   namespace: namespaceName.default("cert-manager").describe("@default cert-manager"),
   serviceAccount: objectName.default("cert-manager").describe("cert-manager controller's ServiceAccount. @default cert-manager"),
   deployment: objectName.default("cert-manager").describe("cert-manager controller Deployment. @default cert-manager"),
   container: dnsLabel("a container name").default("cert-manager-controller").describe("Controller container, the first in the Deployment. @default cert-manager-controller"),
-  install: z6.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
+  install: z11.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
   identity: specName("an identity name").optional().describe("Identity that cert-manager uses for its issuers."),
-  issuerAmbientCredentials: z6.boolean().default(false).describe(
+  issuerAmbientCredentials: z11.boolean().default(false).describe(
     "Allow namespaced Issuers to use cert-manager's own (ambient) identity by passing --issuer-ambient-credentials=true. Any tenant that can create an Issuer can then use it."
   ),
-  issuers: z6.array(IssuerSchema).default([])
+  issuers: z11.array(IssuerSchema).default([])
 }).describe("cert-manager as a consumer of a workload identity.");
 
 // src/spec/schema.ts
@@ -1347,7 +2088,7 @@ var METHOD_KEYS = METHODS.map((m) => m.key);
 var methodBlocks = Object.fromEntries(
   METHODS.map((m) => [m.key, m.schema.optional().describe(m.description)])
 );
-var IdentitySchema = z7.strictObject({
+var IdentitySchema = z12.strictObject({
   name: specName("an identity name").describe("Name that bindings and issuers use to refer to this identity."),
   ...methodBlocks
 }).superRefine((value, ctx) => {
@@ -1359,32 +2100,32 @@ var IdentitySchema = z7.strictObject({
     });
   }
 }).describe("A cloud identity, by name, with exactly one method block.");
-var WorkloadSchema = z7.strictObject({
-  kind: z7.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
+var WorkloadSchema = z12.strictObject({
+  kind: z12.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
   name: objectName.describe("Workload name in the ServiceAccount namespace.")
 }).describe("A workload that must run as the bound ServiceAccount.");
-var BindingSchema = z7.strictObject({
+var BindingSchema = z12.strictObject({
   identity: specName("an identity name").describe("Name of an entry in identities."),
-  serviceAccount: z7.strictObject({
+  serviceAccount: z12.strictObject({
     namespace: namespaceName.describe("Namespace of the ServiceAccount (and of its workloads)."),
     name: objectName.describe("ServiceAccount name."),
-    create: z7.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
-    automountToken: z7.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
+    create: z12.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
+    automountToken: z12.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
   }),
-  workloads: z7.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
+  workloads: z12.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
 }).describe("Binds one Kubernetes ServiceAccount to one identity.");
-var MetadataSchema = z7.object({
-  name: z7.string().optional(),
-  annotations: z7.record(z7.string(), z7.string()).optional(),
-  labels: z7.record(z7.string(), z7.string()).optional()
+var MetadataSchema = z12.object({
+  name: z12.string().optional(),
+  annotations: z12.record(z12.string(), z12.string()).optional(),
+  labels: z12.record(z12.string(), z12.string()).optional()
 }).describe("Object metadata, for use as a kustomize generator or KRM function config.");
-var SpecSchema = z7.strictObject({
-  apiVersion: z7.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-  kind: z7.literal(KIND, { error: `must be ${KIND}` }),
+var SpecSchema = z12.strictObject({
+  apiVersion: z12.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
+  kind: z12.literal(KIND, { error: `must be ${KIND}` }),
   metadata: MetadataSchema.optional(),
   cluster: ClusterSchema,
-  identities: z7.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
-  bindings: z7.array(BindingSchema).default([]),
+  identities: z12.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
+  bindings: z12.array(BindingSchema).default([]),
   certManager: CertManagerSchema.optional()
 }).describe("wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.");
 
@@ -1802,7 +2543,7 @@ function issuesToProblems(issues, located, raw) {
 import { App, Chart } from "cdk8s";
 
 // src/k8s/acme-issuer.ts
-import { ApiObject as ApiObject2 } from "cdk8s";
+import { ApiObject as ApiObject3 } from "cdk8s";
 import { Construct } from "constructs";
 var AcmeDns01Issuer = class extends Construct {
   apiObject;
@@ -1811,7 +2552,7 @@ var AcmeDns01Issuer = class extends Construct {
     const { issuer, provider } = props;
     const solver = { dns01: provider };
     if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
-    this.apiObject = new ApiObject2(this, "Resource", {
+    this.apiObject = new ApiObject3(this, "Resource", {
       apiVersion: "cert-manager.io/v1",
       kind: issuer.kind,
       metadata: { name: issuer.name, ...issuer.namespace ? { namespace: issuer.namespace } : {} },
@@ -1985,12 +2726,12 @@ function sortFiles(files) {
 
 // src/emit/kustomize.ts
 var COMPONENT = { apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component" };
-function podTemplate(serviceAccountName, pod) {
+function podTemplate(serviceAccountName2, pod) {
   const metadata = {};
   if (pod.labels) metadata.labels = { ...pod.labels };
   if (pod.annotations) metadata.annotations = { ...pod.annotations };
   const spec = {};
-  if (serviceAccountName) spec.serviceAccountName = serviceAccountName;
+  if (serviceAccountName2) spec.serviceAccountName = serviceAccountName2;
   if (pod.nodeSelector) spec.nodeSelector = { ...pod.nodeSelector };
   return { ...Object.keys(metadata).length ? { metadata } : {}, spec };
 }
@@ -2001,8 +2742,8 @@ var API_VERSIONS = {
   Job: "batch/v1",
   CronJob: "batch/v1"
 };
-function workloadPatch(workload, serviceAccountName, pod) {
-  const template = podTemplate(serviceAccountName, pod);
+function workloadPatch(workload, serviceAccountName2, pod) {
+  const template = podTemplate(serviceAccountName2, pod);
   const spec = workload.kind === "CronJob" ? { jobTemplate: { spec: { template } } } : { template };
   return {
     apiVersion: API_VERSIONS[workload.kind],
@@ -2188,7 +2929,7 @@ function newestVersion(versions) {
 function cloudObjectFiles(model, plans) {
   const byFile = /* @__PURE__ */ new Map();
   for (const plan of plans) for (const o of plan.objects ?? []) byFile.set(o.file, [...byFile.get(o.file) ?? [], ...o.objects]);
-  return [...byFile.entries()].filter(([, objects2]) => objects2.length > 0).map(([file, objects2]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, "hash") + toYamlStream(objects2) }));
+  return [...byFile.entries()].filter(([, objects3]) => objects3.length > 0).map(([file, objects3]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, "hash") + toYamlStream(objects3) }));
 }
 
 // src/emit/readme.ts
@@ -2227,7 +2968,7 @@ function readmeFile(model, paths, config, warnings) {
   out.push("");
   out.push("## Apply, in this order", "");
   let step = 1;
-  const prerequisites = contributions.flatMap((c) => c.prerequisites ?? []);
+  const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
   if (dirs("cloud/terraform").length) cloud.push("or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`");
@@ -2296,7 +3037,7 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
     );
   }
   if (verify.length) out.push("## Verify", "", verify.join("\n\n"), "");
-  const notes = contributions.flatMap((c) => c.notes ?? []);
+  const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push("## Notes", "", bullet(notes), "");
   return { path: "README.md", content: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n" };
 }
@@ -2323,9 +3064,9 @@ function render(model, warnings = []) {
   const plans = cloudPlans(model);
   files.push(...scriptFiles(model, plans), ...terraformFiles(model, plans), ...cloudObjectFiles(model, plans));
   files.push(readmeFile(model, files.map((f) => f.path), cm, warnings));
-  const objects2 = manifests.flatMap((m) => m.objects);
-  const stream = objects2.length ? generatedHeader(model.specName, "hash") + toYamlStream(objects2) : "";
-  return { files: sortFiles(files), stream, objects: objects2 };
+  const objects3 = manifests.flatMap((m) => m.objects);
+  const stream = objects3.length ? generatedHeader(model.specName, "hash") + toYamlStream(objects3) : "";
+  return { files: sortFiles(files), stream, objects: objects3 };
 }
 
 // src/cli/errors.ts

@@ -48,7 +48,8 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
 
   out.push('## Apply, in this order', '');
   let step = 1;
-  const prerequisites = contributions.flatMap((c) => c.prerequisites ?? []);
+  // Identities of one method often share a prerequisite (the cluster's OIDC provider): say it once.
+  const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
   if (dirs('cloud/terraform').length) cloud.push('or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`');
@@ -118,7 +119,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
     );
   }
   if (verify.length) out.push('## Verify', '', verify.join('\n\n'), '');
-  const notes = contributions.flatMap((c) => c.notes ?? []);
+  const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push('## Notes', '', bullet(notes), '');
   return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
 }

@@ -11,11 +11,25 @@ export function shellQuote(value: string): string {
 }
 
 /**
+ * A word `command()` writes as is, such as `"$policy"`: for values the script itself computed
+ * (a heredoc, a lookup). Never spec text, which always goes through `shellQuote`.
+ */
+export class ShellRaw {
+  constructor(readonly text: string) {}
+}
+
+/** `"$name"`: a script variable as one argument. */
+export function shellVar(name: string): ShellRaw {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  return new ShellRaw(`"$${name}"`);
+}
+
+/**
  * One command, argv-quoted. Long commands wrap with `\` after the first argument pair so a
  * reader can diff them; flags stay next to their values.
  */
-export function command(...argv: readonly string[]): string {
-  const words = argv.map(shellQuote);
+export function command(...argv: readonly (string | ShellRaw)[]): string {
+  const words = argv.map((w) => (w instanceof ShellRaw ? w.text : shellQuote(w)));
   const oneLine = words.join(' ');
   if (oneLine.length <= 100) return oneLine;
   const lines: string[] = [];
@@ -40,4 +54,16 @@ export function command(...argv: readonly string[]): string {
 /** Run `create` only when `probe` fails: the usual way to make a cloud CLI step idempotent. */
 export function unless(probe: string, create: string): string {
   return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replace(/\n/g, '\n  ')}\nfi`;
+}
+
+/**
+ * `name=$(cat <<'JSON' … JSON)`: a document as a script variable, readable and diffable in the
+ * script. The quoted delimiter turns off every expansion inside; `text` must not contain a line
+ * that is exactly the delimiter (pretty-printed JSON cannot: its lines start with a brace,
+ * bracket, space or quote).
+ */
+export function heredocAssignment(name: string, text: string, delimiter = 'JSON'): string {
+  shellVar(name);
+  if (text.split('\n').includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
+  return `${name}=$(cat <<'${delimiter}'\n${text.replace(/\n$/, '')}\n${delimiter}\n)`;
 }

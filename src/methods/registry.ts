@@ -5,8 +5,11 @@
 import type { AnyIdentityMethod } from './method.js';
 import { gke } from './gke.js';
 import { azureServicePrincipalVault } from './azure-service-principal-vault.js';
+import { awsIrsa } from './aws-irsa.js';
+import { awsPodIdentity } from './aws-pod-identity.js';
+import { awsServiceAccountRef } from './aws-service-account-ref.js';
 
-export const METHODS: readonly AnyIdentityMethod[] = [gke, azureServicePrincipalVault];
+export const METHODS: readonly AnyIdentityMethod[] = [gke, azureServicePrincipalVault, awsIrsa, awsPodIdentity, awsServiceAccountRef];
 
 export function methodByKey(key: string): AnyIdentityMethod | undefined {
   return METHODS.find((m) => m.key === key);
