@@ -217,12 +217,19 @@ function renderHcl(items) {
 
 // src/emit/shell.ts
 var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+var ShellVariable = class {
+  constructor(name) {
+    this.name = name;
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  }
+  name;
+};
 function shellQuote(value) {
   if (value !== "" && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 function command(...argv) {
-  const words = argv.map(shellQuote);
+  const words = argv.map((a) => a instanceof ShellVariable ? `"$${a.name}"` : shellQuote(a));
   const oneLine = words.join(" ");
   if (oneLine.length <= 100) return oneLine;
   const lines = [];
@@ -1608,10 +1615,14 @@ function terraformFiles(model, plans) {
       })
     )
   ]);
+  const providerBlocks = [...providers.keys()].sort().flatMap((name) => {
+    const configuration = providers.get(name).configuration;
+    return configuration ? [block("provider", [name], configuration)] : [];
+  });
   const merged = /* @__PURE__ */ new Map();
   for (const f of files) merged.set(f.file, [...merged.get(f.file) ?? [], ...f.blocks]);
   return [
-    { path: "cloud/terraform/versions.tf", content: renderHcl([header, versions]) },
+    { path: "cloud/terraform/versions.tf", content: renderHcl([header, versions, ...providerBlocks]) },
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) }))
   ];
 }
@@ -1651,13 +1662,13 @@ function readmeFile(model, paths, config, warnings) {
     `Rendered by wi-gen from \`${model.specName}\`: ${model.identities.length} identit${model.identities.length === 1 ? "y" : "ies"}, ${model.bindings.length} ServiceAccount binding${model.bindings.length === 1 ? "" : "s"}${model.certManager ? `, ${model.certManager.issuers.length} cert-manager issuer${model.certManager.issuers.length === 1 ? "" : "s"}` : ""}. Both halves of every binding (Kubernetes and cloud) come from the same spec values, so they agree.`,
     ""
   );
-  if (warnings.length > 0) out.push("## Warnings", "", bullet(warnings), "");
+  if (warnings.length > 0) out.push("## Warnings", "", bullet([...new Set(warnings)]), "");
   out.push("## Files", "", "| file | what it is |", "| --- | --- |");
   for (const p of [...paths, "README.md"].sort()) out.push(`| \`${p}\` | ${p === "README.md" ? "this file" : describe(p)} |`);
   out.push("");
   out.push("## Apply, in this order", "");
   let step = 1;
-  const prerequisites = contributions.flatMap((c) => c.prerequisites ?? []);
+  const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
   if (dirs("cloud/terraform").length) cloud.push("or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`");
@@ -1708,7 +1719,7 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
     );
   }
   out.push("");
-  const verify = contributions.flatMap((c) => c.verify ?? []);
+  const verify = [...new Set(contributions.flatMap((c) => c.verify ?? []))];
   if (config && config.spec.issuers.length) {
     const names = config.spec.issuers.map((i) => i.kind === "ClusterIssuer" ? `clusterissuer/${i.name}` : `issuer/${i.name} -n ${i.namespace}`);
     verify.push(
@@ -1724,8 +1735,13 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
     );
   }
   if (verify.length) out.push("## Verify", "", verify.join("\n\n"), "");
-  const notes = contributions.flatMap((c) => c.notes ?? []);
+  const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push("## Notes", "", bullet(notes), "");
+  const sections = /* @__PURE__ */ new Map();
+  for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}
+
+${section.body.trimEnd()}`, "");
+  for (const section of sections.keys()) out.push(section, "");
   return { path: "README.md", content: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n" };
 }
 
