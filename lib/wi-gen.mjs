@@ -41,7 +41,7 @@ function formatPath(path) {
 }
 
 // src/spec/schema.ts
-import { z as z6 } from "zod";
+import { z as z10 } from "zod";
 
 // src/methods/gke.ts
 import { z as z2 } from "zod";
@@ -89,6 +89,7 @@ var block = (type, labels, body) => ({
   labels,
   body
 });
+var blank = { kind: "blank" };
 var comment = (text) => ({ kind: "comment", text });
 function hclString(value) {
   let out = '"';
@@ -224,6 +225,11 @@ var ShellVariable = class {
   }
   name;
 };
+var shellVar = (name) => new ShellVariable(name);
+function shellVarName(...parts) {
+  const joined = parts.join("_").toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/_+/g, "_");
+  return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
+}
 function shellQuote(value) {
   if (value !== "" && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -254,6 +260,9 @@ function unless(probe, create) {
   return `if ! ${probe} >/dev/null 2>&1; then
   ${create.replace(/\n/g, "\n  ")}
 fi`;
+}
+function assign(variable, commandText) {
+  return `${variable.name}="$(${commandText})"`;
 }
 
 // src/emit/names.ts
@@ -318,10 +327,10 @@ function issuersOf(identity, ctx) {
   return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity);
 }
 function grantees(identity, ctx) {
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   if (identity.config.mode === "impersonation") return [`serviceAccount:${identity.config.serviceAccount}`];
   return identity.bindings.map(
-    (b) => ksaPrincipal(cluster.project, cluster.projectNumber, b.namespace, b.name)
+    (b) => ksaPrincipal(cluster2.project, cluster2.projectNumber, b.namespace, b.name)
   );
 }
 function dnsGrants(identity, ctx) {
@@ -350,7 +359,7 @@ function rolesProject(identity, ctx) {
 }
 function gcloudSection(identity, ctx) {
   const cfg = identity.config;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const lines = [];
   if (cfg.mode === "impersonation") {
     const email2 = cfg.serviceAccount;
@@ -386,7 +395,7 @@ function gcloudSection(identity, ctx) {
           "--role",
           "roles/iam.workloadIdentityUser",
           "--member",
-          ksaMember(cluster.project, b.namespace, b.name)
+          ksaMember(cluster2.project, b.namespace, b.name)
         )
       );
     }
@@ -466,7 +475,7 @@ function gcloudSection(identity, ctx) {
 }
 function terraformBlocks(identity, ctx) {
   const cfg = identity.config;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const blocks = [];
   const id = tfName(identity.name);
   let memberExpr = (m) => attr("member", m);
@@ -490,7 +499,7 @@ function terraformBlocks(identity, ctx) {
         block("resource", ["google_service_account_iam_member", tfName(identity.name, b.namespace, b.name)], [
           attr("service_account_id", serviceAccountId),
           attr("role", "roles/iam.workloadIdentityUser"),
-          attr("member", ksaMember(cluster.project, b.namespace, b.name))
+          attr("member", ksaMember(cluster2.project, b.namespace, b.name))
         ])
       );
     }
@@ -542,7 +551,7 @@ function configConnectorObjects(identity, ctx) {
   const cfg = identity.config;
   if (!cfg.configConnector) return void 0;
   const namespace = cfg.configConnector.namespace;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const objects = [];
   const gsaRef = () => cfg.create ? { kind: "IAMServiceAccount", name: identity.name } : { kind: "IAMServiceAccount", external: `projects/${parseGsaEmail(cfg.serviceAccount)?.project}/serviceAccounts/${cfg.serviceAccount}` };
   const policyMember = (name, spec) => objects.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
@@ -560,7 +569,7 @@ function configConnectorObjects(identity, ctx) {
       policyMember(`${identity.name}-wi-${b.namespace}-${b.name}`.slice(0, 253), {
         resourceRef: gsaRef(),
         role: "roles/iam.workloadIdentityUser",
-        member: ksaMember(cluster.project, b.namespace, b.name)
+        member: ksaMember(cluster2.project, b.namespace, b.name)
       });
     }
   }
@@ -587,10 +596,10 @@ function configConnectorObjects(identity, ctx) {
   return { file: `config-connector/${identity.name}.yaml`, objects };
 }
 function check(identity, ctx) {
-  const cluster = ctx.model.cluster.gke;
+  const cluster2 = ctx.model.cluster.gke;
   const cfg = identity.config;
   const at = [...identity.path, "gke"];
-  if (!cluster) {
+  if (!cluster2) {
     ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses gke, which needs a cluster.gke block`);
     return;
   }
@@ -601,11 +610,11 @@ function check(identity, ctx) {
       if (cfg[key] !== void 0) ctx.diagnostics.error([...at, key], "directPrincipal mode uses no Google service account; remove this");
     }
     if (cfg.create) ctx.diagnostics.error([...at, "create"], "directPrincipal mode uses no Google service account; remove this");
-    if (!cluster.projectNumber) {
+    if (!cluster2.projectNumber) {
       ctx.diagnostics.error([...at, "mode"], "directPrincipal mode needs cluster.gke.projectNumber for the principal:// members");
     }
   }
-  if (cluster.autopilot && cluster.metadataServerNodeSelector) {
+  if (cluster2.autopilot && cluster2.metadataServerNodeSelector) {
     ctx.diagnostics.error(
       ["cluster", "gke", "metadataServerNodeSelector"],
       "Autopilot rejects the iam.gke.io/gke-metadata-server-enabled nodeSelector; remove it (every Autopilot node runs the metadata server)"
@@ -626,8 +635,8 @@ var gke = defineMethod({
     return cfg.mode === "impersonation" ? { annotations: { [GKE_GSA_ANNOTATION]: cfg.serviceAccount } } : {};
   },
   podTemplate(_binding, ctx) {
-    const cluster = gkeCluster(ctx);
-    return cluster.metadataServerNodeSelector && !cluster.autopilot ? { nodeSelector: { [GKE_METADATA_NODE_LABEL]: "true" } } : {};
+    const cluster2 = gkeCluster(ctx);
+    return cluster2.metadataServerNodeSelector && !cluster2.autopilot ? { nodeSelector: { [GKE_METADATA_NODE_LABEL]: "true" } } : {};
   },
   certManagerSettings(_identity, ctx) {
     const namespace = ctx.model.certManager?.namespace;
@@ -658,11 +667,11 @@ var gke = defineMethod({
     };
   },
   readme(identity, ctx) {
-    const cluster = gkeCluster(ctx);
+    const cluster2 = gkeCluster(ctx);
     const cfg = identity.config;
     const verify = identity.bindings.map((b) => {
       const overrides = { spec: { serviceAccountName: b.name } };
-      if (cluster.metadataServerNodeSelector && !cluster.autopilot) {
+      if (cluster2.metadataServerNodeSelector && !cluster2.autopilot) {
         overrides.spec.nodeSelector = { [GKE_METADATA_NODE_LABEL]: "true" };
       }
       const expected = cfg.mode === "impersonation" ? `\`${cfg.serviceAccount}\`` : `the federated principal of \`${b.namespace}/${b.name}\``;
@@ -674,80 +683,43 @@ var gke = defineMethod({
         `  --overrides='${JSON.stringify(overrides)}' -- gcloud auth list`,
         "```",
         "",
-        `A broken binding lists \`${cluster.project}.svc.id.goog\` instead of the service account, and API calls fail with 403 from the metadata server: check the annotation on the ServiceAccount and the \`roles/iam.workloadIdentityUser\` member on the Google service account.`
+        `A broken binding lists \`${cluster2.project}.svc.id.goog\` instead of the service account, and API calls fail with 403 from the metadata server: check the annotation on the ServiceAccount and the \`roles/iam.workloadIdentityUser\` member on the Google service account.`
       ].join("\n");
     });
     return {
       prerequisites: [
-        `Workload Identity is enabled on cluster \`${ctx.model.cluster.name}\` (workload pool \`${cluster.project}.svc.id.goog\`)${cluster.autopilot ? " (always on with Autopilot)" : " and its node pools run with `--workload-metadata=GKE_METADATA`"}.`
+        `Workload Identity is enabled on cluster \`${ctx.model.cluster.name}\` (workload pool \`${cluster2.project}.svc.id.goog\`)${cluster2.autopilot ? " (always on with Autopilot)" : " and its node pools run with `--workload-metadata=GKE_METADATA`"}.`
       ],
       verify
     };
   }
 });
 
-// src/methods/registry.ts
-var METHODS = [gke];
-
-// src/model/model.ts
-var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
-
-// src/spec/cluster.ts
-import { z as z3 } from "zod";
-var GkeClusterSchema = z3.strictObject({
-  project: gcpProjectId.describe(
-    "Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it."
-  ),
-  projectNumber: z3.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
-  location: z3.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
-  autopilot: z3.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
-  metadataServerNodeSelector: z3.boolean().default(false).describe(
-    'Standard clusters migrating node pools to GKE_METADATA: pin bound workloads to nodes labelled iam.gke.io/gke-metadata-server-enabled="true". Rejected on Autopilot.'
-  )
-}).describe("A GKE cluster with Workload Identity Federation enabled.");
-var OidcIssuerUrl = z3.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
-  message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
-});
-var AksClusterSchema = z3.strictObject({
-  oidcIssuerURL: OidcIssuerUrl.describe(
-    "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /."
-  ),
-  tenantID: guid("tenantID").describe("Entra tenant of the cluster and its identities."),
-  subscriptionID: guid("subscriptionID").optional().describe("Subscription of the cluster; used in the README commands."),
-  resourceGroup: z3.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
-}).describe("An AKS cluster with the OIDC issuer (and, for workload identity, the webhook) enabled.");
-var ClusterSchema = z3.strictObject({
-  name: dnsLabel("a cluster name").describe("Cluster name; used in names of generated cloud resources and in the README."),
-  gke: GkeClusterSchema.optional(),
-  aks: AksClusterSchema.optional()
-}).describe("The Kubernetes cluster whose ServiceAccounts are bound to cloud identities.");
-var CLUSTER_KINDS = Object.keys(ClusterSchema.shape).filter((k) => k !== "name");
-
-// src/spec/cert-manager.ts
+// src/methods/azure-workload-identity.ts
 import { z as z5 } from "zod";
 
 // src/spec/dns01.ts
-import { z as z4 } from "zod";
-var CloudDnsSchema = z4.strictObject({
+import { z as z3 } from "zod";
+var CloudDnsSchema = z3.strictObject({
   project: gcpProjectId.describe("Project that owns the Cloud DNS managed zone (may differ from the cluster project)."),
-  hostedZoneName: z4.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  hostedZoneName: z3.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
     message: "must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens"
   }).optional().describe(
     "Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup."
   )
 }).describe("Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).");
-var azureResourceGroup = z4.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
-var AzureDnsSchema = z4.strictObject({
+var azureResourceGroup = z3.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
+var AzureDnsSchema = z3.strictObject({
   subscriptionID: guid("subscriptionID").describe("Subscription that holds the DNS zone."),
   resourceGroupName: azureResourceGroup.describe("Resource group of the DNS zone."),
   hostedZoneName: dnsZone.optional().describe("DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone."),
-  environment: z4.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
+  environment: z3.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
     message: 'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud'
   }).describe("Azure cloud. @default AzurePublicCloud"),
-  zoneType: z4.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
+  zoneType: z3.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
 }).describe("Azure DNS.");
-var Dns01Schema = z4.strictObject({
-  zones: z4.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
+var Dns01Schema = z3.strictObject({
+  zones: z3.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
   cloudDNS: CloudDnsSchema.optional(),
   azureDNS: AzureDnsSchema.optional()
 }).superRefine((value, ctx) => {
@@ -764,37 +736,905 @@ function dns01Provider(spec) {
   return DNS01_PROVIDERS.find((p) => spec[p] !== void 0);
 }
 
+// src/methods/azure-common.ts
+import { z as z4 } from "zod";
+
+// src/methods/azure-names.ts
+import { createHash } from "node:crypto";
+var WI_USE_LABEL = "azure.workload.identity/use";
+var WI_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+var WI_TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
+var WI_TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration";
+var WI_MIN_TOKEN_EXPIRATION = 3600;
+var WI_MAX_TOKEN_EXPIRATION = 86400;
+var AZURE_AD_TOKEN_EXCHANGE = "api://AzureADTokenExchange";
+var MAX_FEDERATED_CREDENTIALS = 20;
+var federatedSubject = (namespace, name) => `system:serviceaccount:${namespace}:${name}`;
+function federatedCredentialName(cluster2, namespace, name) {
+  const full = `${cluster2}-${namespace}-${name}`.replace(/[^a-zA-Z0-9_-]/g, "-");
+  if (full.length <= 120) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 10);
+  return `${full.slice(0, 109)}-${hash}`;
+}
+var BUILT_IN_ROLES = {
+  "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
+  "Private DNS Zone Contributor": "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+  "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+};
+var DNS_ZONE_CONTRIBUTOR = "DNS Zone Contributor";
+var PRIVATE_DNS_ZONE_CONTRIBUTOR = "Private DNS Zone Contributor";
+var GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+var roleDefinitionId = (subscriptionID, roleGuid) => `/subscriptions/${subscriptionID}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+var resourceGroupScope = (subscriptionID, resourceGroup) => `/subscriptions/${subscriptionID}/resourceGroups/${resourceGroup}`;
+var dnsZoneScope = (subscriptionID, resourceGroup, zone, zoneType) => `${resourceGroupScope(subscriptionID, resourceGroup)}/providers/Microsoft.Network/${zoneType === "AzurePrivateZone" ? "privateDnsZones" : "dnsZones"}/${zone}`;
+var dnsZoneRole = (zoneType) => zoneType === "AzurePrivateZone" ? PRIVATE_DNS_ZONE_CONTRIBUTOR : DNS_ZONE_CONTRIBUTOR;
+var userAssignedIdentityId = (subscriptionID, resourceGroup, name) => `${resourceGroupScope(subscriptionID, resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+var USER_ASSIGNED_IDENTITY_ID = /^\/subscriptions\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/resourcegroups\/([-\w._()]{1,90})\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([a-zA-Z0-9][a-zA-Z0-9_-]{2,127})$/i;
+function parseUserAssignedIdentityId(id) {
+  const m = USER_ASSIGNED_IDENTITY_ID.exec(id);
+  return m ? { subscriptionID: m[1], resourceGroup: m[2], name: m[3] } : void 0;
+}
+var ARM_SCOPE = /^\/subscriptions\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(\/resourceGroups\/[-\w._()]{1,90}(\/providers\/[A-Za-z0-9.]+(\/[A-Za-z0-9]+\/[-\w._()]+)+)?)?$/i;
+var scopeSubscription = (scope) => ARM_SCOPE.exec(scope)?.[1] ?? "";
+var MANAGED_IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
+var AAD_POD_IDENTITY_API_VERSION = "aadpodidentity.k8s.io/v1";
+var AAD_POD_IDENTITY_LABEL = "aadpodidbinding";
+var AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION = "aadpodidentity.k8s.io/Behavior";
+var AAD_POD_IDENTITY_TYPE_USER_ASSIGNED_MSI = 0;
+var ASO_MANAGED_IDENTITY_API_VERSION = "managedidentity.azure.com/v1api20230131";
+var ASO_AUTHORIZATION_API_VERSION = "authorization.azure.com/v1api20220401";
+function kubernetesNameSegment(value) {
+  return value.toLowerCase().replace(/[^a-z0-9.-]/g, "-").replace(/-+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+}
+
+// src/methods/azure-common.ts
+var AzureRoleSchema = z4.strictObject({
+  role: z4.string().refine((r) => r in BUILT_IN_ROLES || GUID_PATTERN.test(r), {
+    message: `must be a role definition GUID (az role definition list --name NAME --query [].name -o tsv) or one of ${Object.keys(BUILT_IN_ROLES).map((r) => `"${r}"`).join(", ")}`
+  }).describe("Built-in role name wi-gen knows, or any role definition GUID."),
+  scope: z4.string().regex(ARM_SCOPE, {
+    message: "must be an Azure resource ID below a subscription, e.g. /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME"
+  }).describe("ARM resource ID the role is assigned on.")
+}).describe("An Azure role assignment for the workloads of this identity.");
+function aksCluster(ctx) {
+  return ctx.model.cluster.aks;
+}
+function requireAks(identity, key, ctx, fields, why) {
+  const cluster2 = aksCluster(ctx);
+  if (!cluster2) {
+    ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
+    return void 0;
+  }
+  for (const field of fields) {
+    if (cluster2[field] === void 0) {
+      ctx.diagnostics.error(["cluster", "aks"], `identity "${identity.name}" (${key}) needs cluster.aks.${field}: ${why}`);
+    }
+  }
+  return cluster2;
+}
+function issuersOf2(identity, ctx) {
+  return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity && i.dns01.azureDNS !== void 0);
+}
+function azureDnsSolver(issuer, managedIdentity2) {
+  const dns = issuer.dns01.azureDNS;
+  return {
+    azureDNS: {
+      subscriptionID: dns.subscriptionID,
+      resourceGroupName: dns.resourceGroupName,
+      ...dns.hostedZoneName ? { hostedZoneName: dns.hostedZoneName } : {},
+      environment: dns.environment,
+      ...dns.zoneType === "AzurePrivateZone" ? { zoneType: dns.zoneType } : {},
+      ...managedIdentity2 ? { managedIdentity: managedIdentity2 } : {}
+    }
+  };
+}
+function grantsOf(identity, roles, ctx) {
+  const grants = [];
+  const seen = /* @__PURE__ */ new Set();
+  const labels = /* @__PURE__ */ new Set();
+  const add = (scope, roleName, roleGuid, label) => {
+    const key = `${scope.toLowerCase()}|${roleGuid.toLowerCase()}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    let unique = label;
+    for (let n = 2; labels.has(unique); n++) unique = `${label}-${n}`;
+    labels.add(unique);
+    grants.push({ scope, ...roleName ? { roleName } : {}, roleGuid, label: unique });
+  };
+  for (const issuer of issuersOf2(identity, ctx)) {
+    const dns = issuer.dns01.azureDNS;
+    const roleName = dnsZoneRole(dns.zoneType);
+    const scope = dns.hostedZoneName ? dnsZoneScope(dns.subscriptionID, dns.resourceGroupName, dns.hostedZoneName, dns.zoneType) : resourceGroupScope(dns.subscriptionID, dns.resourceGroupName);
+    add(scope, roleName, BUILT_IN_ROLES[roleName], kubernetesNameSegment(`dns-${dns.hostedZoneName ?? dns.resourceGroupName}`));
+  }
+  for (const r of roles) {
+    const known = BUILT_IN_ROLES[r.role];
+    const last = r.scope.split("/").filter(Boolean).pop();
+    add(r.scope, known ? r.role : void 0, known ?? r.role.toLowerCase(), kubernetesNameSegment(`${known ? r.role : "role"}-${last}`));
+  }
+  return grants;
+}
+var describeGrant = (g) => `${g.roleName ?? `role ${g.roleGuid}`} on ${g.scope}`;
+function azRoleAssignments(principal, grants) {
+  return grants.flatMap((g) => [
+    `# ${describeGrant(g)}`,
+    command(
+      "az",
+      "role",
+      "assignment",
+      "create",
+      "--assignee-object-id",
+      principal,
+      "--assignee-principal-type",
+      "ServicePrincipal",
+      "--role",
+      g.roleGuid,
+      "--scope",
+      g.scope
+    )
+  ]);
+}
+function tfRoleAssignments(identityName2, principalId, grants, options = {}) {
+  return grants.map(
+    (g) => block("resource", ["azurerm_role_assignment", tfName(identityName2, g.label)], [
+      attr("scope", g.scope),
+      attr("role_definition_id", roleDefinitionId(scopeSubscription(g.scope), g.roleGuid)),
+      attr("principal_id", principalId),
+      attr("principal_type", "ServicePrincipal"),
+      ...options.skipServicePrincipalAadCheck ? [attr("skip_service_principal_aad_check", true)] : []
+    ])
+  );
+}
+function asoRoleAssignments(identityName2, namespace, principal, grants) {
+  return grants.map((g) => ({
+    apiVersion: ASO_AUTHORIZATION_API_VERSION,
+    kind: "RoleAssignment",
+    metadata: { name: `${identityName2}-${g.label}`.slice(0, 253).replace(/[-.]+$/, ""), namespace },
+    spec: {
+      owner: { armId: g.scope },
+      ...principal,
+      principalType: "ServicePrincipal",
+      // armId, not wellKnownName: older operators' CRDs lack wellKnownName and would prune it silently.
+      roleDefinitionReference: { armId: roleDefinitionId(scopeSubscription(g.scope), g.roleGuid) }
+    }
+  }));
+}
+function azurermProvider(ctx, fallbackSubscription) {
+  const subscription = aksCluster(ctx)?.subscriptionID ?? fallbackSubscription;
+  return {
+    azurerm: {
+      source: "hashicorp/azurerm",
+      // 4.65 added user_assigned_identity_id to azurerm_federated_identity_credential.
+      version: ">= 4.65, < 6",
+      configuration: [...subscription ? [attr("subscription_id", subscription)] : [], block("features", [], [])]
+    }
+  };
+}
+function postcondition(condition, errorMessage) {
+  return block("lifecycle", [], [
+    block("postcondition", [], [attr("condition", expr(condition)), attr("error_message", errorMessage)])
+  ]);
+}
+
+// src/methods/azure-workload-identity.ts
+var KEY = "azureWorkloadIdentity";
+var AzureWorkloadIdentitySchema = z5.strictObject({
+  name: z5.string().regex(MANAGED_IDENTITY_NAME, {
+    message: "must be a managed identity name: 3-128 letters, digits, '-' or '_', starting with a letter or digit"
+  }).optional().describe("Name of the user-assigned managed identity in Azure. @default the identity name"),
+  resourceGroup: azureResourceGroup.describe("Resource group of the managed identity (in the subscription cluster.aks.subscriptionID)."),
+  clientID: guid("clientID").describe(
+    "Client ID of the managed identity (`az identity show -g RG -n NAME --query clientId -o tsv`). The KSA annotation and the Issuer need it literally; for a created identity, put the clientId that `az identity create` prints here."
+  ),
+  principalID: guid("principalID").optional().describe(
+    "Object (principal) ID of the managed identity. Only the Azure Service Operator output of an existing identity needs it; scripts and Terraform look it up."
+  ),
+  create: z5.boolean().default(false).describe("Create the managed identity (az identity create, azurerm_user_assigned_identity). @default false"),
+  location: z5.string().regex(/^[a-z][a-z0-9]{2,39}$/, { message: "must be an Azure region name such as westeurope (lowercase, no spaces)" }).optional().describe("Azure region of a created identity, e.g. westeurope. Required with create: true."),
+  tenantID: guid("tenantID").optional().describe("Tenant of the identity when it differs from the cluster tenant: KSA annotation azure.workload.identity/tenant-id and Issuer managedIdentity.tenantID."),
+  tokenExpiration: z5.number().int({ message: "must be a whole number of seconds" }).min(WI_MIN_TOKEN_EXPIRATION, { message: `must be at least ${WI_MIN_TOKEN_EXPIRATION} seconds (1h); the webhook refuses shorter tokens` }).max(WI_MAX_TOKEN_EXPIRATION, { message: `must be at most ${WI_MAX_TOKEN_EXPIRATION} seconds (24h); the webhook refuses longer tokens` }).optional().describe("Lifetime of the projected service-account token, 3600-86400 seconds. @default 3600 (the webhook default)"),
+  roles: z5.array(AzureRoleSchema).default([]).describe("Role assignments for the workloads of this identity (DNS rights for issuers are added automatically)."),
+  serviceOperator: z5.strictObject({ namespace: namespaceName.describe("Namespace Azure Service Operator reconciles the objects in.") }).optional().describe("Also emit Azure Service Operator objects (UserAssignedIdentity, FederatedIdentityCredential, RoleAssignment) for the Azure side.")
+}).superRefine((value, ctx) => {
+  if (value.create && value.location === void 0) {
+    ctx.addIssue({ code: "custom", path: ["location"], message: "is required with create: true (the Azure region of the new identity, e.g. westeurope)" });
+  }
+}).describe("AKS workload identity: a user-assigned managed identity federated with the cluster OIDC issuer.");
+function cluster(ctx) {
+  return aksCluster(ctx);
+}
+var identityName = (identity) => identity.config.name ?? identity.name;
+function credentials(identity, ctx) {
+  return identity.bindings.map((b) => ({
+    name: federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name),
+    subject: federatedSubject(b.namespace, b.name),
+    namespace: b.namespace,
+    serviceAccount: b.name
+  }));
+}
+function azSection(identity, ctx) {
+  const cfg = identity.config;
+  const aks2 = cluster(ctx);
+  const name = identityName(identity);
+  const where = ["--subscription", aks2.subscriptionID, "--resource-group", cfg.resourceGroup];
+  const clientId = shellVar(shellVarName(identity.name, "client_id"));
+  const principalId = shellVar(shellVarName(identity.name, "principal_id"));
+  const lines = [];
+  if (cfg.create) {
+    lines.push(
+      unless(
+        command("az", "identity", "show", ...where, "--name", name),
+        command("az", "identity", "create", ...where, "--name", name, "--location", cfg.location)
+      )
+    );
+  }
+  lines.push(
+    assign(clientId, command("az", "identity", "show", ...where, "--name", name, "--query", "clientId", "--output", "tsv")),
+    assign(principalId, command("az", "identity", "show", ...where, "--name", name, "--query", "principalId", "--output", "tsv")),
+    // The Kubernetes side was rendered with the spec's client ID; a different one would fail at runtime.
+    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    `  echo "wi-gen: managed identity ${name} has client ID $${clientId.name}, but the spec says ${cfg.clientID}: set ${formatPath([...identity.path, KEY, "clientID"])} to it, re-render, and apply the Kubernetes side again" >&2`,
+    "  exit 1",
+    "fi",
+    "# One credential at a time: Azure answers 409 to concurrent writes on one identity. Each create is a PUT, so re-running updates in place."
+  );
+  for (const c of credentials(identity, ctx)) {
+    lines.push(
+      command(
+        "az",
+        "identity",
+        "federated-credential",
+        "create",
+        ...where,
+        "--identity-name",
+        name,
+        "--name",
+        c.name,
+        "--issuer",
+        aks2.oidcIssuerURL,
+        "--subject",
+        c.subject,
+        "--audiences",
+        AZURE_AD_TOKEN_EXCHANGE
+      )
+    );
+  }
+  lines.push(...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx)));
+  return lines;
+}
+function terraformBlocks2(identity, ctx) {
+  const cfg = identity.config;
+  const aks2 = cluster(ctx);
+  const id = tfName(identity.name);
+  const check5 = postcondition(
+    `lower(self.client_id) == "${cfg.clientID.toLowerCase()}"`,
+    `The managed identity's client ID differs from ${formatPath([...identity.path, KEY, "clientID"])} in the spec: put the identity's client ID there, re-render, and apply the Kubernetes side again.`
+  );
+  const ref = cfg.create ? `azurerm_user_assigned_identity.${id}` : `data.azurerm_user_assigned_identity.${id}`;
+  const blocks = [
+    cfg.create ? block("resource", ["azurerm_user_assigned_identity", id], [
+      attr("name", identityName(identity)),
+      attr("resource_group_name", cfg.resourceGroup),
+      attr("location", cfg.location),
+      blank,
+      check5
+    ]) : block("data", ["azurerm_user_assigned_identity", id], [
+      attr("name", identityName(identity)),
+      attr("resource_group_name", cfg.resourceGroup),
+      blank,
+      check5
+    ])
+  ];
+  let previous;
+  for (const c of credentials(identity, ctx)) {
+    const name = tfName(identity.name, c.namespace, c.serviceAccount);
+    blocks.push(
+      block("resource", ["azurerm_federated_identity_credential", name], [
+        attr("name", c.name),
+        attr("user_assigned_identity_id", expr(`${ref}.id`)),
+        attr("issuer", aks2.oidcIssuerURL),
+        attr("subject", c.subject),
+        attr("audience", [AZURE_AD_TOKEN_EXCHANGE]),
+        ...previous ? [blank, comment("Azure answers 409 to concurrent credential writes on one identity: one at a time."), attr("depends_on", [expr(previous)])] : []
+      ])
+    );
+    previous = `azurerm_federated_identity_credential.${name}`;
+  }
+  blocks.push(...tfRoleAssignments(identity.name, expr(`${ref}.principal_id`), grantsOf(identity, cfg.roles, ctx)));
+  return blocks;
+}
+function serviceOperatorObjects(identity, ctx) {
+  const cfg = identity.config;
+  if (!cfg.serviceOperator) return void 0;
+  const aks2 = cluster(ctx);
+  const namespace = cfg.serviceOperator.namespace;
+  const configMap = `${identity.name}-identity`;
+  const objects = [];
+  if (cfg.create) {
+    objects.push({
+      apiVersion: ASO_MANAGED_IDENTITY_API_VERSION,
+      kind: "UserAssignedIdentity",
+      metadata: { name: identity.name, namespace },
+      spec: {
+        azureName: identityName(identity),
+        location: cfg.location,
+        owner: { armId: resourceGroupScope(aks2.subscriptionID, cfg.resourceGroup) },
+        operatorSpec: {
+          configMaps: {
+            clientId: { name: configMap, key: "clientId" },
+            principalId: { name: configMap, key: "principalId" }
+          }
+        }
+      }
+    });
+  }
+  const owner = cfg.create ? { name: identity.name } : { armId: userAssignedIdentityId(aks2.subscriptionID, cfg.resourceGroup, identityName(identity)) };
+  for (const c of credentials(identity, ctx)) {
+    objects.push({
+      apiVersion: ASO_MANAGED_IDENTITY_API_VERSION,
+      kind: "FederatedIdentityCredential",
+      metadata: { name: c.name.toLowerCase(), namespace },
+      spec: { owner, azureName: c.name, issuer: aks2.oidcIssuerURL, subject: c.subject, audiences: [AZURE_AD_TOKEN_EXCHANGE] }
+    });
+  }
+  const principal = cfg.create ? { principalIdFromConfig: { name: configMap, key: "principalId" } } : { principalId: cfg.principalID };
+  objects.push(...asoRoleAssignments(identity.name, namespace, principal, grantsOf(identity, cfg.roles, ctx)));
+  return { file: `azure-service-operator/${identity.name}.yaml`, objects };
+}
+function check2(identity, ctx) {
+  const at = [...identity.path, KEY];
+  const cfg = identity.config;
+  const aks2 = requireAks(identity, KEY, ctx, [], "");
+  if (aks2) {
+    if (!aks2.oidcIssuerURL) {
+      ctx.diagnostics.error(
+        ["cluster", "aks"],
+        `identity "${identity.name}" (${KEY}) needs cluster.aks.oidcIssuerURL, the issuer its federated credentials trust (az aks show -g RG -n ${ctx.model.cluster.name} --query oidcIssuerProfile.issuerUrl -o tsv)`
+      );
+    }
+    if (!aks2.subscriptionID) {
+      ctx.diagnostics.error(["cluster", "aks"], `identity "${identity.name}" (${KEY}) needs cluster.aks.subscriptionID, the subscription of its managed identity`);
+    }
+  }
+  if (identity.bindings.length > MAX_FEDERATED_CREDENTIALS) {
+    ctx.diagnostics.error(
+      at,
+      `identity "${identity.name}" is bound to ${identity.bindings.length} ServiceAccounts, but Azure allows at most ${MAX_FEDERATED_CREDENTIALS} federated credentials per managed identity; split the ServiceAccounts over several identities`
+    );
+  }
+  const names = /* @__PURE__ */ new Map();
+  for (const b of identity.bindings) {
+    const name = federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name);
+    const other = names.get(name);
+    if (other) ctx.diagnostics.error(b.path, `federated credential name "${name}" is also derived for ${other}; rename one of the ServiceAccounts`);
+    else names.set(name, `${b.namespace}/${b.name}`);
+  }
+  if (cfg.serviceOperator && !cfg.create && !cfg.principalID) {
+    ctx.diagnostics.error(
+      [...at, "serviceOperator"],
+      "needs principalID for an existing identity (create: false): the RoleAssignment objects name the principal literally (az identity show --query principalId -o tsv)"
+    );
+  }
+}
+function clusterArgs(ctx) {
+  const aks2 = aksCluster(ctx);
+  return `${aks2?.subscriptionID ? `--subscription ${aks2.subscriptionID} ` : ""}--resource-group ${aks2?.resourceGroup ?? "<cluster resource group>"} --name ${ctx.model.cluster.name}`;
+}
+var azureWorkloadIdentity = defineMethod({
+  key: KEY,
+  description: "AKS workload identity: a user-assigned managed identity with one federated credential per KSA.",
+  cloud: "azure",
+  schema: AzureWorkloadIdentitySchema,
+  dnsProvider: "azureDNS",
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check2,
+  serviceAccountMetadata(binding) {
+    const cfg = binding.identity.config;
+    return {
+      annotations: {
+        [WI_CLIENT_ID_ANNOTATION]: cfg.clientID,
+        ...cfg.tenantID ? { [WI_TENANT_ID_ANNOTATION]: cfg.tenantID } : {},
+        ...cfg.tokenExpiration !== void 0 ? { [WI_TOKEN_EXPIRATION_ANNOTATION]: String(cfg.tokenExpiration) } : {}
+      },
+      // Webhooks before v1.0 selected by the ServiceAccount label; newer ones ignore it.
+      labels: { [WI_USE_LABEL]: "true" }
+    };
+  },
+  podTemplate() {
+    return { labels: { [WI_USE_LABEL]: "true" } };
+  },
+  dns01Solver(issuer) {
+    const cfg = issuer.identity.config;
+    return azureDnsSolver(issuer, { clientID: cfg.clientID, ...cfg.tenantID ? { tenantID: cfg.tenantID } : {} });
+  },
+  cloudPlan(identity, ctx) {
+    const aso = serviceOperatorObjects(identity, ctx);
+    return {
+      scripts: [
+        {
+          file: "az.sh",
+          title: `identity ${identity.name}: AKS workload identity (managed identity ${identityName(identity)} in ${identity.config.resourceGroup})`,
+          lines: azSection(identity, ctx)
+        }
+      ],
+      terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks2(identity, ctx) }],
+      ...aso ? { objects: [aso] } : {}
+    };
+  },
+  readme(identity, ctx) {
+    const cfg = identity.config;
+    const aks2 = cluster(ctx);
+    const name = identityName(identity);
+    const prerequisites = [
+      `The cluster runs the OIDC issuer and the workload identity webhook: \`az aks update ${clusterArgs(ctx)} --enable-oidc-issuer --enable-workload-identity\` (once per cluster; the webhook then runs as an AKS add-on).`,
+      `\`az aks show ${clusterArgs(ctx)} --query oidcIssuerProfile.issuerUrl -o tsv\` prints exactly \`${aks2.oidcIssuerURL}\`, trailing \`/\` included; if not, set cluster.aks.oidcIssuerURL to what it prints and re-render.`,
+      cfg.create ? `Managed identity \`${name}\` is created in \`${cfg.resourceGroup}\` by the first step. Azure assigns its client ID: if it is not \`${cfg.clientID}\`, \`az.sh\` and Terraform stop and name the one to put in the spec.` : `Managed identity \`${name}\` exists in resource group \`${cfg.resourceGroup}\` with client ID \`${cfg.clientID}\` (\`az.sh\` and Terraform check it).`,
+      "Whoever runs the cloud side may write federated credentials on the identity (Managed Identity Contributor) and assign roles on the scopes below (Owner, User Access Administrator or Role Based Access Control Administrator)."
+    ];
+    const creds = credentials(identity, ctx);
+    const checkSa = creds.find((c) => !identity.bindings.find((b) => b.namespace === c.namespace && b.name === c.serviceAccount)?.certManager) ?? creds[0];
+    const verify = [];
+    if (checkSa) {
+      verify.push(
+        [
+          `Identity \`${name}\`: pods running as ${creds.map((c) => `\`${c.namespace}/${c.serviceAccount}\``).join(", ")} list the variables the webhook injects (\`AZURE_CLIENT_ID\`, \`AZURE_TENANT_ID\`, \`AZURE_FEDERATED_TOKEN_FILE\`, \`AZURE_AUTHORITY_HOST\`), and a test pod exchanges its token for an Entra token (it prints the expiry time):`,
+          "",
+          "```sh",
+          ...creds.map(
+            (c) => `kubectl get pods -n ${c.namespace} -o jsonpath='{range .items[?(@.spec.serviceAccountName=="${c.serviceAccount}")]}{.metadata.name}{": "}{.spec.containers[*].env[*].name}{"\\n"}{end}'`
+          ),
+          `kubectl run -n ${checkSa.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=mcr.microsoft.com/azure-cli \\`,
+          `  --labels=${WI_USE_LABEL}=true --overrides='{"spec":{"serviceAccountName":"${checkSa.serviceAccount}"}}' -- \\`,
+          `  bash -c 'az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none && az account get-access-token --query expiresOn -o tsv'`,
+          "```"
+        ].join("\n")
+      );
+    }
+    const troubleshooting = [
+      `A pod without the \`AZURE_*\` variables lacks the pod label \`${WI_USE_LABEL}: "true"\`, or was created before the label or the webhook (the webhook acts only when a pod is created): roll it out again.`,
+      "",
+      `\`AADSTS70021: No matching federated identity record found for presented assertion\` means no federated credential of the identity matches the token's issuer, subject and audience. Compare the credentials (the \`az identity federated-credential list\` command in the notes) with the cluster's issuer URL above (a missing trailing \`/\` is the usual cause), the subject \`system:serviceaccount:NAMESPACE:SERVICEACCOUNT\` and the audience \`${AZURE_AD_TOKEN_EXCHANGE}\`. Right after the credentials are created the same error can be propagation delay: retry after a minute or two. \`AADSTS700016\` (application not found) means the ServiceAccount annotation \`${WI_CLIENT_ID_ANNOTATION}\` names another identity.`,
+      "",
+      "`cloud/az.sh` stops before it writes a federated credential when a managed identity's client ID differs from the spec, and names the right one; Terraform stops at the identity's postcondition. Fix clientID in the spec, re-render and apply again: the KSA annotation and the Issuer carry it."
+    ].join("\n");
+    const notes = [
+      `Federated credentials of \`${name}\` (\`az identity federated-credential list --subscription ${aks2.subscriptionID} --resource-group ${cfg.resourceGroup} --identity-name ${name} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` \u2192 \`${c.subject}\``).join(", ") || "none"}.`,
+      `The label \`${WI_USE_LABEL}: "true"\` goes on pod templates only, never into a selector (selectors are immutable) or \`commonLabels\`; the value is the string \`"true"\`.`
+    ];
+    if (cfg.serviceOperator) {
+      notes.push(
+        `\`cloud/azure-service-operator/${identity.name}.yaml\` is the Azure side of \`${name}\` for Azure Service Operator v2 (namespace \`${cfg.serviceOperator.namespace}\`). ASO reconciles the federated credentials in parallel; Azure answers 409 to some of them and ASO retries until all are in place.`
+      );
+    }
+    return { prerequisites, verify, notes, sections: [{ title: "When workload identity fails", body: troubleshooting }] };
+  }
+});
+
+// src/methods/azure-kubelet-identity.ts
+import { z as z6 } from "zod";
+var KEY2 = "azureKubeletIdentity";
+var KUBELET_IDENTITY_WARNING = "every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only";
+var AzureKubeletIdentitySchema = z6.strictObject({
+  clientID: guid("clientID").optional().describe(
+    "Client ID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId). Set it, or resourceID, when the node pool carries several identities (add-ons attach their own)."
+  ),
+  resourceID: z6.string().regex(USER_ASSIGNED_IDENTITY_ID, {
+    message: "must be a user-assigned identity resource ID: /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+  }).optional().describe("Resource ID of the kubelet identity, as an alternative to clientID (az aks show --query identityProfile.kubeletidentity.resourceId)."),
+  objectID: guid("objectID").optional().describe(
+    "Object (principal) ID that receives the DNS role. @default looked up: the cluster's kubelet identity (az aks show --query identityProfile.kubeletidentity.objectId)"
+  )
+}).superRefine((value, ctx) => {
+  if (value.clientID !== void 0 && value.resourceID !== void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["resourceID"],
+      message: "clientID and resourceID both pick the identity and cert-manager refuses both at once; keep one"
+    });
+  }
+}).describe("AKS kubelet identity: the node-level managed identity, through IMDS. Every pod on the nodes holds its rights.");
+var aks = (ctx) => aksCluster(ctx);
+function clusterWhere(ctx) {
+  const cluster2 = aks(ctx);
+  return [
+    ...cluster2.subscriptionID ? ["--subscription", cluster2.subscriptionID] : [],
+    "--resource-group",
+    cluster2.resourceGroup,
+    "--name",
+    ctx.model.cluster.name
+  ];
+}
+function pinned(cfg) {
+  if (cfg.clientID) return { query: "clientId", attribute: "client_id", value: cfg.clientID.toLowerCase(), field: "clientID" };
+  if (cfg.resourceID) return { query: "resourceId", attribute: "user_assigned_identity_id", value: cfg.resourceID.toLowerCase(), field: "resourceID" };
+  return void 0;
+}
+function azSection2(identity, ctx) {
+  const cfg = identity.config;
+  const principal = shellVar(shellVarName(identity.name, "principal_id"));
+  const lines = [];
+  if (cfg.objectID) {
+    lines.push(`${principal.name}=${cfg.objectID}`);
+  } else {
+    lines.push(
+      assign(principal, command("az", "aks", "show", ...clusterWhere(ctx), "--query", "identityProfile.kubeletidentity.objectId", "--output", "tsv"))
+    );
+    const pin = pinned(cfg);
+    if (pin) {
+      const actual = shellVar(shellVarName(identity.name, pin.field === "clientID" ? "client_id" : "resource_id"));
+      lines.push(
+        assign(actual, command("az", "aks", "show", ...clusterWhere(ctx), "--query", `identityProfile.kubeletidentity.${pin.query}`, "--output", "tsv")),
+        // The role must go to the identity cert-manager will ask IMDS for, not just any kubelet identity.
+        `if [[ "\${${actual.name},,}" != '${pin.value}' ]]; then`,
+        `  echo "wi-gen: the kubelet identity of ${ctx.model.cluster.name} has ${pin.query} $${actual.name}, not ${pin.value} (${formatPath([...identity.path, KEY2, pin.field])}): if the spec names another identity of the node pool, set ${formatPath([...identity.path, KEY2, "objectID"])} to its principal ID" >&2`,
+        "  exit 1",
+        "fi"
+      );
+    }
+  }
+  lines.push(...azRoleAssignments(principal, grantsOf(identity, [], ctx)));
+  return lines;
+}
+function terraformBlocks3(identity, ctx) {
+  const cfg = identity.config;
+  const id = tfName(identity.name);
+  const blocks = [];
+  let principal = cfg.objectID ?? "";
+  if (!cfg.objectID) {
+    const pin = pinned(cfg);
+    const body = [attr("name", ctx.model.cluster.name), attr("resource_group_name", aks(ctx).resourceGroup)];
+    if (pin) {
+      body.push(
+        blank,
+        postcondition(
+          `lower(self.kubelet_identity[0].${pin.attribute}) == "${pin.value}"`,
+          `The cluster's kubelet identity is not the one ${formatPath([...identity.path, KEY2, pin.field])} names: if the spec names another identity of the node pool, set ${formatPath([...identity.path, KEY2, "objectID"])} to its principal ID.`
+        )
+      );
+    }
+    blocks.push(block("data", ["azurerm_kubernetes_cluster", id], body));
+    principal = expr(`data.azurerm_kubernetes_cluster.${id}.kubelet_identity[0].object_id`);
+  }
+  blocks.push(...tfRoleAssignments(identity.name, principal, grantsOf(identity, [], ctx), { skipServicePrincipalAadCheck: true }));
+  return blocks;
+}
+function check3(identity, ctx) {
+  const at = [...identity.path, KEY2];
+  const cluster2 = requireAks(identity, KEY2, ctx, [], "");
+  if (cluster2 && !identity.config.objectID && !cluster2.resourceGroup) {
+    ctx.diagnostics.error(
+      at,
+      `needs objectID, or cluster.aks.resourceGroup to look the kubelet identity up with az aks show -g RG -n ${ctx.model.cluster.name}`
+    );
+  }
+  for (const b of identity.bindings) {
+    if (b.certManager) continue;
+    ctx.diagnostics.error(
+      b.path,
+      `identity "${identity.name}" is the node's kubelet identity: a ServiceAccount cannot be bound to it (every pod on the nodes already has it); use azureWorkloadIdentity for per-ServiceAccount access`
+    );
+  }
+  ctx.diagnostics.warn(at, KUBELET_IDENTITY_WARNING);
+}
+var azureKubeletIdentity = defineMethod({
+  key: KEY2,
+  description: "AKS kubelet identity: cert-manager uses the node pool's managed identity through IMDS (every pod on the nodes holds it).",
+  cloud: "azure",
+  schema: AzureKubeletIdentitySchema,
+  dnsProvider: "azureDNS",
+  ambient: () => true,
+  // IMDS answers any pod on the node: there is nothing to put on cert-manager's ServiceAccount.
+  bindsCertManagerServiceAccount: () => false,
+  check: check3,
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  dns01Solver(issuer) {
+    const cfg = issuer.identity.config;
+    const managedIdentity2 = cfg.clientID ? { clientID: cfg.clientID } : cfg.resourceID ? { resourceID: cfg.resourceID } : void 0;
+    return azureDnsSolver(issuer, managedIdentity2);
+  },
+  cloudPlan(identity, ctx) {
+    return {
+      scripts: [{ file: "az.sh", title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection2(identity, ctx) }],
+      terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks3(identity, ctx) }]
+    };
+  },
+  readme(identity, ctx) {
+    const cluster2 = aks(ctx);
+    const where = `${cluster2.subscriptionID ? `--subscription ${cluster2.subscriptionID} ` : ""}--resource-group ${cluster2.resourceGroup ?? "<cluster resource group>"} --name ${ctx.model.cluster.name}`;
+    return {
+      prerequisites: [
+        `The IDs of the kubelet identity: \`az aks show ${where} --query identityProfile.kubeletidentity -o json\` (\`objectId\` receives the DNS role; \`clientId\` or \`resourceId\` picks it when the node pool carries several identities).`
+      ],
+      verify: [
+        [
+          "cert-manager's pods reach IMDS with the kubelet identity; nothing is injected into them. A failing challenge (`kubectl describe challenges -A`) that says `Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request` needs clientID or resourceID in the spec; `Identity not found` means that identity is not attached to the node pool:",
+          "",
+          "```sh",
+          `az vmss list --resource-group "$(az aks show ${where} --query nodeResourceGroup -o tsv)" --query '[].{scaleSet: name, identities: identity.userAssignedIdentities}' -o json`,
+          "```"
+        ].join("\n")
+      ],
+      notes: [
+        `**Every pod on the nodes of cluster \`${ctx.model.cluster.name}\` can use identity \`${identity.name}\`**, so any workload there can change the DNS records it may write. Prefer azureWorkloadIdentity, which gives the DNS rights to cert-manager's ServiceAccount only.`
+      ]
+    };
+  }
+});
+
+// src/methods/aad-pod-identity.ts
+import { ApiObject } from "cdk8s";
+import { z as z7 } from "zod";
+var KEY3 = "aadPodIdentity";
+var AadPodIdentitySchema = z7.strictObject({
+  resourceID: z7.string().regex(USER_ASSIGNED_IDENTITY_ID, {
+    message: "must be a user-assigned identity resource ID: /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+  }).describe("Resource ID of the user-assigned managed identity (AzureIdentity spec.resourceID)."),
+  clientID: guid("clientID").describe("Client ID of the managed identity (AzureIdentity spec.clientID)."),
+  selector: z7.string().max(63, { message: "must be at most 63 characters (it is a label value)" }).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+    message: "must be a label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+  }).optional().describe("Value of the pod label aadpodidbinding and of the AzureIdentityBinding selector. @default the identity name"),
+  roles: z7.array(AzureRoleSchema).default([]).describe("Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).")
+}).describe("AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.");
+var AAD_POD_IDENTITY_DEPRECATION = "AAD Pod Identity is deprecated since 2022-10-24 and archived (last release v1.8.17); wi-gen emits it only for clusters that still run it. The generated README shows this spec switched to azureWorkloadIdentity";
+var selectorOf = (identity) => identity.config.selector ?? identity.name;
+var managedIdentity = (identity) => parseUserAssignedIdentityId(identity.config.resourceID);
+var namespacesOf = (identity) => [...new Set(identity.bindings.map((b) => b.namespace))].sort();
+function azSection3(identity, ctx) {
+  const cfg = identity.config;
+  const clientId = shellVar(shellVarName(identity.name, "client_id"));
+  const principalId = shellVar(shellVarName(identity.name, "principal_id"));
+  return [
+    assign(clientId, command("az", "identity", "show", "--ids", cfg.resourceID, "--query", "clientId", "--output", "tsv")),
+    assign(principalId, command("az", "identity", "show", "--ids", cfg.resourceID, "--query", "principalId", "--output", "tsv")),
+    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    `  echo "wi-gen: managed identity ${managedIdentity(identity).name} has client ID $${clientId.name}, but ${formatPath([...identity.path, KEY3, "clientID"])} says ${cfg.clientID}" >&2`,
+    "  exit 1",
+    "fi",
+    ...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx))
+  ];
+}
+function terraformBlocks4(identity, ctx) {
+  const cfg = identity.config;
+  const ref = managedIdentity(identity);
+  const id = tfName(identity.name);
+  return [
+    block("data", ["azurerm_user_assigned_identity", id], [
+      attr("name", ref.name),
+      attr("resource_group_name", ref.resourceGroup),
+      blank,
+      postcondition(
+        `lower(self.client_id) == "${cfg.clientID.toLowerCase()}"`,
+        `The managed identity's client ID differs from ${formatPath([...identity.path, KEY3, "clientID"])} in the spec.`
+      )
+    ]),
+    ...tfRoleAssignments(identity.name, expr(`data.azurerm_user_assigned_identity.${id}.principal_id`), grantsOf(identity, cfg.roles, ctx))
+  ];
+}
+function check4(identity, ctx) {
+  const subscription = aksCluster(ctx)?.subscriptionID;
+  const own = managedIdentity(identity).subscriptionID;
+  if (subscription && subscription.toLowerCase() !== own.toLowerCase()) {
+    ctx.diagnostics.error(
+      [...identity.path, KEY3, "resourceID"],
+      `is in subscription ${own}, but cluster.aks.subscriptionID is ${subscription}; the Terraform output looks identities up in the cluster's subscription`
+    );
+  }
+}
+function migrationSection(ctx) {
+  const identities = ctx.model.identities.filter((i) => i.method.key === KEY3);
+  const aks2 = aksCluster(ctx);
+  const cluster2 = ctx.model.cluster.name;
+  const subscription = aks2?.subscriptionID ?? managedIdentity(identities[0]).subscriptionID;
+  const where = `--subscription ${subscription} --resource-group ${aks2?.resourceGroup ?? "<cluster resource group>"} --name ${cluster2}`;
+  const spec = [
+    "cluster:",
+    `  name: ${cluster2}`,
+    "  aks:",
+    `    oidcIssuerURL: ${aks2?.oidcIssuerURL ?? `<what az aks show ${where} --query oidcIssuerProfile.issuerUrl -o tsv prints, with its trailing />`}`,
+    `    tenantID: ${aks2?.tenantID ?? "<tenant ID>"}`,
+    `    subscriptionID: ${subscription}`,
+    ...aks2?.resourceGroup ? [`    resourceGroup: ${aks2.resourceGroup}`] : [],
+    "identities:",
+    ...identities.flatMap((identity) => {
+      const ref = managedIdentity(identity);
+      const roles = identity.config.roles;
+      return [
+        `  - name: ${identity.name}`,
+        "    azureWorkloadIdentity:",
+        `      name: ${ref.name}`,
+        `      resourceGroup: ${ref.resourceGroup}`,
+        `      clientID: ${identity.config.clientID}`,
+        ...roles.length ? ["      roles:", ...roles.flatMap((r) => [`        - role: ${JSON.stringify(r.role)}`, `          scope: ${r.scope}`])] : []
+      ];
+    })
+  ];
+  const labels = identities.map((identity) => {
+    const workloads = identity.bindings.flatMap(
+      (b) => b.certManager ? [`cert-manager (Helm \`podLabels\`, or the kustomize patch of Deployment \`${b.namespace}/${ctx.model.certManager?.deployment ?? "cert-manager"}\`)`] : b.workloads.map((w) => `${w.kind} \`${b.namespace}/${w.name}\``)
+    );
+    return `  - ${workloads.join(", ") || `the workloads of identity \`${identity.name}\``}: \`${AAD_POD_IDENTITY_LABEL}: ${selectorOf(identity)}\``;
+  });
+  const annotations = identities.flatMap(
+    (identity) => identity.bindings.map((b) => `  - \`${b.namespace}/${b.name}\`: \`${WI_CLIENT_ID_ANNOTATION}: ${identity.config.clientID}\``)
+  );
+  const deletions = identities.flatMap(
+    (identity) => namespacesOf(identity).map((ns) => `kubectl delete -n ${ns} azureidentitybinding/${identity.name}-binding azureidentity/${identity.name}`)
+  );
+  const credentials2 = identities.flatMap(
+    (identity) => identity.bindings.map(
+      (b) => `  - on \`${managedIdentity(identity).name}\`: \`${federatedCredentialName(cluster2, b.namespace, b.name)}\` \u2192 \`${federatedSubject(b.namespace, b.name)}\``
+    )
+  );
+  return [
+    "AAD Pod Identity is deprecated and archived, and its NMI pods intercept the instance-metadata traffic of every pod. The same managed identities work with AKS workload identity. Replace `cluster` and `identities` in the spec with this (bindings and certManager stay as they are) and re-render:",
+    "",
+    "```yaml",
+    ...spec,
+    "```",
+    "",
+    "**What changes on the cluster**",
+    "",
+    `- The OIDC issuer and the webhook are enabled: \`az aks update ${where} --enable-oidc-issuer --enable-workload-identity\`.`,
+    `- Pod templates: the label \`${AAD_POD_IDENTITY_LABEL}\` is replaced by \`${WI_USE_LABEL}: "true"\` on`,
+    ...labels,
+    `- ServiceAccounts get the client ID of their identity (issuers get it as \`managedIdentity.clientID\` in their azureDNS block):`,
+    ...annotations,
+    "- AzureIdentity and AzureIdentityBinding objects are no longer generated. Roll the workloads out (the webhook acts when a pod is created), check them (see Verify in the re-rendered README), then delete the old objects:",
+    "",
+    "  ```sh",
+    ...deletions.map((d) => `  ${d}`),
+    "  ```",
+    "",
+    "- When no pod carries the `aadpodidbinding` label any more, uninstall AAD Pod Identity (its Helm release, or `az aks update ... --disable-pod-identity` for the AKS add-on).",
+    "",
+    "**What changes in Azure**",
+    "",
+    "- The managed identities, their client IDs and their role assignments stay: nothing is granted again.",
+    `- New: one federated credential per ServiceAccount (issuer = the cluster's OIDC issuer URL with its trailing \`/\`, audience \`${AZURE_AD_TOKEN_EXCHANGE}\`), written one after another by the re-rendered \`cloud/az.sh\` or Terraform:`,
+    ...credentials2,
+    "- After the uninstall: MIC had attached the identities to the node pools' scale sets; detach them where they stay (`az vmss identity remove`), and remove the role assignments MIC's own identity needed (Managed Identity Operator on the identities, Virtual Machine Contributor on the node resource group) if nothing else uses them."
+  ].join("\n");
+}
+var aadPodIdentity = defineMethod({
+  key: KEY3,
+  description: "AAD Pod Identity (deprecated since 2022-10-24; migration only): AzureIdentity + AzureIdentityBinding and the aadpodidbinding pod label.",
+  cloud: "azure",
+  schema: AadPodIdentitySchema,
+  dnsProvider: "azureDNS",
+  deprecated: AAD_POD_IDENTITY_DEPRECATION,
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check4,
+  manifestFile: "aad-pod-identity",
+  serviceAccountMetadata: () => ({}),
+  podTemplate(binding) {
+    return { labels: { [AAD_POD_IDENTITY_LABEL]: selectorOf(binding.identity) } };
+  },
+  // No clientID at all: cert-manager then asks IMDS, which NMI answers for the labelled pod.
+  dns01Solver: (issuer) => azureDnsSolver(issuer),
+  objects(identity, chart) {
+    const cfg = identity.config;
+    for (const namespace of namespacesOf(identity)) {
+      new ApiObject(chart, `${namespace}-${identity.name}-identity`, {
+        apiVersion: AAD_POD_IDENTITY_API_VERSION,
+        kind: "AzureIdentity",
+        metadata: { name: identity.name, namespace, annotations: { [AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION]: "namespaced" } },
+        spec: { type: AAD_POD_IDENTITY_TYPE_USER_ASSIGNED_MSI, resourceID: cfg.resourceID, clientID: cfg.clientID }
+      });
+      new ApiObject(chart, `${namespace}-${identity.name}-binding`, {
+        apiVersion: AAD_POD_IDENTITY_API_VERSION,
+        kind: "AzureIdentityBinding",
+        metadata: { name: `${identity.name}-binding`, namespace },
+        spec: { azureIdentity: identity.name, selector: selectorOf(identity) }
+      });
+    }
+  },
+  cloudPlan(identity, ctx) {
+    return {
+      scripts: [{ file: "az.sh", title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection3(identity, ctx) }],
+      terraform: [
+        {
+          file: `azure-${identity.name}.tf`,
+          providers: azurermProvider(ctx, managedIdentity(identity).subscriptionID),
+          blocks: terraformBlocks4(identity, ctx)
+        }
+      ]
+    };
+  },
+  readme(_identity, ctx) {
+    return {
+      prerequisites: [
+        "AAD Pod Identity (v1.8.17, the last release) runs in the cluster, and its MIC may attach the managed identities to the nodes (Managed Identity Operator on each identity, Virtual Machine Contributor on the node resource group)."
+      ],
+      verify: [
+        [
+          "MIC records which pod got which identity:",
+          "",
+          "```sh",
+          "kubectl get azureassignedidentities -A -o custom-columns=POD:.spec.pod,NAMESPACE:.spec.podNamespace,IDENTITY:.spec.azureIdentityRef.metadata.name,STATE:.status.status",
+          "```",
+          "",
+          `A bound pod missing from the list lacks its \`${AAD_POD_IDENTITY_LABEL}\` label (set by the Components and Helm values), or runs in a namespace without the AzureIdentity: with \`${AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION}: namespaced\` an AzureIdentity serves its own namespace only.`
+        ].join("\n")
+      ],
+      sections: [{ title: "Migrating to workload identity", body: migrationSection(ctx) }]
+    };
+  }
+});
+
+// src/methods/registry.ts
+var METHODS = [gke, azureWorkloadIdentity, azureKubeletIdentity, aadPodIdentity];
+
+// src/model/model.ts
+var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+
+// src/spec/cluster.ts
+import { z as z8 } from "zod";
+var GkeClusterSchema = z8.strictObject({
+  project: gcpProjectId.describe(
+    "Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it."
+  ),
+  projectNumber: z8.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
+  location: z8.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
+  autopilot: z8.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
+  metadataServerNodeSelector: z8.boolean().default(false).describe(
+    'Standard clusters migrating node pools to GKE_METADATA: pin bound workloads to nodes labelled iam.gke.io/gke-metadata-server-enabled="true". Rejected on Autopilot.'
+  )
+}).describe("A GKE cluster with Workload Identity Federation enabled.");
+var OidcIssuerUrl = z8.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
+  message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
+});
+var AksClusterSchema = z8.strictObject({
+  oidcIssuerURL: OidcIssuerUrl.optional().describe(
+    "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /. Required by azureWorkloadIdentity; kubelet identity and AAD Pod Identity do not use it."
+  ),
+  tenantID: guid("tenantID").describe("Entra tenant of the cluster and its identities."),
+  subscriptionID: guid("subscriptionID").optional().describe("Subscription of the cluster; used in the README commands."),
+  resourceGroup: z8.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
+}).describe("An AKS cluster with the OIDC issuer (and, for workload identity, the webhook) enabled.");
+var ClusterSchema = z8.strictObject({
+  name: dnsLabel("a cluster name").describe("Cluster name; used in names of generated cloud resources and in the README."),
+  gke: GkeClusterSchema.optional(),
+  aks: AksClusterSchema.optional()
+}).describe("The Kubernetes cluster whose ServiceAccounts are bound to cloud identities.");
+var CLUSTER_KINDS = Object.keys(ClusterSchema.shape).filter((k) => k !== "name");
+
 // src/spec/cert-manager.ts
+import { z as z9 } from "zod";
 var ACME_SERVERS = {
   letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory"
 };
-var AcmeSchema = z5.strictObject({
-  server: z5.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+var AcmeSchema = z9.strictObject({
+  server: z9.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
   }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
   privateKeySecretName: objectName.optional().describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"')
 }).describe("ACME account settings.");
-var IssuerSchema = z5.strictObject({
+var IssuerSchema = z9.strictObject({
   name: objectName.describe("Issuer or ClusterIssuer name."),
-  kind: z5.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
+  kind: z9.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
   namespace: namespaceName.optional().describe("Namespace of a namespaced Issuer; not allowed for a ClusterIssuer."),
   identity: specName("an identity name").optional().describe("Identity that authenticates this issuer to DNS. @default certManager.identity"),
   acme: AcmeSchema,
   dns01: Dns01Schema
 }).describe("A cert-manager ACME issuer solving DNS-01 without a stored secret.");
-var CertManagerSchema = z5.strictObject({
+var CertManagerSchema = z9.strictObject({
   namespace: namespaceName.default("cert-manager").describe("@default cert-manager"),
   serviceAccount: objectName.default("cert-manager").describe("cert-manager controller's ServiceAccount. @default cert-manager"),
   deployment: objectName.default("cert-manager").describe("cert-manager controller Deployment. @default cert-manager"),
   container: dnsLabel("a container name").default("cert-manager-controller").describe("Controller container, the first in the Deployment. @default cert-manager-controller"),
-  install: z5.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
+  install: z9.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
   identity: specName("an identity name").optional().describe("Identity that cert-manager uses for its issuers."),
-  issuerAmbientCredentials: z5.boolean().default(false).describe(
+  issuerAmbientCredentials: z9.boolean().default(false).describe(
     "Allow namespaced Issuers to use cert-manager's own (ambient) identity by passing --issuer-ambient-credentials=true. Any tenant that can create an Issuer can then use it."
   ),
-  issuers: z5.array(IssuerSchema).default([])
+  issuers: z9.array(IssuerSchema).default([])
 }).describe("cert-manager as a consumer of a workload identity.");
 
 // src/spec/schema.ts
@@ -804,7 +1644,7 @@ var METHOD_KEYS = METHODS.map((m) => m.key);
 var methodBlocks = Object.fromEntries(
   METHODS.map((m) => [m.key, m.schema.optional().describe(m.description)])
 );
-var IdentitySchema = z6.strictObject({
+var IdentitySchema = z10.strictObject({
   name: specName("an identity name").describe("Name that bindings and issuers use to refer to this identity."),
   ...methodBlocks
 }).superRefine((value, ctx) => {
@@ -816,32 +1656,32 @@ var IdentitySchema = z6.strictObject({
     });
   }
 }).describe("A cloud identity, by name, with exactly one method block.");
-var WorkloadSchema = z6.strictObject({
-  kind: z6.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
+var WorkloadSchema = z10.strictObject({
+  kind: z10.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
   name: objectName.describe("Workload name in the ServiceAccount namespace.")
 }).describe("A workload that must run as the bound ServiceAccount.");
-var BindingSchema = z6.strictObject({
+var BindingSchema = z10.strictObject({
   identity: specName("an identity name").describe("Name of an entry in identities."),
-  serviceAccount: z6.strictObject({
+  serviceAccount: z10.strictObject({
     namespace: namespaceName.describe("Namespace of the ServiceAccount (and of its workloads)."),
     name: objectName.describe("ServiceAccount name."),
-    create: z6.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
-    automountToken: z6.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
+    create: z10.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
+    automountToken: z10.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
   }),
-  workloads: z6.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
+  workloads: z10.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
 }).describe("Binds one Kubernetes ServiceAccount to one identity.");
-var MetadataSchema = z6.object({
-  name: z6.string().optional(),
-  annotations: z6.record(z6.string(), z6.string()).optional(),
-  labels: z6.record(z6.string(), z6.string()).optional()
+var MetadataSchema = z10.object({
+  name: z10.string().optional(),
+  annotations: z10.record(z10.string(), z10.string()).optional(),
+  labels: z10.record(z10.string(), z10.string()).optional()
 }).describe("Object metadata, for use as a kustomize generator or KRM function config.");
-var SpecSchema = z6.strictObject({
-  apiVersion: z6.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-  kind: z6.literal(KIND, { error: `must be ${KIND}` }),
+var SpecSchema = z10.strictObject({
+  apiVersion: z10.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
+  kind: z10.literal(KIND, { error: `must be ${KIND}` }),
   metadata: MetadataSchema.optional(),
   cluster: ClusterSchema,
-  identities: z6.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
-  bindings: z6.array(BindingSchema).default([]),
+  identities: z10.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
+  bindings: z10.array(BindingSchema).default([]),
   certManager: CertManagerSchema.optional()
 }).describe("wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.");
 
@@ -939,9 +1779,9 @@ function resolveCertManager(spec, identities, diag, claim) {
   const names = /* @__PURE__ */ new Set();
   cm.issuers.forEach((raw, index) => {
     const path = [...base, "issuers", index];
-    const identityName = raw.identity ?? cm.identity;
+    const identityName2 = raw.identity ?? cm.identity;
     const identity = raw.identity ? identities.get(raw.identity) : defaultIdentity;
-    if (!identityName) {
+    if (!identityName2) {
       diag.error([...path, "identity"], "is required when certManager.identity is not set");
       return;
     }
@@ -1259,7 +2099,7 @@ function issuesToProblems(issues, located, raw) {
 import { App, Chart } from "cdk8s";
 
 // src/k8s/acme-issuer.ts
-import { ApiObject } from "cdk8s";
+import { ApiObject as ApiObject2 } from "cdk8s";
 import { Construct } from "constructs";
 var AcmeDns01Issuer = class extends Construct {
   apiObject;
@@ -1268,7 +2108,7 @@ var AcmeDns01Issuer = class extends Construct {
     const { issuer, provider } = props;
     const solver = { dns01: provider };
     if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
-    this.apiObject = new ApiObject(this, "Resource", {
+    this.apiObject = new ApiObject2(this, "Resource", {
       apiVersion: "cert-manager.io/v1",
       kind: issuer.kind,
       metadata: { name: issuer.name, ...issuer.namespace ? { namespace: issuer.namespace } : {} },

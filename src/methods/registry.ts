@@ -4,8 +4,11 @@
  */
 import type { AnyIdentityMethod } from './method.js';
 import { gke } from './gke.js';
+import { azureWorkloadIdentity } from './azure-workload-identity.js';
+import { azureKubeletIdentity } from './azure-kubelet-identity.js';
+import { aadPodIdentity } from './aad-pod-identity.js';
 
-export const METHODS: readonly AnyIdentityMethod[] = [gke];
+export const METHODS: readonly AnyIdentityMethod[] = [gke, azureWorkloadIdentity, azureKubeletIdentity, aadPodIdentity];
 
 export function methodByKey(key: string): AnyIdentityMethod | undefined {
   return METHODS.find((m) => m.key === key);
