@@ -801,17 +801,9 @@ var AzureRoleSchema = z4.strictObject({
 function aksCluster(ctx) {
   return ctx.model.cluster.aks;
 }
-function requireAks(identity, key, ctx, fields, why) {
+function requireAks(identity, key, ctx) {
   const cluster2 = aksCluster(ctx);
-  if (!cluster2) {
-    ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
-    return void 0;
-  }
-  for (const field of fields) {
-    if (cluster2[field] === void 0) {
-      ctx.diagnostics.error(["cluster", "aks"], `identity "${identity.name}" (${key}) needs cluster.aks.${field}: ${why}`);
-    }
-  }
+  if (!cluster2) ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
   return cluster2;
 }
 function issuersOf2(identity, ctx) {
@@ -1086,7 +1078,7 @@ function serviceOperatorObjects(identity, ctx) {
 function check2(identity, ctx) {
   const at = [...identity.path, KEY];
   const cfg = identity.config;
-  const aks2 = requireAks(identity, KEY, ctx, [], "");
+  const aks2 = requireAks(identity, KEY, ctx);
   if (aks2) {
     if (!aks2.oidcIssuerURL) {
       ctx.diagnostics.error(
@@ -1303,7 +1295,7 @@ function terraformBlocks3(identity, ctx) {
 }
 function check3(identity, ctx) {
   const at = [...identity.path, KEY2];
-  const cluster2 = requireAks(identity, KEY2, ctx, [], "");
+  const cluster2 = requireAks(identity, KEY2, ctx);
   if (cluster2 && !identity.config.objectID && !cluster2.resourceGroup) {
     ctx.diagnostics.error(
       at,

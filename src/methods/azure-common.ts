@@ -59,18 +59,10 @@ export function aksCluster(ctx: MethodContext): AksCluster | undefined {
   return ctx.model.cluster.aks;
 }
 
-/** Reports a missing `cluster.aks` (or one of its fields) once, at the place the user must edit. */
-export function requireAks(identity: Identity, key: string, ctx: CheckContext, fields: readonly (keyof AksCluster)[], why: string): AksCluster | undefined {
+/** Reports a missing `cluster.aks` at the place the user must edit. */
+export function requireAks(identity: Identity, key: string, ctx: CheckContext): AksCluster | undefined {
   const cluster = aksCluster(ctx);
-  if (!cluster) {
-    ctx.diagnostics.error(['cluster'], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
-    return undefined;
-  }
-  for (const field of fields) {
-    if (cluster[field] === undefined) {
-      ctx.diagnostics.error(['cluster', 'aks'], `identity "${identity.name}" (${key}) needs cluster.aks.${field}: ${why}`);
-    }
-  }
+  if (!cluster) ctx.diagnostics.error(['cluster'], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
   return cluster;
 }
 

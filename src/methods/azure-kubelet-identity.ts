@@ -126,7 +126,7 @@ function terraformBlocks(identity: Identity<AzureKubeletIdentity>, ctx: MethodCo
 
 function check(identity: Identity<AzureKubeletIdentity>, ctx: CheckContext): void {
   const at = [...identity.path, KEY];
-  const cluster = requireAks(identity, KEY, ctx, [], '');
+  const cluster = requireAks(identity, KEY, ctx);
   if (cluster && !identity.config.objectID && !cluster.resourceGroup) {
     ctx.diagnostics.error(
       at,

@@ -251,7 +251,7 @@ function serviceOperatorObjects(identity: Identity<AzureWorkloadIdentity>, ctx: 
 function check(identity: Identity<AzureWorkloadIdentity>, ctx: CheckContext): void {
   const at = [...identity.path, KEY];
   const cfg = identity.config;
-  const aks = requireAks(identity, KEY, ctx, [], '');
+  const aks = requireAks(identity, KEY, ctx);
   if (aks) {
     if (!aks.oidcIssuerURL) {
       ctx.diagnostics.error(
