@@ -41,7 +41,7 @@ function formatPath(path) {
 }
 
 // src/spec/schema.ts
-import { z as z12 } from "zod";
+import { z as z16 } from "zod";
 
 // src/methods/gke.ts
 import { z as z2 } from "zod";
@@ -255,22 +255,24 @@ function renderHcl(items) {
 
 // src/emit/shell.ts
 var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+var ShellVariable = class {
+  constructor(name) {
+    this.name = name;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  }
+  name;
+};
+var shellVar = (name) => new ShellVariable(name);
+function shellVarName(...parts) {
+  const joined = parts.join("_").toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/_+/g, "_");
+  return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
+}
 function shellQuote(value) {
   if (value !== "" && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
-var ShellRaw = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-};
-function shellVar(name) {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
-  return new ShellRaw(`"$${name}"`);
-}
 function command(...argv) {
-  const words = argv.map((w) => w instanceof ShellRaw ? w.text : shellQuote(w));
+  const words = argv.map((a) => a instanceof ShellVariable ? `"$${a.name}"` : shellQuote(a));
   const oneLine = words.join(" ");
   if (oneLine.length <= 100) return oneLine;
   const lines = [];
@@ -303,6 +305,9 @@ function heredocAssignment(name, text, delimiter = "JSON") {
 ${text.replace(/\n$/, "")}
 ${delimiter}
 )`;
+}
+function assign(variable, commandText) {
+  return `${variable.name}="$(${commandText})"`;
 }
 
 // src/emit/names.ts
@@ -367,10 +372,10 @@ function issuersOf(identity, ctx) {
   return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity);
 }
 function grantees(identity, ctx) {
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   if (identity.config.mode === "impersonation") return [`serviceAccount:${identity.config.serviceAccount}`];
   return identity.bindings.map(
-    (b) => ksaPrincipal(cluster.project, cluster.projectNumber, b.namespace, b.name)
+    (b) => ksaPrincipal(cluster2.project, cluster2.projectNumber, b.namespace, b.name)
   );
 }
 function dnsGrants(identity, ctx) {
@@ -399,7 +404,7 @@ function rolesProject(identity, ctx) {
 }
 function gcloudSection(identity, ctx) {
   const cfg = identity.config;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const lines = [];
   if (cfg.mode === "impersonation") {
     const email2 = cfg.serviceAccount;
@@ -435,7 +440,7 @@ function gcloudSection(identity, ctx) {
           "--role",
           "roles/iam.workloadIdentityUser",
           "--member",
-          ksaMember(cluster.project, b.namespace, b.name)
+          ksaMember(cluster2.project, b.namespace, b.name)
         )
       );
     }
@@ -515,7 +520,7 @@ function gcloudSection(identity, ctx) {
 }
 function terraformBlocks(identity, ctx) {
   const cfg = identity.config;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const blocks = [];
   const id = tfName(identity.name);
   let memberExpr = (m) => attr("member", m);
@@ -539,7 +544,7 @@ function terraformBlocks(identity, ctx) {
         block("resource", ["google_service_account_iam_member", tfName(identity.name, b.namespace, b.name)], [
           attr("service_account_id", serviceAccountId),
           attr("role", "roles/iam.workloadIdentityUser"),
-          attr("member", ksaMember(cluster.project, b.namespace, b.name))
+          attr("member", ksaMember(cluster2.project, b.namespace, b.name))
         ])
       );
     }
@@ -591,7 +596,7 @@ function configConnectorObjects(identity, ctx) {
   const cfg = identity.config;
   if (!cfg.configConnector) return void 0;
   const namespace = cfg.configConnector.namespace;
-  const cluster = gkeCluster(ctx);
+  const cluster2 = gkeCluster(ctx);
   const objects3 = [];
   const gsaRef = () => cfg.create ? { kind: "IAMServiceAccount", name: identity.name } : { kind: "IAMServiceAccount", external: `projects/${parseGsaEmail(cfg.serviceAccount)?.project}/serviceAccounts/${cfg.serviceAccount}` };
   const policyMember = (name, spec) => objects3.push({ apiVersion: "iam.cnrm.cloud.google.com/v1beta1", kind: "IAMPolicyMember", metadata: { name, namespace }, spec });
@@ -609,7 +614,7 @@ function configConnectorObjects(identity, ctx) {
       policyMember(`${identity.name}-wi-${b.namespace}-${b.name}`.slice(0, 253), {
         resourceRef: gsaRef(),
         role: "roles/iam.workloadIdentityUser",
-        member: ksaMember(cluster.project, b.namespace, b.name)
+        member: ksaMember(cluster2.project, b.namespace, b.name)
       });
     }
   }
@@ -636,10 +641,10 @@ function configConnectorObjects(identity, ctx) {
   return { file: `config-connector/${identity.name}.yaml`, objects: objects3 };
 }
 function check(identity, ctx) {
-  const cluster = ctx.model.cluster.gke;
+  const cluster2 = ctx.model.cluster.gke;
   const cfg = identity.config;
   const at = [...identity.path, "gke"];
-  if (!cluster) {
+  if (!cluster2) {
     ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses gke, which needs a cluster.gke block`);
     return;
   }
@@ -650,11 +655,11 @@ function check(identity, ctx) {
       if (cfg[key] !== void 0) ctx.diagnostics.error([...at, key], "directPrincipal mode uses no Google service account; remove this");
     }
     if (cfg.create) ctx.diagnostics.error([...at, "create"], "directPrincipal mode uses no Google service account; remove this");
-    if (!cluster.projectNumber) {
+    if (!cluster2.projectNumber) {
       ctx.diagnostics.error([...at, "mode"], "directPrincipal mode needs cluster.gke.projectNumber for the principal:// members");
     }
   }
-  if (cluster.autopilot && cluster.metadataServerNodeSelector) {
+  if (cluster2.autopilot && cluster2.metadataServerNodeSelector) {
     ctx.diagnostics.error(
       ["cluster", "gke", "metadataServerNodeSelector"],
       "Autopilot rejects the iam.gke.io/gke-metadata-server-enabled nodeSelector; remove it (every Autopilot node runs the metadata server)"
@@ -675,8 +680,8 @@ var gke = defineMethod({
     return cfg.mode === "impersonation" ? { annotations: { [GKE_GSA_ANNOTATION]: cfg.serviceAccount } } : {};
   },
   podTemplate(_binding, ctx) {
-    const cluster = gkeCluster(ctx);
-    return cluster.metadataServerNodeSelector && !cluster.autopilot ? { nodeSelector: { [GKE_METADATA_NODE_LABEL]: "true" } } : {};
+    const cluster2 = gkeCluster(ctx);
+    return cluster2.metadataServerNodeSelector && !cluster2.autopilot ? { nodeSelector: { [GKE_METADATA_NODE_LABEL]: "true" } } : {};
   },
   certManagerSettings(_identity, ctx) {
     const namespace = ctx.model.certManager?.namespace;
@@ -707,11 +712,11 @@ var gke = defineMethod({
     };
   },
   readme(identity, ctx) {
-    const cluster = gkeCluster(ctx);
+    const cluster2 = gkeCluster(ctx);
     const cfg = identity.config;
     const verify = identity.bindings.map((b) => {
       const overrides = { spec: { serviceAccountName: b.name } };
-      if (cluster.metadataServerNodeSelector && !cluster.autopilot) {
+      if (cluster2.metadataServerNodeSelector && !cluster2.autopilot) {
         overrides.spec.nodeSelector = { [GKE_METADATA_NODE_LABEL]: "true" };
       }
       const expected = cfg.mode === "impersonation" ? `\`${cfg.serviceAccount}\`` : `the federated principal of \`${b.namespace}/${b.name}\``;
@@ -723,21 +728,895 @@ var gke = defineMethod({
         `  --overrides='${JSON.stringify(overrides)}' -- gcloud auth list`,
         "```",
         "",
-        `A broken binding lists \`${cluster.project}.svc.id.goog\` instead of the service account, and API calls fail with 403 from the metadata server: check the annotation on the ServiceAccount and the \`roles/iam.workloadIdentityUser\` member on the Google service account.`
+        `A broken binding lists \`${cluster2.project}.svc.id.goog\` instead of the service account, and API calls fail with 403 from the metadata server: check the annotation on the ServiceAccount and the \`roles/iam.workloadIdentityUser\` member on the Google service account.`
       ].join("\n");
     });
     return {
       prerequisites: [
-        `Workload Identity is enabled on cluster \`${ctx.model.cluster.name}\` (workload pool \`${cluster.project}.svc.id.goog\`)${cluster.autopilot ? " (always on with Autopilot)" : " and its node pools run with `--workload-metadata=GKE_METADATA`"}.`
+        `Workload Identity is enabled on cluster \`${ctx.model.cluster.name}\` (workload pool \`${cluster2.project}.svc.id.goog\`)${cluster2.autopilot ? " (always on with Autopilot)" : " and its node pools run with `--workload-metadata=GKE_METADATA`"}.`
       ],
       verify
     };
   }
 });
 
-// src/methods/azure-service-principal-vault.ts
-import { ApiObject } from "cdk8s";
+// src/methods/azure-workload-identity.ts
+import { z as z5 } from "zod";
+
+// src/spec/dns01.ts
 import { z as z3 } from "zod";
+var CloudDnsSchema = z3.strictObject({
+  project: gcpProjectId.describe("Project that owns the Cloud DNS managed zone (may differ from the cluster project)."),
+  hostedZoneName: z3.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    message: "must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens"
+  }).optional().describe(
+    "Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup."
+  )
+}).describe("Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).");
+var azureResourceGroup = z3.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
+var AzureDnsSchema = z3.strictObject({
+  subscriptionID: guid("subscriptionID").describe("Subscription that holds the DNS zone."),
+  resourceGroupName: azureResourceGroup.describe("Resource group of the DNS zone."),
+  hostedZoneName: dnsZone.optional().describe("DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone."),
+  environment: z3.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
+    message: 'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud'
+  }).describe("Azure cloud. @default AzurePublicCloud"),
+  zoneType: z3.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
+}).describe("Azure DNS.");
+var Route53Schema = z3.strictObject({
+  region: awsRegion.optional().describe(
+    "AWS region for the SDK. IRSA and EKS Pod Identity inject AWS_REGION into cert-manager's pod and cert-manager then ignores this field, so it must equal cluster.eks.region when set; a dedicated ServiceAccount uses it for the STS endpoint. @default cluster.eks.region"
+  ),
+  hostedZoneID: z3.string().regex(/^[A-Z0-9]{1,32}$/, {
+    message: "must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ: uppercase letters and digits, without the /hostedzone/ prefix"
+  }).optional().describe(
+    "Hosted zone ID. Set it to limit the IAM policy to this zone and to drop route53:ListHostedZonesByName (cert-manager then skips the lookup)."
+  )
+}).describe("AWS Route53, authenticated with IRSA, EKS Pod Identity or a dedicated ServiceAccount (never access keys).");
+var Dns01Schema = z3.strictObject({
+  zones: z3.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
+  cloudDNS: CloudDnsSchema.optional(),
+  azureDNS: AzureDnsSchema.optional(),
+  route53: Route53Schema.optional()
+}).superRefine((value, ctx) => {
+  const providers = DNS01_PROVIDERS.filter((p) => value[p] !== void 0);
+  if (providers.length !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      message: providers.length === 0 ? `needs one DNS provider block: ${DNS01_PROVIDERS.join(", ")}` : `has ${providers.join(" and ")}; a solver uses exactly one DNS provider`
+    });
+  }
+}).describe("ACME DNS-01 solver: the zones it answers for and the DNS provider that hosts them.");
+var DNS01_PROVIDERS = Object.keys(Dns01Schema.shape).filter((k) => k !== "zones");
+function dns01Provider(spec) {
+  return DNS01_PROVIDERS.find((p) => spec[p] !== void 0);
+}
+
+// src/methods/azure-common.ts
+import { z as z4 } from "zod";
+
+// src/methods/azure-names.ts
+import { createHash } from "node:crypto";
+var WI_USE_LABEL = "azure.workload.identity/use";
+var WI_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+var WI_TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
+var WI_TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration";
+var WI_MIN_TOKEN_EXPIRATION = 3600;
+var WI_MAX_TOKEN_EXPIRATION = 86400;
+var AZURE_AD_TOKEN_EXCHANGE = "api://AzureADTokenExchange";
+var MAX_FEDERATED_CREDENTIALS = 20;
+var federatedSubject = (namespace, name) => `system:serviceaccount:${namespace}:${name}`;
+function federatedCredentialName(cluster2, namespace, name) {
+  const full = `${cluster2}-${namespace}-${name}`.replace(/[^a-zA-Z0-9_-]/g, "-");
+  if (full.length <= 120) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 10);
+  return `${full.slice(0, 109)}-${hash}`;
+}
+var BUILT_IN_ROLES = {
+  "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
+  "Private DNS Zone Contributor": "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+  "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+};
+var DNS_ZONE_CONTRIBUTOR = "DNS Zone Contributor";
+var PRIVATE_DNS_ZONE_CONTRIBUTOR = "Private DNS Zone Contributor";
+var GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+var roleDefinitionId = (subscriptionID, roleGuid) => `/subscriptions/${subscriptionID}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+var resourceGroupScope = (subscriptionID, resourceGroup) => `/subscriptions/${subscriptionID}/resourceGroups/${resourceGroup}`;
+var dnsZoneScope = (subscriptionID, resourceGroup, zone, zoneType) => `${resourceGroupScope(subscriptionID, resourceGroup)}/providers/Microsoft.Network/${zoneType === "AzurePrivateZone" ? "privateDnsZones" : "dnsZones"}/${zone}`;
+var dnsZoneRole = (zoneType) => zoneType === "AzurePrivateZone" ? PRIVATE_DNS_ZONE_CONTRIBUTOR : DNS_ZONE_CONTRIBUTOR;
+var userAssignedIdentityId = (subscriptionID, resourceGroup, name) => `${resourceGroupScope(subscriptionID, resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+var USER_ASSIGNED_IDENTITY_ID = /^\/subscriptions\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/resourcegroups\/([-\w._()]{1,90})\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([a-zA-Z0-9][a-zA-Z0-9_-]{2,127})$/i;
+function parseUserAssignedIdentityId(id) {
+  const m = USER_ASSIGNED_IDENTITY_ID.exec(id);
+  return m ? { subscriptionID: m[1], resourceGroup: m[2], name: m[3] } : void 0;
+}
+var ARM_SCOPE = /^\/subscriptions\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(\/resourceGroups\/[-\w._()]{1,90}(\/providers\/[A-Za-z0-9.]+(\/[A-Za-z0-9]+\/[-\w._()]+)+)?)?$/i;
+var scopeSubscription = (scope) => ARM_SCOPE.exec(scope)?.[1] ?? "";
+var MANAGED_IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
+var AAD_POD_IDENTITY_API_VERSION = "aadpodidentity.k8s.io/v1";
+var AAD_POD_IDENTITY_LABEL = "aadpodidbinding";
+var AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION = "aadpodidentity.k8s.io/Behavior";
+var AAD_POD_IDENTITY_TYPE_USER_ASSIGNED_MSI = 0;
+var ASO_MANAGED_IDENTITY_API_VERSION = "managedidentity.azure.com/v1api20230131";
+var ASO_AUTHORIZATION_API_VERSION = "authorization.azure.com/v1api20220401";
+function kubernetesNameSegment(value) {
+  return value.toLowerCase().replace(/[^a-z0-9.-]/g, "-").replace(/-+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+}
+
+// src/methods/azure-common.ts
+var AzureRoleSchema = z4.strictObject({
+  role: z4.string().refine((r) => r in BUILT_IN_ROLES || GUID_PATTERN.test(r), {
+    message: `must be a role definition GUID (az role definition list --name NAME --query [].name -o tsv) or one of ${Object.keys(BUILT_IN_ROLES).map((r) => `"${r}"`).join(", ")}`
+  }).describe("Built-in role name wi-gen knows, or any role definition GUID."),
+  scope: z4.string().regex(ARM_SCOPE, {
+    message: "must be an Azure resource ID below a subscription, e.g. /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME"
+  }).describe("ARM resource ID the role is assigned on.")
+}).describe("An Azure role assignment for the workloads of this identity.");
+function aksCluster(ctx) {
+  return ctx.model.cluster.aks;
+}
+function requireAks(identity, key, ctx) {
+  const cluster2 = aksCluster(ctx);
+  if (!cluster2) ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.aks block`);
+  return cluster2;
+}
+function issuersOf2(identity, ctx) {
+  return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity && i.dns01.azureDNS !== void 0);
+}
+function azureDnsSolver(issuer, managedIdentity2) {
+  const dns = issuer.dns01.azureDNS;
+  return {
+    azureDNS: {
+      subscriptionID: dns.subscriptionID,
+      resourceGroupName: dns.resourceGroupName,
+      ...dns.hostedZoneName ? { hostedZoneName: dns.hostedZoneName } : {},
+      environment: dns.environment,
+      ...dns.zoneType === "AzurePrivateZone" ? { zoneType: dns.zoneType } : {},
+      ...managedIdentity2 ? { managedIdentity: managedIdentity2 } : {}
+    }
+  };
+}
+function grantsOf(identity, roles, ctx) {
+  const grants = [];
+  const seen = /* @__PURE__ */ new Set();
+  const labels = /* @__PURE__ */ new Set();
+  const add = (scope, roleName, roleGuid, label) => {
+    const key = `${scope.toLowerCase()}|${roleGuid.toLowerCase()}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    let unique = label;
+    for (let n = 2; labels.has(unique); n++) unique = `${label}-${n}`;
+    labels.add(unique);
+    grants.push({ scope, ...roleName ? { roleName } : {}, roleGuid, label: unique });
+  };
+  for (const issuer of issuersOf2(identity, ctx)) {
+    const dns = issuer.dns01.azureDNS;
+    const roleName = dnsZoneRole(dns.zoneType);
+    const scope = dns.hostedZoneName ? dnsZoneScope(dns.subscriptionID, dns.resourceGroupName, dns.hostedZoneName, dns.zoneType) : resourceGroupScope(dns.subscriptionID, dns.resourceGroupName);
+    add(scope, roleName, BUILT_IN_ROLES[roleName], kubernetesNameSegment(`dns-${dns.hostedZoneName ?? dns.resourceGroupName}`));
+  }
+  for (const r of roles) {
+    const known = BUILT_IN_ROLES[r.role];
+    const last = r.scope.split("/").filter(Boolean).pop();
+    add(r.scope, known ? r.role : void 0, known ?? r.role.toLowerCase(), kubernetesNameSegment(`${known ? r.role : "role"}-${last}`));
+  }
+  return grants;
+}
+var describeGrant = (g) => `${g.roleName ?? `role ${g.roleGuid}`} on ${g.scope}`;
+function azRoleAssignments(principal, grants) {
+  return grants.flatMap((g) => [
+    `# ${describeGrant(g)}`,
+    command(
+      "az",
+      "role",
+      "assignment",
+      "create",
+      "--assignee-object-id",
+      principal,
+      "--assignee-principal-type",
+      "ServicePrincipal",
+      "--role",
+      g.roleGuid,
+      "--scope",
+      g.scope
+    )
+  ]);
+}
+function tfRoleAssignments(identityName2, principalId, grants, options = {}) {
+  return grants.map(
+    (g) => block("resource", ["azurerm_role_assignment", tfName(identityName2, g.label)], [
+      attr("scope", g.scope),
+      attr("role_definition_id", roleDefinitionId(scopeSubscription(g.scope), g.roleGuid)),
+      attr("principal_id", principalId),
+      attr("principal_type", "ServicePrincipal"),
+      ...options.skipServicePrincipalAadCheck ? [attr("skip_service_principal_aad_check", true)] : []
+    ])
+  );
+}
+function asoRoleAssignments(identityName2, namespace, principal, grants) {
+  return grants.map((g) => ({
+    apiVersion: ASO_AUTHORIZATION_API_VERSION,
+    kind: "RoleAssignment",
+    metadata: { name: `${identityName2}-${g.label}`.slice(0, 253).replace(/[-.]+$/, ""), namespace },
+    spec: {
+      owner: { armId: g.scope },
+      ...principal,
+      principalType: "ServicePrincipal",
+      // armId, not wellKnownName: older operators' CRDs lack wellKnownName and would prune it silently.
+      roleDefinitionReference: { armId: roleDefinitionId(scopeSubscription(g.scope), g.roleGuid) }
+    }
+  }));
+}
+function azurermProvider(ctx, fallbackSubscription) {
+  const subscription = aksCluster(ctx)?.subscriptionID ?? fallbackSubscription;
+  return {
+    azurerm: {
+      source: "hashicorp/azurerm",
+      // 4.65 added user_assigned_identity_id to azurerm_federated_identity_credential.
+      version: ">= 4.65, < 6",
+      configuration: [...subscription ? [attr("subscription_id", subscription)] : [], block("features", [], [])]
+    }
+  };
+}
+function postcondition(condition, errorMessage) {
+  return block("lifecycle", [], [
+    block("postcondition", [], [attr("condition", expr(condition)), attr("error_message", errorMessage)])
+  ]);
+}
+
+// src/methods/azure-workload-identity.ts
+var KEY = "azureWorkloadIdentity";
+var AzureWorkloadIdentitySchema = z5.strictObject({
+  name: z5.string().regex(MANAGED_IDENTITY_NAME, {
+    message: "must be a managed identity name: 3-128 letters, digits, '-' or '_', starting with a letter or digit"
+  }).optional().describe("Name of the user-assigned managed identity in Azure. @default the identity name"),
+  resourceGroup: azureResourceGroup.describe("Resource group of the managed identity (in the subscription cluster.aks.subscriptionID)."),
+  clientID: guid("clientID").describe(
+    "Client ID of the managed identity (`az identity show -g RG -n NAME --query clientId -o tsv`). The KSA annotation and the Issuer need it literally; for a created identity, put the clientId that `az identity create` prints here."
+  ),
+  principalID: guid("principalID").optional().describe(
+    "Object (principal) ID of the managed identity. Only the Azure Service Operator output of an existing identity needs it; scripts and Terraform look it up."
+  ),
+  create: z5.boolean().default(false).describe("Create the managed identity (az identity create, azurerm_user_assigned_identity). @default false"),
+  location: z5.string().regex(/^[a-z][a-z0-9]{2,39}$/, { message: "must be an Azure region name such as westeurope (lowercase, no spaces)" }).optional().describe("Azure region of a created identity, e.g. westeurope. Required with create: true."),
+  tenantID: guid("tenantID").optional().describe("Tenant of the identity when it differs from the cluster tenant: KSA annotation azure.workload.identity/tenant-id and Issuer managedIdentity.tenantID."),
+  tokenExpiration: z5.number().int({ message: "must be a whole number of seconds" }).min(WI_MIN_TOKEN_EXPIRATION, { message: `must be at least ${WI_MIN_TOKEN_EXPIRATION} seconds (1h); the webhook refuses shorter tokens` }).max(WI_MAX_TOKEN_EXPIRATION, { message: `must be at most ${WI_MAX_TOKEN_EXPIRATION} seconds (24h); the webhook refuses longer tokens` }).optional().describe("Lifetime of the projected service-account token, 3600-86400 seconds. @default 3600 (the webhook default)"),
+  roles: z5.array(AzureRoleSchema).default([]).describe("Role assignments for the workloads of this identity (DNS rights for issuers are added automatically)."),
+  serviceOperator: z5.strictObject({ namespace: namespaceName.describe("Namespace Azure Service Operator reconciles the objects in.") }).optional().describe("Also emit Azure Service Operator objects (UserAssignedIdentity, FederatedIdentityCredential, RoleAssignment) for the Azure side.")
+}).superRefine((value, ctx) => {
+  if (value.create && value.location === void 0) {
+    ctx.addIssue({ code: "custom", path: ["location"], message: "is required with create: true (the Azure region of the new identity, e.g. westeurope)" });
+  }
+}).describe("AKS workload identity: a user-assigned managed identity federated with the cluster OIDC issuer.");
+function cluster(ctx) {
+  return aksCluster(ctx);
+}
+var identityName = (identity) => identity.config.name ?? identity.name;
+function credentials(identity, ctx) {
+  return identity.bindings.map((b) => ({
+    name: federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name),
+    subject: federatedSubject(b.namespace, b.name),
+    namespace: b.namespace,
+    serviceAccount: b.name
+  }));
+}
+function azSection(identity, ctx) {
+  const cfg = identity.config;
+  const aks2 = cluster(ctx);
+  const name = identityName(identity);
+  const where = ["--subscription", aks2.subscriptionID, "--resource-group", cfg.resourceGroup];
+  const clientId = shellVar(shellVarName(identity.name, "client_id"));
+  const principalId = shellVar(shellVarName(identity.name, "principal_id"));
+  const lines = [];
+  if (cfg.create) {
+    lines.push(
+      unless(
+        command("az", "identity", "show", ...where, "--name", name),
+        command("az", "identity", "create", ...where, "--name", name, "--location", cfg.location)
+      )
+    );
+  }
+  lines.push(
+    assign(clientId, command("az", "identity", "show", ...where, "--name", name, "--query", "clientId", "--output", "tsv")),
+    assign(principalId, command("az", "identity", "show", ...where, "--name", name, "--query", "principalId", "--output", "tsv")),
+    // The Kubernetes side was rendered with the spec's client ID; a different one would fail at runtime.
+    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    `  echo "wi-gen: managed identity ${name} has client ID $${clientId.name}, but the spec says ${cfg.clientID}: set ${formatPath([...identity.path, KEY, "clientID"])} to it, re-render, and apply the Kubernetes side again" >&2`,
+    "  exit 1",
+    "fi",
+    "# One credential at a time: Azure answers 409 to concurrent writes on one identity. Each create is a PUT, so re-running updates in place."
+  );
+  for (const c of credentials(identity, ctx)) {
+    lines.push(
+      command(
+        "az",
+        "identity",
+        "federated-credential",
+        "create",
+        ...where,
+        "--identity-name",
+        name,
+        "--name",
+        c.name,
+        "--issuer",
+        aks2.oidcIssuerURL,
+        "--subject",
+        c.subject,
+        "--audiences",
+        AZURE_AD_TOKEN_EXCHANGE
+      )
+    );
+  }
+  lines.push(...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx)));
+  return lines;
+}
+function terraformBlocks2(identity, ctx) {
+  const cfg = identity.config;
+  const aks2 = cluster(ctx);
+  const id = tfName(identity.name);
+  const check9 = postcondition(
+    `lower(self.client_id) == "${cfg.clientID.toLowerCase()}"`,
+    `The managed identity's client ID differs from ${formatPath([...identity.path, KEY, "clientID"])} in the spec: put the identity's client ID there, re-render, and apply the Kubernetes side again.`
+  );
+  const ref = cfg.create ? `azurerm_user_assigned_identity.${id}` : `data.azurerm_user_assigned_identity.${id}`;
+  const blocks = [
+    cfg.create ? block("resource", ["azurerm_user_assigned_identity", id], [
+      attr("name", identityName(identity)),
+      attr("resource_group_name", cfg.resourceGroup),
+      attr("location", cfg.location),
+      blank,
+      check9
+    ]) : block("data", ["azurerm_user_assigned_identity", id], [
+      attr("name", identityName(identity)),
+      attr("resource_group_name", cfg.resourceGroup),
+      blank,
+      check9
+    ])
+  ];
+  let previous;
+  for (const c of credentials(identity, ctx)) {
+    const name = tfName(identity.name, c.namespace, c.serviceAccount);
+    blocks.push(
+      block("resource", ["azurerm_federated_identity_credential", name], [
+        attr("name", c.name),
+        attr("user_assigned_identity_id", expr(`${ref}.id`)),
+        attr("issuer", aks2.oidcIssuerURL),
+        attr("subject", c.subject),
+        attr("audience", [AZURE_AD_TOKEN_EXCHANGE]),
+        ...previous ? [blank, comment("Azure answers 409 to concurrent credential writes on one identity: one at a time."), attr("depends_on", [expr(previous)])] : []
+      ])
+    );
+    previous = `azurerm_federated_identity_credential.${name}`;
+  }
+  blocks.push(...tfRoleAssignments(identity.name, expr(`${ref}.principal_id`), grantsOf(identity, cfg.roles, ctx)));
+  return blocks;
+}
+function serviceOperatorObjects(identity, ctx) {
+  const cfg = identity.config;
+  if (!cfg.serviceOperator) return void 0;
+  const aks2 = cluster(ctx);
+  const namespace = cfg.serviceOperator.namespace;
+  const configMap = `${identity.name}-identity`;
+  const objects3 = [];
+  if (cfg.create) {
+    objects3.push({
+      apiVersion: ASO_MANAGED_IDENTITY_API_VERSION,
+      kind: "UserAssignedIdentity",
+      metadata: { name: identity.name, namespace },
+      spec: {
+        azureName: identityName(identity),
+        location: cfg.location,
+        owner: { armId: resourceGroupScope(aks2.subscriptionID, cfg.resourceGroup) },
+        operatorSpec: {
+          configMaps: {
+            clientId: { name: configMap, key: "clientId" },
+            principalId: { name: configMap, key: "principalId" }
+          }
+        }
+      }
+    });
+  }
+  const owner = cfg.create ? { name: identity.name } : { armId: userAssignedIdentityId(aks2.subscriptionID, cfg.resourceGroup, identityName(identity)) };
+  for (const c of credentials(identity, ctx)) {
+    objects3.push({
+      apiVersion: ASO_MANAGED_IDENTITY_API_VERSION,
+      kind: "FederatedIdentityCredential",
+      metadata: { name: c.name.toLowerCase(), namespace },
+      spec: { owner, azureName: c.name, issuer: aks2.oidcIssuerURL, subject: c.subject, audiences: [AZURE_AD_TOKEN_EXCHANGE] }
+    });
+  }
+  const principal = cfg.create ? { principalIdFromConfig: { name: configMap, key: "principalId" } } : { principalId: cfg.principalID };
+  objects3.push(...asoRoleAssignments(identity.name, namespace, principal, grantsOf(identity, cfg.roles, ctx)));
+  return { file: `azure-service-operator/${identity.name}.yaml`, objects: objects3 };
+}
+function check2(identity, ctx) {
+  const at = [...identity.path, KEY];
+  const cfg = identity.config;
+  const aks2 = requireAks(identity, KEY, ctx);
+  if (aks2) {
+    if (!aks2.oidcIssuerURL) {
+      ctx.diagnostics.error(
+        ["cluster", "aks"],
+        `identity "${identity.name}" (${KEY}) needs cluster.aks.oidcIssuerURL, the issuer its federated credentials trust (az aks show -g RG -n ${ctx.model.cluster.name} --query oidcIssuerProfile.issuerUrl -o tsv)`
+      );
+    }
+    if (!aks2.subscriptionID) {
+      ctx.diagnostics.error(["cluster", "aks"], `identity "${identity.name}" (${KEY}) needs cluster.aks.subscriptionID, the subscription of its managed identity`);
+    }
+  }
+  if (identity.bindings.length > MAX_FEDERATED_CREDENTIALS) {
+    ctx.diagnostics.error(
+      at,
+      `identity "${identity.name}" is bound to ${identity.bindings.length} ServiceAccounts, but Azure allows at most ${MAX_FEDERATED_CREDENTIALS} federated credentials per managed identity; split the ServiceAccounts over several identities`
+    );
+  }
+  const names = /* @__PURE__ */ new Map();
+  for (const b of identity.bindings) {
+    const name = federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name);
+    const other = names.get(name);
+    if (other) ctx.diagnostics.error(b.path, `federated credential name "${name}" is also derived for ${other}; rename one of the ServiceAccounts`);
+    else names.set(name, `${b.namespace}/${b.name}`);
+  }
+  if (cfg.serviceOperator && !cfg.create && !cfg.principalID) {
+    ctx.diagnostics.error(
+      [...at, "serviceOperator"],
+      "needs principalID for an existing identity (create: false): the RoleAssignment objects name the principal literally (az identity show --query principalId -o tsv)"
+    );
+  }
+}
+function clusterArgs(ctx) {
+  const aks2 = aksCluster(ctx);
+  return `${aks2?.subscriptionID ? `--subscription ${aks2.subscriptionID} ` : ""}--resource-group ${aks2?.resourceGroup ?? "<cluster resource group>"} --name ${ctx.model.cluster.name}`;
+}
+var azureWorkloadIdentity = defineMethod({
+  key: KEY,
+  description: "AKS workload identity: a user-assigned managed identity with one federated credential per KSA.",
+  cloud: "azure",
+  schema: AzureWorkloadIdentitySchema,
+  dnsProvider: "azureDNS",
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check2,
+  serviceAccountMetadata(binding) {
+    const cfg = binding.identity.config;
+    return {
+      annotations: {
+        [WI_CLIENT_ID_ANNOTATION]: cfg.clientID,
+        ...cfg.tenantID ? { [WI_TENANT_ID_ANNOTATION]: cfg.tenantID } : {},
+        ...cfg.tokenExpiration !== void 0 ? { [WI_TOKEN_EXPIRATION_ANNOTATION]: String(cfg.tokenExpiration) } : {}
+      },
+      // Webhooks before v1.0 selected by the ServiceAccount label; newer ones ignore it.
+      labels: { [WI_USE_LABEL]: "true" }
+    };
+  },
+  podTemplate() {
+    return { labels: { [WI_USE_LABEL]: "true" } };
+  },
+  dns01Solver(issuer) {
+    const cfg = issuer.identity.config;
+    return azureDnsSolver(issuer, { clientID: cfg.clientID, ...cfg.tenantID ? { tenantID: cfg.tenantID } : {} });
+  },
+  cloudPlan(identity, ctx) {
+    const aso = serviceOperatorObjects(identity, ctx);
+    return {
+      scripts: [
+        {
+          file: "az.sh",
+          title: `identity ${identity.name}: AKS workload identity (managed identity ${identityName(identity)} in ${identity.config.resourceGroup})`,
+          lines: azSection(identity, ctx)
+        }
+      ],
+      terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks2(identity, ctx) }],
+      ...aso ? { objects: [aso] } : {}
+    };
+  },
+  readme(identity, ctx) {
+    const cfg = identity.config;
+    const aks2 = cluster(ctx);
+    const name = identityName(identity);
+    const prerequisites = [
+      `The cluster runs the OIDC issuer and the workload identity webhook: \`az aks update ${clusterArgs(ctx)} --enable-oidc-issuer --enable-workload-identity\` (once per cluster; the webhook then runs as an AKS add-on).`,
+      `\`az aks show ${clusterArgs(ctx)} --query oidcIssuerProfile.issuerUrl -o tsv\` prints exactly \`${aks2.oidcIssuerURL}\`, trailing \`/\` included; if not, set cluster.aks.oidcIssuerURL to what it prints and re-render.`,
+      cfg.create ? `Managed identity \`${name}\` is created in \`${cfg.resourceGroup}\` by the first step. Azure assigns its client ID: if it is not \`${cfg.clientID}\`, \`az.sh\` and Terraform stop and name the one to put in the spec.` : `Managed identity \`${name}\` exists in resource group \`${cfg.resourceGroup}\` with client ID \`${cfg.clientID}\` (\`az.sh\` and Terraform check it).`,
+      "Whoever runs the cloud side may write federated credentials on the identity (Managed Identity Contributor) and assign roles on the scopes below (Owner, User Access Administrator or Role Based Access Control Administrator)."
+    ];
+    const creds = credentials(identity, ctx);
+    const checkSa = creds.find((c) => !identity.bindings.find((b) => b.namespace === c.namespace && b.name === c.serviceAccount)?.certManager) ?? creds[0];
+    const verify = [];
+    if (checkSa) {
+      verify.push(
+        [
+          `Identity \`${name}\`: pods running as ${creds.map((c) => `\`${c.namespace}/${c.serviceAccount}\``).join(", ")} list the variables the webhook injects (\`AZURE_CLIENT_ID\`, \`AZURE_TENANT_ID\`, \`AZURE_FEDERATED_TOKEN_FILE\`, \`AZURE_AUTHORITY_HOST\`), and a test pod exchanges its token for an Entra token (it prints the expiry time):`,
+          "",
+          "```sh",
+          ...creds.map(
+            (c) => `kubectl get pods -n ${c.namespace} -o jsonpath='{range .items[?(@.spec.serviceAccountName=="${c.serviceAccount}")]}{.metadata.name}{": "}{.spec.containers[*].env[*].name}{"\\n"}{end}'`
+          ),
+          `kubectl run -n ${checkSa.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=mcr.microsoft.com/azure-cli \\`,
+          `  --labels=${WI_USE_LABEL}=true --overrides='{"spec":{"serviceAccountName":"${checkSa.serviceAccount}"}}' -- \\`,
+          `  bash -c 'az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none && az account get-access-token --query expiresOn -o tsv'`,
+          "```"
+        ].join("\n")
+      );
+    }
+    const troubleshooting = [
+      `A pod without the \`AZURE_*\` variables lacks the pod label \`${WI_USE_LABEL}: "true"\`, or was created before the label or the webhook (the webhook acts only when a pod is created): roll it out again.`,
+      "",
+      `\`AADSTS70021: No matching federated identity record found for presented assertion\` means no federated credential of the identity matches the token's issuer, subject and audience. Compare the credentials (the \`az identity federated-credential list\` command in the notes) with the cluster's issuer URL above (a missing trailing \`/\` is the usual cause), the subject \`system:serviceaccount:NAMESPACE:SERVICEACCOUNT\` and the audience \`${AZURE_AD_TOKEN_EXCHANGE}\`. Right after the credentials are created the same error can be propagation delay: retry after a minute or two. \`AADSTS700016\` (application not found) means the ServiceAccount annotation \`${WI_CLIENT_ID_ANNOTATION}\` names another identity.`,
+      "",
+      "`cloud/az.sh` stops before it writes a federated credential when a managed identity's client ID differs from the spec, and names the right one; Terraform stops at the identity's postcondition. Fix clientID in the spec, re-render and apply again: the KSA annotation and the Issuer carry it."
+    ].join("\n");
+    const notes = [
+      `Federated credentials of \`${name}\` (\`az identity federated-credential list --subscription ${aks2.subscriptionID} --resource-group ${cfg.resourceGroup} --identity-name ${name} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` \u2192 \`${c.subject}\``).join(", ") || "none"}.`,
+      `The label \`${WI_USE_LABEL}: "true"\` goes on pod templates only, never into a selector (selectors are immutable) or \`commonLabels\`; the value is the string \`"true"\`.`
+    ];
+    if (cfg.serviceOperator) {
+      notes.push(
+        `\`cloud/azure-service-operator/${identity.name}.yaml\` is the Azure side of \`${name}\` for Azure Service Operator v2 (namespace \`${cfg.serviceOperator.namespace}\`). ASO reconciles the federated credentials in parallel; Azure answers 409 to some of them and ASO retries until all are in place.`
+      );
+    }
+    return { prerequisites, verify, notes, sections: [{ title: "When workload identity fails", body: troubleshooting }] };
+  }
+});
+
+// src/methods/azure-kubelet-identity.ts
+import { z as z6 } from "zod";
+var KEY2 = "azureKubeletIdentity";
+var KUBELET_IDENTITY_WARNING = "every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only";
+var AzureKubeletIdentitySchema = z6.strictObject({
+  clientID: guid("clientID").optional().describe(
+    "Client ID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId). Set it, or resourceID, when the node pool carries several identities (add-ons attach their own)."
+  ),
+  resourceID: z6.string().regex(USER_ASSIGNED_IDENTITY_ID, {
+    message: "must be a user-assigned identity resource ID: /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+  }).optional().describe("Resource ID of the kubelet identity, as an alternative to clientID (az aks show --query identityProfile.kubeletidentity.resourceId)."),
+  objectID: guid("objectID").optional().describe(
+    "Object (principal) ID that receives the DNS role. @default looked up: the cluster's kubelet identity (az aks show --query identityProfile.kubeletidentity.objectId)"
+  )
+}).superRefine((value, ctx) => {
+  if (value.clientID !== void 0 && value.resourceID !== void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["resourceID"],
+      message: "clientID and resourceID both pick the identity and cert-manager refuses both at once; keep one"
+    });
+  }
+}).describe("AKS kubelet identity: the node-level managed identity, through IMDS. Every pod on the nodes holds its rights.");
+var aks = (ctx) => aksCluster(ctx);
+function clusterWhere(ctx) {
+  const cluster2 = aks(ctx);
+  return [
+    ...cluster2.subscriptionID ? ["--subscription", cluster2.subscriptionID] : [],
+    "--resource-group",
+    cluster2.resourceGroup,
+    "--name",
+    ctx.model.cluster.name
+  ];
+}
+function pinned(cfg) {
+  if (cfg.clientID) return { query: "clientId", attribute: "client_id", value: cfg.clientID.toLowerCase(), field: "clientID" };
+  if (cfg.resourceID) return { query: "resourceId", attribute: "user_assigned_identity_id", value: cfg.resourceID.toLowerCase(), field: "resourceID" };
+  return void 0;
+}
+function azSection2(identity, ctx) {
+  const cfg = identity.config;
+  const principal = shellVar(shellVarName(identity.name, "principal_id"));
+  const lines = [];
+  if (cfg.objectID) {
+    lines.push(`${principal.name}=${cfg.objectID}`);
+  } else {
+    lines.push(
+      assign(principal, command("az", "aks", "show", ...clusterWhere(ctx), "--query", "identityProfile.kubeletidentity.objectId", "--output", "tsv"))
+    );
+    const pin = pinned(cfg);
+    if (pin) {
+      const actual = shellVar(shellVarName(identity.name, pin.field === "clientID" ? "client_id" : "resource_id"));
+      lines.push(
+        assign(actual, command("az", "aks", "show", ...clusterWhere(ctx), "--query", `identityProfile.kubeletidentity.${pin.query}`, "--output", "tsv")),
+        // The role must go to the identity cert-manager will ask IMDS for, not just any kubelet identity.
+        `if [[ "\${${actual.name},,}" != '${pin.value}' ]]; then`,
+        `  echo "wi-gen: the kubelet identity of ${ctx.model.cluster.name} has ${pin.query} $${actual.name}, not ${pin.value} (${formatPath([...identity.path, KEY2, pin.field])}): if the spec names another identity of the node pool, set ${formatPath([...identity.path, KEY2, "objectID"])} to its principal ID" >&2`,
+        "  exit 1",
+        "fi"
+      );
+    }
+  }
+  lines.push(...azRoleAssignments(principal, grantsOf(identity, [], ctx)));
+  return lines;
+}
+function terraformBlocks3(identity, ctx) {
+  const cfg = identity.config;
+  const id = tfName(identity.name);
+  const blocks = [];
+  let principal = cfg.objectID ?? "";
+  if (!cfg.objectID) {
+    const pin = pinned(cfg);
+    const body = [attr("name", ctx.model.cluster.name), attr("resource_group_name", aks(ctx).resourceGroup)];
+    if (pin) {
+      body.push(
+        blank,
+        postcondition(
+          `lower(self.kubelet_identity[0].${pin.attribute}) == "${pin.value}"`,
+          `The cluster's kubelet identity is not the one ${formatPath([...identity.path, KEY2, pin.field])} names: if the spec names another identity of the node pool, set ${formatPath([...identity.path, KEY2, "objectID"])} to its principal ID.`
+        )
+      );
+    }
+    blocks.push(block("data", ["azurerm_kubernetes_cluster", id], body));
+    principal = expr(`data.azurerm_kubernetes_cluster.${id}.kubelet_identity[0].object_id`);
+  }
+  blocks.push(...tfRoleAssignments(identity.name, principal, grantsOf(identity, [], ctx), { skipServicePrincipalAadCheck: true }));
+  return blocks;
+}
+function check3(identity, ctx) {
+  const at = [...identity.path, KEY2];
+  const cluster2 = requireAks(identity, KEY2, ctx);
+  if (cluster2 && !identity.config.objectID && !cluster2.resourceGroup) {
+    ctx.diagnostics.error(
+      at,
+      `needs objectID, or cluster.aks.resourceGroup to look the kubelet identity up with az aks show -g RG -n ${ctx.model.cluster.name}`
+    );
+  }
+  for (const b of identity.bindings) {
+    if (b.certManager) continue;
+    ctx.diagnostics.error(
+      b.path,
+      `identity "${identity.name}" is the node's kubelet identity: a ServiceAccount cannot be bound to it (every pod on the nodes already has it); use azureWorkloadIdentity for per-ServiceAccount access`
+    );
+  }
+  ctx.diagnostics.warn(at, KUBELET_IDENTITY_WARNING);
+}
+var azureKubeletIdentity = defineMethod({
+  key: KEY2,
+  description: "AKS kubelet identity: cert-manager uses the node pool's managed identity through IMDS (every pod on the nodes holds it).",
+  cloud: "azure",
+  schema: AzureKubeletIdentitySchema,
+  dnsProvider: "azureDNS",
+  ambient: () => true,
+  // IMDS answers any pod on the node: there is nothing to put on cert-manager's ServiceAccount.
+  bindsCertManagerServiceAccount: () => false,
+  check: check3,
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  dns01Solver(issuer) {
+    const cfg = issuer.identity.config;
+    const managedIdentity2 = cfg.clientID ? { clientID: cfg.clientID } : cfg.resourceID ? { resourceID: cfg.resourceID } : void 0;
+    return azureDnsSolver(issuer, managedIdentity2);
+  },
+  cloudPlan(identity, ctx) {
+    return {
+      scripts: [{ file: "az.sh", title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection2(identity, ctx) }],
+      terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks3(identity, ctx) }]
+    };
+  },
+  readme(identity, ctx) {
+    const cluster2 = aks(ctx);
+    const where = `${cluster2.subscriptionID ? `--subscription ${cluster2.subscriptionID} ` : ""}--resource-group ${cluster2.resourceGroup ?? "<cluster resource group>"} --name ${ctx.model.cluster.name}`;
+    return {
+      prerequisites: [
+        `The IDs of the kubelet identity: \`az aks show ${where} --query identityProfile.kubeletidentity -o json\` (\`objectId\` receives the DNS role; \`clientId\` or \`resourceId\` picks it when the node pool carries several identities).`
+      ],
+      verify: [
+        [
+          "cert-manager's pods reach IMDS with the kubelet identity; nothing is injected into them. A failing challenge (`kubectl describe challenges -A`) that says `Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request` needs clientID or resourceID in the spec; `Identity not found` means that identity is not attached to the node pool:",
+          "",
+          "```sh",
+          `az vmss list --resource-group "$(az aks show ${where} --query nodeResourceGroup -o tsv)" --query '[].{scaleSet: name, identities: identity.userAssignedIdentities}' -o json`,
+          "```"
+        ].join("\n")
+      ],
+      notes: [
+        `**Every pod on the nodes of cluster \`${ctx.model.cluster.name}\` can use identity \`${identity.name}\`**, so any workload there can change the DNS records it may write. Prefer azureWorkloadIdentity, which gives the DNS rights to cert-manager's ServiceAccount only.`
+      ]
+    };
+  }
+});
+
+// src/methods/aad-pod-identity.ts
+import { ApiObject } from "cdk8s";
+import { z as z7 } from "zod";
+var KEY3 = "aadPodIdentity";
+var AadPodIdentitySchema = z7.strictObject({
+  resourceID: z7.string().regex(USER_ASSIGNED_IDENTITY_ID, {
+    message: "must be a user-assigned identity resource ID: /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME"
+  }).describe("Resource ID of the user-assigned managed identity (AzureIdentity spec.resourceID)."),
+  clientID: guid("clientID").describe("Client ID of the managed identity (AzureIdentity spec.clientID)."),
+  selector: z7.string().max(63, { message: "must be at most 63 characters (it is a label value)" }).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+    message: "must be a label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+  }).optional().describe("Value of the pod label aadpodidbinding and of the AzureIdentityBinding selector. @default the identity name"),
+  roles: z7.array(AzureRoleSchema).default([]).describe("Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).")
+}).describe("AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.");
+var AAD_POD_IDENTITY_DEPRECATION = "AAD Pod Identity is deprecated since 2022-10-24 and archived (last release v1.8.17); wi-gen emits it only for clusters that still run it. The generated README shows this spec switched to azureWorkloadIdentity";
+var selectorOf = (identity) => identity.config.selector ?? identity.name;
+var managedIdentity = (identity) => parseUserAssignedIdentityId(identity.config.resourceID);
+var namespacesOf = (identity) => [...new Set(identity.bindings.map((b) => b.namespace))].sort();
+function azSection3(identity, ctx) {
+  const cfg = identity.config;
+  const clientId = shellVar(shellVarName(identity.name, "client_id"));
+  const principalId = shellVar(shellVarName(identity.name, "principal_id"));
+  return [
+    assign(clientId, command("az", "identity", "show", "--ids", cfg.resourceID, "--query", "clientId", "--output", "tsv")),
+    assign(principalId, command("az", "identity", "show", "--ids", cfg.resourceID, "--query", "principalId", "--output", "tsv")),
+    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    `  echo "wi-gen: managed identity ${managedIdentity(identity).name} has client ID $${clientId.name}, but ${formatPath([...identity.path, KEY3, "clientID"])} says ${cfg.clientID}" >&2`,
+    "  exit 1",
+    "fi",
+    ...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx))
+  ];
+}
+function terraformBlocks4(identity, ctx) {
+  const cfg = identity.config;
+  const ref = managedIdentity(identity);
+  const id = tfName(identity.name);
+  return [
+    block("data", ["azurerm_user_assigned_identity", id], [
+      attr("name", ref.name),
+      attr("resource_group_name", ref.resourceGroup),
+      blank,
+      postcondition(
+        `lower(self.client_id) == "${cfg.clientID.toLowerCase()}"`,
+        `The managed identity's client ID differs from ${formatPath([...identity.path, KEY3, "clientID"])} in the spec.`
+      )
+    ]),
+    ...tfRoleAssignments(identity.name, expr(`data.azurerm_user_assigned_identity.${id}.principal_id`), grantsOf(identity, cfg.roles, ctx))
+  ];
+}
+function check4(identity, ctx) {
+  const subscription = aksCluster(ctx)?.subscriptionID;
+  const own = managedIdentity(identity).subscriptionID;
+  if (subscription && subscription.toLowerCase() !== own.toLowerCase()) {
+    ctx.diagnostics.error(
+      [...identity.path, KEY3, "resourceID"],
+      `is in subscription ${own}, but cluster.aks.subscriptionID is ${subscription}; the Terraform output looks identities up in the cluster's subscription`
+    );
+  }
+}
+function migrationSection(ctx) {
+  const identities = ctx.model.identities.filter((i) => i.method.key === KEY3);
+  const aks2 = aksCluster(ctx);
+  const cluster2 = ctx.model.cluster.name;
+  const subscription = aks2?.subscriptionID ?? managedIdentity(identities[0]).subscriptionID;
+  const where = `--subscription ${subscription} --resource-group ${aks2?.resourceGroup ?? "<cluster resource group>"} --name ${cluster2}`;
+  const spec = [
+    "cluster:",
+    `  name: ${cluster2}`,
+    "  aks:",
+    `    oidcIssuerURL: ${aks2?.oidcIssuerURL ?? `<what az aks show ${where} --query oidcIssuerProfile.issuerUrl -o tsv prints, with its trailing />`}`,
+    `    tenantID: ${aks2?.tenantID ?? "<tenant ID>"}`,
+    `    subscriptionID: ${subscription}`,
+    ...aks2?.resourceGroup ? [`    resourceGroup: ${aks2.resourceGroup}`] : [],
+    "identities:",
+    ...identities.flatMap((identity) => {
+      const ref = managedIdentity(identity);
+      const roles = identity.config.roles;
+      return [
+        `  - name: ${identity.name}`,
+        "    azureWorkloadIdentity:",
+        `      name: ${ref.name}`,
+        `      resourceGroup: ${ref.resourceGroup}`,
+        `      clientID: ${identity.config.clientID}`,
+        ...roles.length ? ["      roles:", ...roles.flatMap((r) => [`        - role: ${JSON.stringify(r.role)}`, `          scope: ${r.scope}`])] : []
+      ];
+    })
+  ];
+  const labels = identities.map((identity) => {
+    const workloads = identity.bindings.flatMap(
+      (b) => b.certManager ? [`cert-manager (Helm \`podLabels\`, or the kustomize patch of Deployment \`${b.namespace}/${ctx.model.certManager?.deployment ?? "cert-manager"}\`)`] : b.workloads.map((w) => `${w.kind} \`${b.namespace}/${w.name}\``)
+    );
+    return `  - ${workloads.join(", ") || `the workloads of identity \`${identity.name}\``}: \`${AAD_POD_IDENTITY_LABEL}: ${selectorOf(identity)}\``;
+  });
+  const annotations = identities.flatMap(
+    (identity) => identity.bindings.map((b) => `  - \`${b.namespace}/${b.name}\`: \`${WI_CLIENT_ID_ANNOTATION}: ${identity.config.clientID}\``)
+  );
+  const deletions = identities.flatMap(
+    (identity) => namespacesOf(identity).map((ns) => `kubectl delete -n ${ns} azureidentitybinding/${identity.name}-binding azureidentity/${identity.name}`)
+  );
+  const credentials2 = identities.flatMap(
+    (identity) => identity.bindings.map(
+      (b) => `  - on \`${managedIdentity(identity).name}\`: \`${federatedCredentialName(cluster2, b.namespace, b.name)}\` \u2192 \`${federatedSubject(b.namespace, b.name)}\``
+    )
+  );
+  return [
+    "AAD Pod Identity is deprecated and archived, and its NMI pods intercept the instance-metadata traffic of every pod. The same managed identities work with AKS workload identity. Replace `cluster` and `identities` in the spec with this (bindings and certManager stay as they are) and re-render:",
+    "",
+    "```yaml",
+    ...spec,
+    "```",
+    "",
+    "**What changes on the cluster**",
+    "",
+    `- The OIDC issuer and the webhook are enabled: \`az aks update ${where} --enable-oidc-issuer --enable-workload-identity\`.`,
+    `- Pod templates: the label \`${AAD_POD_IDENTITY_LABEL}\` is replaced by \`${WI_USE_LABEL}: "true"\` on`,
+    ...labels,
+    `- ServiceAccounts get the client ID of their identity (issuers get it as \`managedIdentity.clientID\` in their azureDNS block):`,
+    ...annotations,
+    "- AzureIdentity and AzureIdentityBinding objects are no longer generated. Roll the workloads out (the webhook acts when a pod is created), check them (see Verify in the re-rendered README), then delete the old objects:",
+    "",
+    "  ```sh",
+    ...deletions.map((d) => `  ${d}`),
+    "  ```",
+    "",
+    "- When no pod carries the `aadpodidbinding` label any more, uninstall AAD Pod Identity (its Helm release, or `az aks update ... --disable-pod-identity` for the AKS add-on).",
+    "",
+    "**What changes in Azure**",
+    "",
+    "- The managed identities, their client IDs and their role assignments stay: nothing is granted again.",
+    `- New: one federated credential per ServiceAccount (issuer = the cluster's OIDC issuer URL with its trailing \`/\`, audience \`${AZURE_AD_TOKEN_EXCHANGE}\`), written one after another by the re-rendered \`cloud/az.sh\` or Terraform:`,
+    ...credentials2,
+    "- After the uninstall: MIC had attached the identities to the node pools' scale sets; detach them where they stay (`az vmss identity remove`), and remove the role assignments MIC's own identity needed (Managed Identity Operator on the identities, Virtual Machine Contributor on the node resource group) if nothing else uses them."
+  ].join("\n");
+}
+var aadPodIdentity = defineMethod({
+  key: KEY3,
+  description: "AAD Pod Identity (deprecated since 2022-10-24; migration only): AzureIdentity + AzureIdentityBinding and the aadpodidbinding pod label.",
+  cloud: "azure",
+  schema: AadPodIdentitySchema,
+  dnsProvider: "azureDNS",
+  deprecated: AAD_POD_IDENTITY_DEPRECATION,
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check: check4,
+  manifestFile: "aad-pod-identity",
+  serviceAccountMetadata: () => ({}),
+  podTemplate(binding) {
+    return { labels: { [AAD_POD_IDENTITY_LABEL]: selectorOf(binding.identity) } };
+  },
+  // No clientID at all: cert-manager then asks IMDS, which NMI answers for the labelled pod.
+  dns01Solver: (issuer) => azureDnsSolver(issuer),
+  objects(identity, chart) {
+    const cfg = identity.config;
+    for (const namespace of namespacesOf(identity)) {
+      new ApiObject(chart, `${namespace}-${identity.name}-identity`, {
+        apiVersion: AAD_POD_IDENTITY_API_VERSION,
+        kind: "AzureIdentity",
+        metadata: { name: identity.name, namespace, annotations: { [AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION]: "namespaced" } },
+        spec: { type: AAD_POD_IDENTITY_TYPE_USER_ASSIGNED_MSI, resourceID: cfg.resourceID, clientID: cfg.clientID }
+      });
+      new ApiObject(chart, `${namespace}-${identity.name}-binding`, {
+        apiVersion: AAD_POD_IDENTITY_API_VERSION,
+        kind: "AzureIdentityBinding",
+        metadata: { name: `${identity.name}-binding`, namespace },
+        spec: { azureIdentity: identity.name, selector: selectorOf(identity) }
+      });
+    }
+  },
+  cloudPlan(identity, ctx) {
+    return {
+      scripts: [{ file: "az.sh", title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection3(identity, ctx) }],
+      terraform: [
+        {
+          file: `azure-${identity.name}.tf`,
+          providers: azurermProvider(ctx, managedIdentity(identity).subscriptionID),
+          blocks: terraformBlocks4(identity, ctx)
+        }
+      ]
+    };
+  },
+  readme(_identity, ctx) {
+    return {
+      prerequisites: [
+        "AAD Pod Identity (v1.8.17, the last release) runs in the cluster, and its MIC may attach the managed identities to the nodes (Managed Identity Operator on each identity, Virtual Machine Contributor on the node resource group)."
+      ],
+      verify: [
+        [
+          "MIC records which pod got which identity:",
+          "",
+          "```sh",
+          "kubectl get azureassignedidentities -A -o custom-columns=POD:.spec.pod,NAMESPACE:.spec.podNamespace,IDENTITY:.spec.azureIdentityRef.metadata.name,STATE:.status.status",
+          "```",
+          "",
+          `A bound pod missing from the list lacks its \`${AAD_POD_IDENTITY_LABEL}\` label (set by the Components and Helm values), or runs in a namespace without the AzureIdentity: with \`${AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION}: namespaced\` an AzureIdentity serves its own namespace only.`
+        ].join("\n")
+      ],
+      sections: [{ title: "Migrating to workload identity", body: migrationSection(ctx) }]
+    };
+  }
+});
+
+// src/methods/azure-service-principal-vault.ts
+import { ApiObject as ApiObject2 } from "cdk8s";
+import { z as z8 } from "zod";
 
 // src/methods/vault-names.ts
 var VSO_API_VERSION = "secrets.hashicorp.com/v1beta1";
@@ -773,14 +1652,14 @@ function isInClusterHost(host) {
 }
 
 // src/methods/azure-service-principal-vault.ts
-var vaultName = (what) => z3.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });
-var vaultMount = z3.string().regex(VAULT_MOUNT, {
+var vaultName = (what) => z8.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });
+var vaultMount = z8.string().regex(VAULT_MOUNT, {
   message: "must be a Vault mount path such as azure or clusters/home/kubernetes (letters, digits, '_', '-'; no leading or trailing '/')"
 });
-var vaultDuration = z3.string().regex(VAULT_DURATION, { message: "must be a duration such as 30m, 1h, 24h or 7d (one unit: s, m, h or d)" });
+var vaultDuration = z8.string().regex(VAULT_DURATION, { message: "must be a duration such as 30m, 1h, 24h or 7d (one unit: s, m, h or d)" });
 var VAULT_ADDRESS = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 var PARAMS_REJECTED = "is not allowed: Vault serves azure/creds/ROLE for reads only, and VSO sends a PUT whenever params is set, which Vault rejects; the role in vault.azure fixes everything a lease gets";
-var AzureServicePrincipalVaultSchema = z3.strictObject({
+var AzureServicePrincipalVaultSchema = z8.strictObject({
   clientID: guid("clientID").describe(
     "Application (client) ID of the existing Entra application cert-manager signs in as; written into the Issuer as azureDNS.clientID."
   ),
@@ -788,18 +1667,18 @@ var AzureServicePrincipalVaultSchema = z3.strictObject({
     "Object ID of the same application (`az ad app show --id CLIENT_ID --query id -o tsv`), not of its service principal; Vault's role adds and removes passwords on it."
   ),
   tenantID: guid("tenantID").optional().describe("Entra tenant of the application. @default cluster.aks.tenantID"),
-  vault: z3.strictObject({
-    address: z3.string().regex(VAULT_ADDRESS, { message: "must be the http:// or https:// address of Vault, e.g. https://vault.example.com:8200" }).describe("Address of Vault as VSO reaches it, e.g. http://vault.vault.svc.cluster.local:8200."),
+  vault: z8.strictObject({
+    address: z8.string().regex(VAULT_ADDRESS, { message: "must be the http:// or https:// address of Vault, e.g. https://vault.example.com:8200" }).describe("Address of Vault as VSO reaches it, e.g. http://vault.vault.svc.cluster.local:8200."),
     caCertSecretRef: objectName.optional().describe(
       "Name of a Secret (key ca.crt) with the CA of Vault's TLS certificate, in each namespace that gets a VaultConnection. https addresses only."
     ),
-    kubernetesAuth: z3.strictObject({
+    kubernetesAuth: z8.strictObject({
       mount: vaultMount.default("kubernetes").describe("Mount path of the Kubernetes auth method for this cluster. @default kubernetes"),
       role: vaultName("a Vault role name").optional().describe("Kubernetes auth role VSO logs in with; also the name of its policy. @default the identity name"),
-      audience: z3.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: "must be a token audience such as vault" }).default("vault").describe("Audience of the ServiceAccount token VSO presents; the auth role's audience and VaultAuth's audiences. @default vault"),
+      audience: z8.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: "must be a token audience such as vault" }).default("vault").describe("Audience of the ServiceAccount token VSO presents; the auth role's audience and VaultAuth's audiences. @default vault"),
       serviceAccount: objectName.optional().describe("ServiceAccount VSO authenticates as, created next to each VaultDynamicSecret. @default vso-<identity name>")
     }).prefault({}).describe("Vault's Kubernetes auth method, as VSO uses it."),
-    azure: z3.strictObject({
+    azure: z8.strictObject({
       mount: vaultMount.default("azure").describe("Mount path of the Azure secrets engine. @default azure"),
       role: vaultName("a Vault role name").optional().describe("Azure secrets engine role. @default the identity name"),
       ttl: vaultDuration.default("1h").describe("Lease TTL of each client secret; VSO renews at renewalPercent of it. @default 1h"),
@@ -807,30 +1686,30 @@ var AzureServicePrincipalVaultSchema = z3.strictObject({
       explicitMaxTTL: vaultDuration.optional().describe(
         "Also caps the password end date in Azure (otherwise 10 years), so a lease Vault fails to revoke still expires. At least maxTTL; Vault 1.18+."
       ),
-      config: z3.strictObject({
+      config: z8.strictObject({
         clientID: guid("clientID").describe(
           `Application (client) ID of the principal Vault itself signs in to Azure as (azure/config). Its secret is read from ${VAULT_AZURE_SECRET_ENV} when vault.sh runs, never from the spec.`
         ),
         subscriptionID: guid("subscriptionID").optional().describe("azure/config subscription_id. @default the DNS zone's subscription"),
-        rotateRoot: z3.boolean().default(false).describe(
+        rotateRoot: z8.boolean().default(false).describe(
           "Right after configuring, run `vault write -f azure/rotate-root` so only Vault knows its own secret (needs Application.ReadWrite.All). @default false"
         )
       }).describe("The Azure secrets engine's own sign-in (azure/config).")
     }).describe("The Azure secrets engine and the role that issues client secrets for the existing application.")
   }).describe("Where Vault is and how VSO and the Azure secrets engine are set up in it."),
-  vaultDynamicSecret: z3.strictObject({
+  vaultDynamicSecret: z8.strictObject({
     destinationName: objectName.optional().describe("Secret VSO writes (keys client_id and client_secret) and the Issuer references. @default <identity name>-azure-sp"),
-    renewalPercent: z3.number().int({ message: "must be a whole number" }).min(0, { message: "must be between 0 and 90" }).max(VSO_MAX_RENEWAL_PERCENT, { message: "must be between 0 and 90" }).default(VSO_DEFAULT_RENEWAL_PERCENT).describe("Share of the lease TTL after which VSO renews it (plus jitter). @default 67"),
-    rolloutRestartTargets: z3.array(
-      z3.strictObject({
-        kind: z3.enum(VSO_ROLLOUT_RESTART_KINDS).describe("A kind VSO can restart: Deployment, DaemonSet, StatefulSet or argo.Rollout."),
+    renewalPercent: z8.number().int({ message: "must be a whole number" }).min(0, { message: "must be between 0 and 90" }).max(VSO_MAX_RENEWAL_PERCENT, { message: "must be between 0 and 90" }).default(VSO_DEFAULT_RENEWAL_PERCENT).describe("Share of the lease TTL after which VSO renews it (plus jitter). @default 67"),
+    rolloutRestartTargets: z8.array(
+      z8.strictObject({
+        kind: z8.enum(VSO_ROLLOUT_RESTART_KINDS).describe("A kind VSO can restart: Deployment, DaemonSet, StatefulSet or argo.Rollout."),
         name: objectName.describe("Workload name."),
         namespace: namespaceName.optional().describe("A namespace that has this identity's VaultDynamicSecret; VSO restarts nothing elsewhere. @default certManager.namespace")
       })
     ).optional().describe(
       "Workloads VSO restarts after writing a new secret. [] for none. @default cert-manager's Deployment, where a ClusterIssuer's secret lives"
     ),
-    params: z3.unknown().optional().refine((v) => v === void 0, { message: PARAMS_REJECTED }).meta({ not: {} }).describe("Not allowed: azure/creds/ROLE is read-only, and VSO would send a PUT.")
+    params: z8.unknown().optional().refine((v) => v === void 0, { message: PARAMS_REJECTED }).meta({ not: {} }).describe("Not allowed: azure/creds/ROLE is read-only, and VSO would send a PUT.")
   }).prefault({}).describe("The VaultDynamicSecret that keeps the Secret filled.")
 }).describe("Existing Entra service principal whose client secret Vault issues and rotates, delivered by the Vault Secrets Operator.");
 function azureDnsOf(issuer) {
@@ -866,7 +1745,7 @@ function resolve(identity, ctx) {
     objectName: identity.name
   };
 }
-function check2(identity, ctx) {
+function check5(identity, ctx) {
   const at = [...identity.path, "azureServicePrincipalVault"];
   const r = resolve(identity, ctx);
   const cfg = r.cfg;
@@ -973,7 +1852,7 @@ function objects(identity, chart, ctx) {
   for (const namespace of r.namespaces) {
     const id = (kind) => `${identity.name}-${namespace}-${kind}`;
     const metadata = { name: r.objectName, namespace };
-    new ApiObject(chart, id("connection"), {
+    new ApiObject2(chart, id("connection"), {
       apiVersion: VSO_API_VERSION,
       kind: "VaultConnection",
       metadata,
@@ -984,14 +1863,14 @@ function objects(identity, chart, ctx) {
         ...vault.caCertSecretRef ? { caCertSecretRef: vault.caCertSecretRef } : {}
       }
     });
-    new ApiObject(chart, id("service-account"), {
+    new ApiObject2(chart, id("service-account"), {
       apiVersion: "v1",
       kind: "ServiceAccount",
       metadata: { name: r.serviceAccount, namespace },
       // VSO mints this ServiceAccount's tokens with the TokenRequest API; no pod mounts one.
       automountServiceAccountToken: false
     });
-    new ApiObject(chart, id("auth"), {
+    new ApiObject2(chart, id("auth"), {
       apiVersion: VSO_API_VERSION,
       kind: "VaultAuth",
       metadata,
@@ -1003,7 +1882,7 @@ function objects(identity, chart, ctx) {
       }
     });
     const restart = r.restartTargets.filter((t) => t.namespace === namespace).map((t) => ({ kind: t.kind, name: t.name }));
-    new ApiObject(chart, id("dynamic-secret"), {
+    new ApiObject2(chart, id("dynamic-secret"), {
       apiVersion: VSO_API_VERSION,
       kind: "VaultDynamicSecret",
       metadata,
@@ -1121,7 +2000,7 @@ function dnsGrants2(r) {
   }
   return [...grants.values()];
 }
-function azSection(r) {
+function azSection4(r) {
   const client = r.cfg.clientID;
   const lines = [
     "# Vault's role names the application object ID and the Issuer its client ID: check they are one application.",
@@ -1143,7 +2022,7 @@ function azSection(r) {
   }
   return lines;
 }
-function terraformBlocks2(identity, r) {
+function terraformBlocks5(identity, r) {
   const id = tfName(identity.name);
   const variable = `${id}_vault_azure_client_secret`;
   const config = r.cfg.vault.azure.config;
@@ -1249,7 +2128,7 @@ var azureServicePrincipalVault = defineMethod({
   manifestFile: "vault-secrets-operator",
   ambient: () => false,
   bindsCertManagerServiceAccount: () => false,
-  check: check2,
+  check: check5,
   serviceAccountMetadata: () => ({}),
   podTemplate: () => ({}),
   dns01Solver,
@@ -1261,7 +2140,7 @@ var azureServicePrincipalVault = defineMethod({
       {
         file: "az.sh",
         title: `identity ${identity.name}: DNS rights for the service principal of application ${r.cfg.clientID}`,
-        lines: azSection(r)
+        lines: azSection4(r)
       },
       {
         file: "vault.sh",
@@ -1275,7 +2154,7 @@ var azureServicePrincipalVault = defineMethod({
         {
           file: `vault-${identity.name}.tf`,
           providers: { vault: { source: "hashicorp/vault", version: ">= 5.11.0, < 6" } },
-          blocks: terraformBlocks2(identity, r),
+          blocks: terraformBlocks5(identity, r),
           minimumTerraformVersion: "1.11"
         }
       ]
@@ -1285,10 +2164,10 @@ var azureServicePrincipalVault = defineMethod({
 });
 
 // src/methods/aws-irsa.ts
-import { z as z7 } from "zod";
+import { z as z12 } from "zod";
 
 // src/methods/aws-names.ts
-import { z as z4 } from "zod";
+import { z as z9 } from "zod";
 var IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 var STS_AUDIENCE = "sts.amazonaws.com";
 var POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com";
@@ -1315,15 +2194,15 @@ function roleArnProblem(value) {
   if (account && /[^/]{65,}$/.test(value)) return "has a role name longer than 64 characters";
   return `must be an IAM role ARN: ${ROLE_ARN_FORM}`;
 }
-var roleArn = z4.string().superRefine((value, ctx) => {
+var roleArn = z9.string().superRefine((value, ctx) => {
   if (!parseRoleArn(value)) ctx.addIssue({ code: "custom", message: roleArnProblem(value) });
 });
-var policyArn = z4.string().regex(POLICY_ARN, {
+var policyArn = z9.string().regex(POLICY_ARN, {
   message: "must be an IAM managed-policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess or arn:aws:iam::111122223333:policy/NAME"
 });
 var policyArnPartition = (arn) => arn.split(":")[1];
 var ksaSubject = (namespace, name) => `system:serviceaccount:${namespace}:${name}`;
-var eksClusterArn = (partition, region, accountID, cluster) => `arn:${partition}:eks:${region}:${accountID}:cluster/${cluster}`;
+var eksClusterArn = (partition, region, accountID, cluster2) => `arn:${partition}:eks:${region}:${accountID}:cluster/${cluster2}`;
 function webIdentityTrustPolicy(providerArn, issuer, subjects, audience) {
   return {
     Version: "2012-10-17",
@@ -1363,7 +2242,7 @@ function route53Policy(partition, zoneIDs) {
     {
       Effect: "Allow",
       Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
-      Resource: zoneIDs ? zoneIDs.map((z13) => `arn:${partition}:route53:::hostedzone/${z13}`) : `arn:${partition}:route53:::hostedzone/*`,
+      Resource: zoneIDs ? zoneIDs.map((z17) => `arn:${partition}:route53:::hostedzone/${z17}`) : `arn:${partition}:route53:::hostedzone/*`,
       Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] } }
     }
   ];
@@ -1372,31 +2251,31 @@ function route53Policy(partition, zoneIDs) {
 }
 
 // src/methods/aws-role.ts
-import { z as z6 } from "zod";
+import { z as z11 } from "zod";
 
 // src/spec/cluster.ts
-import { z as z5 } from "zod";
-var GkeClusterSchema = z5.strictObject({
+import { z as z10 } from "zod";
+var GkeClusterSchema = z10.strictObject({
   project: gcpProjectId.describe(
     "Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it."
   ),
-  projectNumber: z5.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
-  location: z5.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
-  autopilot: z5.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
-  metadataServerNodeSelector: z5.boolean().default(false).describe(
+  projectNumber: z10.string({ error: 'must be the project number as a quoted string of digits, e.g. "123456789012"' }).regex(/^[0-9]{6,20}$/, { message: 'must be the project number: digits only, e.g. "123456789012"' }).optional().describe("Project number (digits). Required by direct-principal identities, whose principal:// members use it."),
+  location: z10.string().regex(/^[a-z]+-[a-z]+[0-9](-[a-z])?$/, { message: "must be a GCP region or zone such as europe-west1 or europe-west1-b" }).optional().describe("Region or zone of the cluster; used only in the README commands."),
+  autopilot: z10.boolean().default(false).describe("GKE Autopilot: no metadata-server nodeSelector, and cert-manager leader election leaves kube-system."),
+  metadataServerNodeSelector: z10.boolean().default(false).describe(
     'Standard clusters migrating node pools to GKE_METADATA: pin bound workloads to nodes labelled iam.gke.io/gke-metadata-server-enabled="true". Rejected on Autopilot.'
   )
 }).describe("A GKE cluster with Workload Identity Federation enabled.");
-var OidcIssuerUrl = z5.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
+var OidcIssuerUrl = z10.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
   message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
 });
-var AksClusterSchema = z5.strictObject({
-  oidcIssuerURL: OidcIssuerUrl.describe(
-    "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /."
+var AksClusterSchema = z10.strictObject({
+  oidcIssuerURL: OidcIssuerUrl.optional().describe(
+    "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /. Required by azureWorkloadIdentity; kubelet identity and AAD Pod Identity do not use it."
   ),
   tenantID: guid("tenantID").describe("Entra tenant of the cluster and its identities."),
   subscriptionID: guid("subscriptionID").optional().describe("Subscription of the cluster; used in the README commands."),
-  resourceGroup: z5.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
+  resourceGroup: z10.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" }).optional().describe("Resource group of the cluster; used in the README commands.")
 }).describe("An AKS cluster with the OIDC issuer (and, for workload identity, the webhook) enabled.");
 var OIDC_PROVIDER_ARN = new RegExp(
   `^arn:(${AWS_PARTITIONS.join("|")}):iam::([0-9]{12}):oidc-provider/([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*)$`
@@ -1409,11 +2288,11 @@ function parseOidcProviderArn(arn) {
   const eksRegion = EKS_ISSUER.exec(issuer)?.[1];
   return { partition: m[1], accountID: m[2], issuer, ...eksRegion ? { eksRegion } : {} };
 }
-var EksClusterSchema = z5.strictObject({
-  accountID: z5.string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' }).regex(AWS_ACCOUNT_ID, { message: 'must be the 12-digit AWS account ID, e.g. "111122223333"' }).describe("AWS account that owns the cluster (12 digits, quoted). EKS Pod Identity roles must be in it."),
+var EksClusterSchema = z10.strictObject({
+  accountID: z10.string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' }).regex(AWS_ACCOUNT_ID, { message: 'must be the 12-digit AWS account ID, e.g. "111122223333"' }).describe("AWS account that owns the cluster (12 digits, quoted). EKS Pod Identity roles must be in it."),
   region: awsRegion.describe("Region of the cluster; it also sets the AWS partition (aws, aws-cn, aws-us-gov, \u2026) of every ARN."),
-  clusterName: z5.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { message: "must be an EKS cluster name: up to 100 letters, digits, - and _, starting with a letter or digit" }).optional().describe("The cluster's name in EKS, if it differs from cluster.name. @default cluster.name"),
-  oidcProviderARN: z5.string().optional().describe(
+  clusterName: z10.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { message: "must be an EKS cluster name: up to 100 letters, digits, - and _, starting with a letter or digit" }).optional().describe("The cluster's name in EKS, if it differs from cluster.name. @default cluster.name"),
+  oidcProviderARN: z10.string().optional().describe(
     "ARN of the IAM OIDC provider registered for the cluster's issuer (arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID; `aws iam list-open-id-connect-providers`). Needed by IRSA and dedicated-ServiceAccount identities; the issuer host in condition keys is derived from it."
   )
 }).superRefine((value, ctx) => {
@@ -1444,7 +2323,7 @@ var EksClusterSchema = z5.strictObject({
     fail(`names the OIDC issuer of an EKS cluster in ${arn.eksRegion}, but cluster.eks.region is ${value.region}`);
   }
 }).describe("An EKS cluster: IRSA (with its IAM OIDC provider), EKS Pod Identity, or dedicated ServiceAccounts for cert-manager.");
-var ClusterSchema = z5.strictObject({
+var ClusterSchema = z10.strictObject({
   name: dnsLabel("a cluster name").describe("Cluster name; used in names of generated cloud resources and in the README."),
   gke: GkeClusterSchema.optional(),
   aks: AksClusterSchema.optional(),
@@ -1457,7 +2336,7 @@ var awsRoleFields = {
   roleARN: roleArn.describe(
     "IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen creates it if missing and owns its trust policy."
   ),
-  policyARNs: z6.array(policyArn).default([]).describe("Managed policies attached to the role, for the workloads bound to it (cert-manager gets an inline Route53 policy instead).")
+  policyARNs: z11.array(policyArn).default([]).describe("Managed policies attached to the role, for the workloads bound to it (cert-manager gets an inline Route53 policy instead).")
 };
 var AWS_TERRAFORM_PROVIDER = { aws: { source: "hashicorp/aws", version: ">= 5.31.0, < 7" } };
 function eksCluster(ctx) {
@@ -1470,29 +2349,29 @@ function roleOf(identity) {
 function oidcProvider(ctx) {
   return parseOidcProviderArn(eksCluster(ctx).oidcProviderARN);
 }
-function issuersOf2(identity, ctx) {
+function issuersOf3(identity, ctx) {
   return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity);
 }
 function route53PolicyFor(identity, ctx) {
-  const issuers = issuersOf2(identity, ctx);
+  const issuers = issuersOf3(identity, ctx);
   if (issuers.length === 0) return void 0;
   const zones = issuers.map((i) => i.dns01.route53?.hostedZoneID);
-  const named = zones.every((z13) => z13 !== void 0) ? [...new Set(zones)].sort() : void 0;
+  const named = zones.every((z17) => z17 !== void 0) ? [...new Set(zones)].sort() : void 0;
   return route53Policy(partitionOf(ctx), named);
 }
 function checkRole(identity, ctx, options) {
-  const cluster = ctx.model.cluster.eks;
+  const cluster2 = ctx.model.cluster.eks;
   const key = identity.method.key;
-  if (!cluster) {
+  if (!cluster2) {
     ctx.diagnostics.error(["cluster"], `identity "${identity.name}" uses ${key}, which needs a cluster.eks block`);
     return false;
   }
-  const partition = awsPartition(cluster.region);
+  const partition = awsPartition(cluster2.region);
   const role = roleOf(identity);
   if (role.partition !== partition) {
     ctx.diagnostics.error(
       [...options.at, "roleARN"],
-      `is in partition ${role.partition}, but cluster.eks.region ${cluster.region} is in ${partition}; a role is only usable in its own partition`
+      `is in partition ${role.partition}, but cluster.eks.region ${cluster2.region} is in ${partition}; a role is only usable in its own partition`
     );
   }
   (identity.config.policyARNs ?? []).forEach((arn, index) => {
@@ -1501,8 +2380,8 @@ function checkRole(identity, ctx, options) {
     }
   });
   if (options.needsOidcProvider) {
-    const provider = cluster.oidcProviderARN ? parseOidcProviderArn(cluster.oidcProviderARN) : void 0;
-    if (!cluster.oidcProviderARN) {
+    const provider = cluster2.oidcProviderARN ? parseOidcProviderArn(cluster2.oidcProviderARN) : void 0;
+    if (!cluster2.oidcProviderARN) {
       ctx.diagnostics.error(
         ["cluster", "eks"],
         `identity "${identity.name}" uses ${key}, which needs cluster.eks.oidcProviderARN (the IAM OIDC provider of the cluster's issuer: aws iam list-open-id-connect-providers)`
@@ -1522,14 +2401,14 @@ function checkTrusted(identity, ctx, at, trustedBy) {
   }
 }
 function checkAmbientIssuerRegions(identity, ctx, injector) {
-  const cluster = ctx.model.cluster.eks;
-  if (!cluster) return;
-  for (const issuer of issuersOf2(identity, ctx)) {
+  const cluster2 = ctx.model.cluster.eks;
+  if (!cluster2) return;
+  for (const issuer of issuersOf3(identity, ctx)) {
     const region = issuer.dns01.route53?.region;
-    if (region !== void 0 && region !== cluster.region) {
+    if (region !== void 0 && region !== cluster2.region) {
       ctx.diagnostics.error(
         [...issuer.path, "dns01", "route53", "region"],
-        `cert-manager ignores this region: with ${identity.method.key}, ${injector} sets AWS_REGION=${cluster.region} (cluster.eks.region) in its pod, and that wins; set region: ${cluster.region} or remove it`
+        `cert-manager ignores this region: with ${identity.method.key}, ${injector} sets AWS_REGION=${cluster2.region} (cluster.eks.region) in its pod, and that wins; set region: ${cluster2.region} or remove it`
       );
     }
   }
@@ -1616,8 +2495,8 @@ function terraformFile(identity, blocks) {
   return { file: `aws-${identity.name}.tf`, providers: AWS_TERRAFORM_PROVIDER, blocks };
 }
 function oidcProviderPrerequisite(ctx) {
-  const cluster = eksCluster(ctx);
-  return `The cluster's OIDC issuer is registered in IAM as \`${cluster.oidcProviderARN}\` with client ID \`${STS_AUDIENCE}\` (\`eksctl utils associate-iam-oidc-provider --cluster ${cluster.clusterName ?? ctx.model.cluster.name} --region ${cluster.region} --approve\`).`;
+  const cluster2 = eksCluster(ctx);
+  return `The cluster's OIDC issuer is registered in IAM as \`${cluster2.oidcProviderARN}\` with client ID \`${STS_AUDIENCE}\` (\`eksctl utils associate-iam-oidc-provider --cluster ${cluster2.clusterName ?? ctx.model.cluster.name} --region ${cluster2.region} --approve\`).`;
 }
 function callerIdentityCheck(namespace, serviceAccount, identity, broken) {
   const overrides = JSON.stringify({ spec: { serviceAccountName: serviceAccount } });
@@ -1635,28 +2514,28 @@ function callerIdentityCheck(namespace, serviceAccount, identity, broken) {
 }
 
 // src/methods/aws-irsa.ts
-var AwsIrsaSchema = z7.strictObject({ ...awsRoleFields }).describe("IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.");
-var KEY = "awsIrsa";
+var AwsIrsaSchema = z12.strictObject({ ...awsRoleFields }).describe("IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.");
+var KEY4 = "awsIrsa";
 function trustPolicy(identity, ctx) {
   const provider = oidcProvider(ctx);
   return webIdentityTrustPolicy(eksCluster(ctx).oidcProviderARN, provider.issuer, identity.bindings, STS_AUDIENCE);
 }
 var description = (identity) => `wi-gen identity ${identity.name} (IRSA)`;
-function check3(identity, ctx) {
-  const at = [...identity.path, KEY];
+function check6(identity, ctx) {
+  const at = [...identity.path, KEY4];
   if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
   checkTrusted(identity, ctx, at, identity.bindings.length);
   checkAmbientIssuerRegions(identity, ctx, "the EKS Pod Identity webhook");
 }
 var awsIrsa = defineMethod({
-  key: KEY,
+  key: KEY4,
   description: "AWS IRSA: a KSA annotated with eks.amazonaws.com/role-arn assumes an IAM role through the cluster OIDC provider.",
   cloud: "aws",
   schema: AwsIrsaSchema,
   dnsProvider: "route53",
   ambient: () => true,
   bindsCertManagerServiceAccount: () => true,
-  check: check3,
+  check: check6,
   serviceAccountMetadata(binding) {
     return { annotations: { [IRSA_ROLE_ANNOTATION]: binding.identity.config.roleARN } };
   },
@@ -1700,15 +2579,15 @@ var awsIrsa = defineMethod({
 });
 
 // src/methods/aws-pod-identity.ts
-import { z as z8 } from "zod";
-var AwsPodIdentitySchema = z8.strictObject({ ...awsRoleFields }).describe("EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.");
-var KEY2 = "awsPodIdentity";
+import { z as z13 } from "zod";
+var AwsPodIdentitySchema = z13.strictObject({ ...awsRoleFields }).describe("EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.");
+var KEY5 = "awsPodIdentity";
 function clusterName(ctx) {
   return eksCluster(ctx).clusterName ?? ctx.model.cluster.name;
 }
 function clusterArn(ctx) {
-  const cluster = eksCluster(ctx);
-  return eksClusterArn(partitionOf(ctx), cluster.region, cluster.accountID, clusterName(ctx));
+  const cluster2 = eksCluster(ctx);
+  return eksClusterArn(partitionOf(ctx), cluster2.region, cluster2.accountID, clusterName(ctx));
 }
 function associationLines(identity, ctx) {
   const region = eksCluster(ctx).region;
@@ -1742,29 +2621,29 @@ function associationLines(identity, ctx) {
     ].join("\n");
   });
 }
-function check4(identity, ctx) {
-  const at = [...identity.path, KEY2];
+function check7(identity, ctx) {
+  const at = [...identity.path, KEY5];
   if (!checkRole(identity, ctx, { at, needsOidcProvider: false })) return;
-  const cluster = ctx.model.cluster.eks;
+  const cluster2 = ctx.model.cluster.eks;
   const role = roleOf(identity);
-  if (role.accountID !== cluster.accountID && role.partition === awsPartition(cluster.region)) {
+  if (role.accountID !== cluster2.accountID && role.partition === awsPartition(cluster2.region)) {
     ctx.diagnostics.error(
       [...at, "roleARN"],
-      `is in account ${role.accountID}; EKS Pod Identity associates roles of the cluster's account (cluster.eks.accountID ${cluster.accountID}); for another account's resources, let a role in ${cluster.accountID} assume one there`
+      `is in account ${role.accountID}; EKS Pod Identity associates roles of the cluster's account (cluster.eks.accountID ${cluster2.accountID}); for another account's resources, let a role in ${cluster2.accountID} assume one there`
     );
   }
   checkTrusted(identity, ctx, at, identity.bindings.length);
   checkAmbientIssuerRegions(identity, ctx, "the EKS Pod Identity Agent");
 }
 var awsPodIdentity = defineMethod({
-  key: KEY2,
+  key: KEY5,
   description: "EKS Pod Identity: an association per KSA gives its pods an IAM role; no annotation, no OIDC provider.",
   cloud: "aws",
   schema: AwsPodIdentitySchema,
   dnsProvider: "route53",
   ambient: () => true,
   bindsCertManagerServiceAccount: () => true,
-  check: check4,
+  check: check7,
   // The association lives in the EKS API: the ServiceAccount itself carries nothing.
   serviceAccountMetadata: () => ({}),
   podTemplate: () => ({}),
@@ -1821,9 +2700,9 @@ var awsPodIdentity = defineMethod({
 });
 
 // src/methods/aws-service-account-ref.ts
-import { ApiObject as ApiObject2 } from "cdk8s";
-import { z as z9 } from "zod";
-var AwsServiceAccountRefSchema = z9.strictObject({
+import { ApiObject as ApiObject3 } from "cdk8s";
+import { z as z14 } from "zod";
+var AwsServiceAccountRefSchema = z14.strictObject({
   roleARN: roleArn.describe(
     "IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen creates it if missing and owns its trust policy."
   ),
@@ -1834,21 +2713,21 @@ var AwsServiceAccountRefSchema = z9.strictObject({
     "Audience of the token cert-manager mints (Issuer serviceAccountRef.audiences) and the trust policy's :aud; the IAM OIDC provider must list it as a client ID. @default sts.amazonaws.com"
   )
 }).describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
-var KEY3 = "awsServiceAccountRef";
+var KEY6 = "awsServiceAccountRef";
 var serviceAccountName = (identity) => identity.config.serviceAccountName ?? identity.name;
 function dedicatedServiceAccounts(identity, ctx) {
-  const namespaces = [...new Set(issuersOf2(identity, ctx).map((i) => i.resourceNamespace))].sort();
+  const namespaces = [...new Set(issuersOf3(identity, ctx).map((i) => i.resourceNamespace))].sort();
   return namespaces.map((namespace) => ({ namespace, name: serviceAccountName(identity) }));
 }
 var tokenRequestRoleName = (serviceAccount) => `${serviceAccount}-tokenrequest`;
 var tokenRequestBindingName = (certManagerServiceAccount, serviceAccount) => `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
-function check5(identity, ctx) {
-  const at = [...identity.path, KEY3];
+function check8(identity, ctx) {
+  const at = [...identity.path, KEY6];
   for (const b of identity.bindings) {
     if (b.certManager) continue;
     ctx.diagnostics.error(
       [...b.path.slice(0, -1), "identity"],
-      `identity "${identity.name}" uses ${KEY3}, which only cert-manager can use (it mints the ServiceAccount token itself); bind workloads to an awsIrsa or awsPodIdentity identity`
+      `identity "${identity.name}" uses ${KEY6}, which only cert-manager can use (it mints the ServiceAccount token itself); bind workloads to an awsIrsa or awsPodIdentity identity`
     );
   }
   if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
@@ -1862,7 +2741,7 @@ function check5(identity, ctx) {
   if (cm) taken.set(`${cm.namespace}/${cm.serviceAccount}`, "cert-manager's own ServiceAccount");
   for (const other of ctx.model.identities) {
     if (other === identity) break;
-    if (other.method.key !== KEY3) continue;
+    if (other.method.key !== KEY6) continue;
     for (const sa of dedicatedServiceAccounts(other, ctx)) {
       taken.set(`${sa.namespace}/${sa.name}`, `the dedicated ServiceAccount of identity "${other.name}"`);
     }
@@ -1876,14 +2755,14 @@ function check5(identity, ctx) {
       );
     }
   }
-  const cluster = ctx.model.cluster.eks;
+  const cluster2 = ctx.model.cluster.eks;
   const role = roleOf(identity);
-  for (const issuer of issuersOf2(identity, ctx)) {
+  for (const issuer of issuersOf3(identity, ctx)) {
     const region = issuer.dns01.route53?.region;
     if (region !== void 0 && awsPartition(region) !== role.partition) {
       ctx.diagnostics.error(
         [...issuer.path, "dns01", "route53", "region"],
-        `is in partition ${awsPartition(region)}, but role ${role.arn} is in ${role.partition}; STS there does not know the role (use a region of ${role.partition}, such as cluster.eks.region ${cluster.region})`
+        `is in partition ${awsPartition(region)}, but role ${role.arn} is in ${role.partition}; STS there does not know the role (use a region of ${role.partition}, such as cluster.eks.region ${cluster2.region})`
       );
     }
   }
@@ -1893,20 +2772,20 @@ function objects2(identity, chart, ctx) {
   if (!cm) return;
   for (const sa of dedicatedServiceAccounts(identity, ctx)) {
     const id = `${identity.name}-${sa.namespace}`;
-    new ApiObject2(chart, `${id}-sa`, {
+    new ApiObject3(chart, `${id}-sa`, {
       apiVersion: "v1",
       kind: "ServiceAccount",
       metadata: { name: sa.name, namespace: sa.namespace },
       // Nothing runs as it: cert-manager requests its tokens through the API.
       automountServiceAccountToken: false
     });
-    new ApiObject2(chart, `${id}-role`, {
+    new ApiObject3(chart, `${id}-role`, {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata: { name: tokenRequestRoleName(sa.name), namespace: sa.namespace },
       rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [sa.name], verbs: ["create"] }]
     });
-    new ApiObject2(chart, `${id}-rolebinding`, {
+    new ApiObject3(chart, `${id}-rolebinding`, {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",
       metadata: { name: tokenRequestBindingName(cm.serviceAccount, sa.name), namespace: sa.namespace },
@@ -1916,14 +2795,14 @@ function objects2(identity, chart, ctx) {
   }
 }
 var awsServiceAccountRef = defineMethod({
-  key: KEY3,
+  key: KEY6,
   description: "AWS dedicated ServiceAccount: cert-manager exchanges a token of a ServiceAccount in the issuer namespace for an IAM role (route53.auth.kubernetes); not ambient.",
   cloud: "aws",
   schema: AwsServiceAccountRefSchema,
   dnsProvider: "route53",
   ambient: () => false,
   bindsCertManagerServiceAccount: () => false,
-  check: check5,
+  check: check8,
   serviceAccountMetadata: () => ({}),
   podTemplate: () => ({}),
   manifestFile: "aws-dedicated-serviceaccounts",
@@ -1962,7 +2841,7 @@ var awsServiceAccountRef = defineMethod({
   },
   readme(identity, ctx) {
     const cm = ctx.model.certManager;
-    const cluster = eksCluster(ctx);
+    const cluster2 = eksCluster(ctx);
     const role = roleOf(identity);
     const verify = dedicatedServiceAccounts(identity, ctx).map(
       (sa) => [
@@ -1980,7 +2859,7 @@ var awsServiceAccountRef = defineMethod({
     return {
       prerequisites: [
         oidcProviderPrerequisite(ctx),
-        ...identity.config.audience === STS_AUDIENCE ? [] : [`The IAM OIDC provider \`${cluster.oidcProviderARN}\` also lists client ID \`${identity.config.audience}\` (\`aws iam add-client-id-to-open-id-connect-provider\`).`]
+        ...identity.config.audience === STS_AUDIENCE ? [] : [`The IAM OIDC provider \`${cluster2.oidcProviderARN}\` also lists client ID \`${identity.config.audience}\` (\`aws iam add-client-id-to-open-id-connect-provider\`).`]
       ],
       verify,
       notes: [
@@ -1991,94 +2870,52 @@ var awsServiceAccountRef = defineMethod({
 });
 
 // src/methods/registry.ts
-var METHODS = [gke, azureServicePrincipalVault, awsIrsa, awsPodIdentity, awsServiceAccountRef];
+var METHODS = [
+  gke,
+  azureWorkloadIdentity,
+  azureKubeletIdentity,
+  aadPodIdentity,
+  azureServicePrincipalVault,
+  awsIrsa,
+  awsPodIdentity,
+  awsServiceAccountRef
+];
 
 // src/model/model.ts
 var WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
 
 // src/spec/cert-manager.ts
-import { z as z11 } from "zod";
-
-// src/spec/dns01.ts
-import { z as z10 } from "zod";
-var CloudDnsSchema = z10.strictObject({
-  project: gcpProjectId.describe("Project that owns the Cloud DNS managed zone (may differ from the cluster project)."),
-  hostedZoneName: z10.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    message: "must be a Cloud DNS managed-zone name (not its DNS name): lowercase letters, digits and hyphens"
-  }).optional().describe(
-    "Managed-zone name. Set it to grant DNS rights on this zone only and to skip the project-wide zone lookup."
-  )
-}).describe("Google Cloud DNS, authenticated with Workload Identity (no serviceAccountSecretRef).");
-var azureResourceGroup = z10.string().regex(/^[-\w._()]{1,90}$/, { message: "must be an Azure resource group name: letters, digits, '-', '_', '.', '(' and ')'" });
-var AzureDnsSchema = z10.strictObject({
-  subscriptionID: guid("subscriptionID").describe("Subscription that holds the DNS zone."),
-  resourceGroupName: azureResourceGroup.describe("Resource group of the DNS zone."),
-  hostedZoneName: dnsZone.optional().describe("DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone."),
-  environment: z10.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud", "AzureGermanCloud"]).default("AzurePublicCloud").refine((e) => e !== "AzureGermanCloud", {
-    message: 'AzureGermanCloud passes the cert-manager CRD but fails at runtime ("unknown cloud configuration name"); the German cloud is closed. Use AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud'
-  }).describe("Azure cloud. @default AzurePublicCloud"),
-  zoneType: z10.enum(["AzurePublicZone", "AzurePrivateZone"]).default("AzurePublicZone").describe("AzurePrivateZone for private DNS zones (cert-manager >= 1.20, role Private DNS Zone Contributor). @default AzurePublicZone")
-}).describe("Azure DNS.");
-var Route53Schema = z10.strictObject({
-  region: awsRegion.optional().describe(
-    "AWS region for the SDK. IRSA and EKS Pod Identity inject AWS_REGION into cert-manager's pod and cert-manager then ignores this field, so it must equal cluster.eks.region when set; a dedicated ServiceAccount uses it for the STS endpoint. @default cluster.eks.region"
-  ),
-  hostedZoneID: z10.string().regex(/^[A-Z0-9]{1,32}$/, {
-    message: "must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ: uppercase letters and digits, without the /hostedzone/ prefix"
-  }).optional().describe(
-    "Hosted zone ID. Set it to limit the IAM policy to this zone and to drop route53:ListHostedZonesByName (cert-manager then skips the lookup)."
-  )
-}).describe("AWS Route53, authenticated with IRSA, EKS Pod Identity or a dedicated ServiceAccount (never access keys).");
-var Dns01Schema = z10.strictObject({
-  zones: z10.array(dnsZone).optional().describe("DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name."),
-  cloudDNS: CloudDnsSchema.optional(),
-  azureDNS: AzureDnsSchema.optional(),
-  route53: Route53Schema.optional()
-}).superRefine((value, ctx) => {
-  const providers = DNS01_PROVIDERS.filter((p) => value[p] !== void 0);
-  if (providers.length !== 1) {
-    ctx.addIssue({
-      code: "custom",
-      message: providers.length === 0 ? `needs one DNS provider block: ${DNS01_PROVIDERS.join(", ")}` : `has ${providers.join(" and ")}; a solver uses exactly one DNS provider`
-    });
-  }
-}).describe("ACME DNS-01 solver: the zones it answers for and the DNS provider that hosts them.");
-var DNS01_PROVIDERS = Object.keys(Dns01Schema.shape).filter((k) => k !== "zones");
-function dns01Provider(spec) {
-  return DNS01_PROVIDERS.find((p) => spec[p] !== void 0);
-}
-
-// src/spec/cert-manager.ts
+import { z as z15 } from "zod";
 var ACME_SERVERS = {
   letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory"
 };
-var AcmeSchema = z11.strictObject({
-  server: z11.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+var AcmeSchema = z15.strictObject({
+  server: z15.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
   }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
   privateKeySecretName: objectName.optional().describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"')
 }).describe("ACME account settings.");
-var IssuerSchema = z11.strictObject({
+var IssuerSchema = z15.strictObject({
   name: objectName.describe("Issuer or ClusterIssuer name."),
-  kind: z11.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
+  kind: z15.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").describe("@default ClusterIssuer"),
   namespace: namespaceName.optional().describe("Namespace of a namespaced Issuer; not allowed for a ClusterIssuer."),
   identity: specName("an identity name").optional().describe("Identity that authenticates this issuer to DNS. @default certManager.identity"),
   acme: AcmeSchema,
   dns01: Dns01Schema
 }).describe("A cert-manager ACME issuer solving DNS-01 without a stored secret.");
-var CertManagerSchema = z11.strictObject({
+var CertManagerSchema = z15.strictObject({
   namespace: namespaceName.default("cert-manager").describe("@default cert-manager"),
   serviceAccount: objectName.default("cert-manager").describe("cert-manager controller's ServiceAccount. @default cert-manager"),
   deployment: objectName.default("cert-manager").describe("cert-manager controller Deployment. @default cert-manager"),
   container: dnsLabel("a container name").default("cert-manager-controller").describe("Controller container, the first in the Deployment. @default cert-manager-controller"),
-  install: z11.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
+  install: z15.enum(["helm", "manifests"]).default("helm").describe("helm: write Helm values; manifests: write kustomize patches over the static release manifest. @default helm"),
   identity: specName("an identity name").optional().describe("Identity that cert-manager uses for its issuers."),
-  issuerAmbientCredentials: z11.boolean().default(false).describe(
+  issuerAmbientCredentials: z15.boolean().default(false).describe(
     "Allow namespaced Issuers to use cert-manager's own (ambient) identity by passing --issuer-ambient-credentials=true. Any tenant that can create an Issuer can then use it."
   ),
-  issuers: z11.array(IssuerSchema).default([])
+  issuers: z15.array(IssuerSchema).default([])
 }).describe("cert-manager as a consumer of a workload identity.");
 
 // src/spec/schema.ts
@@ -2088,7 +2925,7 @@ var METHOD_KEYS = METHODS.map((m) => m.key);
 var methodBlocks = Object.fromEntries(
   METHODS.map((m) => [m.key, m.schema.optional().describe(m.description)])
 );
-var IdentitySchema = z12.strictObject({
+var IdentitySchema = z16.strictObject({
   name: specName("an identity name").describe("Name that bindings and issuers use to refer to this identity."),
   ...methodBlocks
 }).superRefine((value, ctx) => {
@@ -2100,32 +2937,32 @@ var IdentitySchema = z12.strictObject({
     });
   }
 }).describe("A cloud identity, by name, with exactly one method block.");
-var WorkloadSchema = z12.strictObject({
-  kind: z12.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
+var WorkloadSchema = z16.strictObject({
+  kind: z16.enum(WORKLOAD_KINDS).describe("Workload kind; its pod template gets the ServiceAccount."),
   name: objectName.describe("Workload name in the ServiceAccount namespace.")
 }).describe("A workload that must run as the bound ServiceAccount.");
-var BindingSchema = z12.strictObject({
+var BindingSchema = z16.strictObject({
   identity: specName("an identity name").describe("Name of an entry in identities."),
-  serviceAccount: z12.strictObject({
+  serviceAccount: z16.strictObject({
     namespace: namespaceName.describe("Namespace of the ServiceAccount (and of its workloads)."),
     name: objectName.describe("ServiceAccount name."),
-    create: z12.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
-    automountToken: z12.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
+    create: z16.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
+    automountToken: z16.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
   }),
-  workloads: z12.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
+  workloads: z16.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
 }).describe("Binds one Kubernetes ServiceAccount to one identity.");
-var MetadataSchema = z12.object({
-  name: z12.string().optional(),
-  annotations: z12.record(z12.string(), z12.string()).optional(),
-  labels: z12.record(z12.string(), z12.string()).optional()
+var MetadataSchema = z16.object({
+  name: z16.string().optional(),
+  annotations: z16.record(z16.string(), z16.string()).optional(),
+  labels: z16.record(z16.string(), z16.string()).optional()
 }).describe("Object metadata, for use as a kustomize generator or KRM function config.");
-var SpecSchema = z12.strictObject({
-  apiVersion: z12.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-  kind: z12.literal(KIND, { error: `must be ${KIND}` }),
+var SpecSchema = z16.strictObject({
+  apiVersion: z16.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
+  kind: z16.literal(KIND, { error: `must be ${KIND}` }),
   metadata: MetadataSchema.optional(),
   cluster: ClusterSchema,
-  identities: z12.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
-  bindings: z12.array(BindingSchema).default([]),
+  identities: z16.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
+  bindings: z16.array(BindingSchema).default([]),
   certManager: CertManagerSchema.optional()
 }).describe("wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.");
 
@@ -2223,9 +3060,9 @@ function resolveCertManager(spec, identities, diag, claim) {
   const names = /* @__PURE__ */ new Set();
   cm.issuers.forEach((raw, index) => {
     const path = [...base, "issuers", index];
-    const identityName = raw.identity ?? cm.identity;
+    const identityName2 = raw.identity ?? cm.identity;
     const identity = raw.identity ? identities.get(raw.identity) : defaultIdentity;
-    if (!identityName) {
+    if (!identityName2) {
       diag.error([...path, "identity"], "is required when certManager.identity is not set");
       return;
     }
@@ -2543,7 +3380,7 @@ function issuesToProblems(issues, located, raw) {
 import { App, Chart } from "cdk8s";
 
 // src/k8s/acme-issuer.ts
-import { ApiObject as ApiObject3 } from "cdk8s";
+import { ApiObject as ApiObject4 } from "cdk8s";
 import { Construct } from "constructs";
 var AcmeDns01Issuer = class extends Construct {
   apiObject;
@@ -2552,7 +3389,7 @@ var AcmeDns01Issuer = class extends Construct {
     const { issuer, provider } = props;
     const solver = { dns01: provider };
     if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
-    this.apiObject = new ApiObject3(this, "Resource", {
+    this.apiObject = new ApiObject4(this, "Resource", {
       apiVersion: "cert-manager.io/v1",
       kind: issuer.kind,
       metadata: { name: issuer.name, ...issuer.namespace ? { namespace: issuer.namespace } : {} },
@@ -2911,10 +3748,14 @@ function terraformFiles(model, plans) {
       })
     )
   ]);
+  const providerBlocks = [...providers.keys()].sort().flatMap((name) => {
+    const configuration = providers.get(name).configuration;
+    return configuration ? [block("provider", [name], configuration)] : [];
+  });
   const merged = /* @__PURE__ */ new Map();
   for (const f of files) merged.set(f.file, [...merged.get(f.file) ?? [], ...f.blocks]);
   return [
-    { path: "cloud/terraform/versions.tf", content: renderHcl([header, versions]) },
+    { path: "cloud/terraform/versions.tf", content: renderHcl([header, versions, ...providerBlocks]) },
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) }))
   ];
 }
@@ -2962,7 +3803,7 @@ function readmeFile(model, paths, config, warnings) {
     `Rendered by wi-gen from \`${model.specName}\`: ${model.identities.length} identit${model.identities.length === 1 ? "y" : "ies"}, ${model.bindings.length} ServiceAccount binding${model.bindings.length === 1 ? "" : "s"}${model.certManager ? `, ${model.certManager.issuers.length} cert-manager issuer${model.certManager.issuers.length === 1 ? "" : "s"}` : ""}. Both halves of every binding (Kubernetes and cloud) come from the same spec values, so they agree.`,
     ""
   );
-  if (warnings.length > 0) out.push("## Warnings", "", bullet(warnings), "");
+  if (warnings.length > 0) out.push("## Warnings", "", bullet([...new Set(warnings)]), "");
   out.push("## Files", "", "| file | what it is |", "| --- | --- |");
   for (const p of [...paths, "README.md"].sort()) out.push(`| \`${p}\` | ${p === "README.md" ? "this file" : describe(p)} |`);
   out.push("");
@@ -3021,7 +3862,7 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
     );
   }
   out.push("");
-  const verify = contributions.flatMap((c) => c.verify ?? []);
+  const verify = [...new Set(contributions.flatMap((c) => c.verify ?? []))];
   if (config && config.spec.issuers.length) {
     const names = config.spec.issuers.map((i) => i.kind === "ClusterIssuer" ? `clusterissuer/${i.name}` : `issuer/${i.name} -n ${i.namespace}`);
     verify.push(
@@ -3039,6 +3880,11 @@ ${prerequisites.map((p) => `   - ${p}`).join("\n")}`);
   if (verify.length) out.push("## Verify", "", verify.join("\n\n"), "");
   const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push("## Notes", "", bullet(notes), "");
+  const sections = /* @__PURE__ */ new Map();
+  for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}
+
+${section.body.trimEnd()}`, "");
+  for (const section of sections.keys()) out.push(section, "");
   return { path: "README.md", content: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n" };
 }
 

@@ -61,10 +61,16 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
       }),
     ),
   ]);
+  const providerBlocks = [...providers.keys()]
+    .sort()
+    .flatMap((name) => {
+      const configuration = (providers.get(name) as TerraformProvider).configuration;
+      return configuration ? [block('provider', [name], configuration)] : [];
+    });
   const merged = new Map<string, HclBlock[]>();
   for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
   return [
-    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions]) },
+    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions, ...providerBlocks]) },
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
   ];
 }

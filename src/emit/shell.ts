@@ -5,31 +5,32 @@
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/** A reference to a shell variable the script set earlier; `command()` writes it as `"$NAME"`. */
+export class ShellVariable {
+  constructor(readonly name: string) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  }
+}
+
+export const shellVar = (name: string): ShellVariable => new ShellVariable(name);
+
+/** A shell variable name derived from spec values, e.g. `cert-manager` + `principal_id` → `CERT_MANAGER_PRINCIPAL_ID`. */
+export function shellVarName(...parts: readonly string[]): string {
+  const joined = parts.join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/_+/g, '_');
+  return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
+}
+
 export function shellQuote(value: string): string {
   if (value !== '' && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
- * A word `command()` writes as is, such as `"$policy"`: for values the script itself computed
- * (a heredoc, a lookup). Never spec text, which always goes through `shellQuote`.
- */
-export class ShellRaw {
-  constructor(readonly text: string) {}
-}
-
-/** `"$name"`: a script variable as one argument. */
-export function shellVar(name: string): ShellRaw {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
-  return new ShellRaw(`"$${name}"`);
-}
-
-/**
  * One command, argv-quoted. Long commands wrap with `\` after the first argument pair so a
  * reader can diff them; flags stay next to their values.
  */
-export function command(...argv: readonly (string | ShellRaw)[]): string {
-  const words = argv.map((w) => (w instanceof ShellRaw ? w.text : shellQuote(w)));
+export function command(...argv: readonly (string | ShellVariable)[]): string {
+  const words = argv.map((a) => (a instanceof ShellVariable ? `"$${a.name}"` : shellQuote(a)));
   const oneLine = words.join(' ');
   if (oneLine.length <= 100) return oneLine;
   const lines: string[] = [];
@@ -66,4 +67,9 @@ export function heredocAssignment(name: string, text: string, delimiter = 'JSON'
   shellVar(name);
   if (text.split('\n').includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
   return `${name}=$(cat <<'${delimiter}'\n${text.replace(/\n$/, '')}\n${delimiter}\n)`;
+}
+
+/** `NAME="$(command)"`: capture a command's output, e.g. an ID the cloud assigned. */
+export function assign(variable: ShellVariable, commandText: string): string {
+  return `${variable.name}="$(${commandText})"`;
 }

@@ -50,8 +50,8 @@ export const OidcIssuerUrl = z
 
 export const AksClusterSchema = z
   .strictObject({
-    oidcIssuerURL: OidcIssuerUrl.describe(
-      'OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /.',
+    oidcIssuerURL: OidcIssuerUrl.optional().describe(
+      'OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /. Required by azureWorkloadIdentity; kubelet identity and AAD Pod Identity do not use it.',
     ),
     tenantID: guid('tenantID').describe('Entra tenant of the cluster and its identities.'),
     subscriptionID: guid('subscriptionID').optional().describe('Subscription of the cluster; used in the README commands.'),
