@@ -820,7 +820,7 @@ var BindingSchema = z6.strictObject({
     name: objectName.describe("ServiceAccount name."),
     create: z6.boolean().default(true).describe("true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true"),
     automountToken: z6.boolean().default(false).describe("automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false")
-  }),
+  }).describe("The Kubernetes ServiceAccount bound to the identity."),
   workloads: z6.array(WorkloadSchema).default([]).describe("Workloads that run as this ServiceAccount.")
 }).describe("Binds one Kubernetes ServiceAccount to one identity.");
 var MetadataSchema = z6.object({
@@ -829,8 +829,8 @@ var MetadataSchema = z6.object({
   labels: z6.record(z6.string(), z6.string()).optional()
 }).describe("Object metadata, for use as a kustomize generator or KRM function config.");
 var SpecSchema = z6.strictObject({
-  apiVersion: z6.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-  kind: z6.literal(KIND, { error: `must be ${KIND}` }),
+  apiVersion: z6.literal(API_VERSION, { error: `must be ${API_VERSION}` }).describe(`Always ${API_VERSION}.`),
+  kind: z6.literal(KIND, { error: `must be ${KIND}` }).describe(`Always ${KIND}.`),
   metadata: MetadataSchema.optional(),
   cluster: ClusterSchema,
   identities: z6.array(IdentitySchema).min(1, { message: "needs at least one identity" }),
@@ -2335,6 +2335,7 @@ function runFunction(input, io, cwd) {
   if (!isSeq2(doc.get("items", true))) doc.set("items", doc.createNode([]));
   const items = doc.get("items", true);
   keepHeadComments(items);
+  items.flow = false;
   const load = loadConfig(config, kptSourcePaths(config, cwd), cwd);
   const problems = load.result.ok ? load.result.warnings : load.result.problems;
   const results = resultsFor(problems, load, config);

@@ -135,6 +135,8 @@ export function runFunction(input: string, io: Io, cwd: string): number {
   if (!isSeq(doc.get('items', true))) doc.set('items', doc.createNode([]));
   const items = doc.get('items', true) as YAMLSeq;
   keepHeadComments(items);
+  // kpt sends an empty list as `items: []`; a flow list would print every added object in flow style.
+  items.flow = false;
 
   const load = loadConfig(config, kptSourcePaths(config, cwd), cwd);
   const problems = load.result.ok ? load.result.warnings : load.result.problems;
