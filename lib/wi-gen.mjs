@@ -2232,16 +2232,19 @@ function kptSourcePaths(config, cwd) {
   const base = typeof pkg === "string" && isAbsolute(pkg) ? pkg : cwd;
   return [join5(base, path)];
 }
-function kustomizeGeneratorPaths(root) {
+function readKustomization(root) {
   for (const name of ["kustomization.yaml", "kustomization.yml", "Kustomization"]) {
     const path = join5(root, name);
     if (!existsSync5(path)) continue;
     const found = readYamlObject(path);
-    const generators = found?.value["generators"];
-    if (!Array.isArray(generators)) return [];
-    return generators.filter((g) => typeof g === "string" && !g.includes("\n")).map((g) => join5(root, g));
+    return found ? { file: name, value: found.value } : void 0;
   }
-  return [];
+  return void 0;
+}
+function kustomizeGeneratorPaths(root) {
+  const generators = readKustomization(root)?.value["generators"];
+  if (!Array.isArray(generators)) return [];
+  return generators.filter((g) => typeof g === "string" && !g.includes("\n")).map((g) => join5(root, g));
 }
 
 // src/cli/krm.ts
@@ -2370,7 +2373,24 @@ function runPlugin(argv, io, env, cwd) {
   for (const p of problems) io.stderr(`${describeProblem(p, load)}
 `);
   if (!load.result.ok) return 2;
-  io.stdout(render(load.result.model, load.result.warnings.map((w) => w.message)).stream);
+  const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
+  const kustomization = readKustomization(root);
+  const namespace = kustomization?.value["namespace"];
+  if (typeof namespace === "string" && namespace !== "") {
+    const moved = rendered.objects.filter((o) => {
+      const ns = o["metadata"]?.namespace;
+      return typeof ns === "string" && ns !== namespace;
+    });
+    for (const o of moved) {
+      const meta = o["metadata"];
+      io.stderr(
+        `${kustomization?.file}: namespace: ${namespace} would move ${String(o["kind"])} ${meta.namespace}/${meta.name}, which ${load.file ?? load.label} puts in ${meta.namespace} and binds there; drop namespace: from this kustomization or make it ${meta.namespace}
+`
+      );
+    }
+    if (moved.length > 0) return 2;
+  }
+  io.stdout(rendered.stream);
   return 0;
 }
 

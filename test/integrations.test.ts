@@ -92,6 +92,14 @@ if (!hasTool('kubectl')) {
     assert.match(r.stderr, `wi-gen.yaml:${BAD_AT}: identities[0].gke.serviceAccount: must be a Google service account e-mail`);
   });
 
+  kustomize("a namespace: that would move a bound ServiceAccount away from its cloud binding fails the build", () => {
+    const dir = kustomizeProject(SPEC);
+    writeFileSync(join(dir, 'kustomization.yaml'), snippet('kustomization-generator').replace('namespace: batch', 'namespace: apps'));
+    const r = run('sh', ['-c', snippet('kustomize-plugin-command')], { cwd: dir, env: quietEnv() });
+    assert.is.not(r.code, 0);
+    assert.match(r.stderr, 'kustomization.yaml: namespace: apps would move ServiceAccount batch/reporter, which wi-gen.yaml puts in batch and binds there');
+  });
+
   kustomize('the plugin runs from this repository too, and as a lone copy through npx', () => {
     // From the repository: KUSTOMIZE_PLUGIN_HOME=<repo>/plugins, no node_modules/wi-gen around.
     const bare = tmpDir('wi-gen-kustomize-');

@@ -86,15 +86,20 @@ export function kptSourcePaths(config: Obj, cwd: string): string[] {
   return [join(base, path)];
 }
 
-/** Generator files listed by the kustomization in `root`: where a legacy plugin's config came from. */
-export function kustomizeGeneratorPaths(root: string): string[] {
+/** The kustomization in `root`, parsed, and its file name. */
+export function readKustomization(root: string): { file: string; value: Obj } | undefined {
   for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
     const path = join(root, name);
     if (!existsSync(path)) continue;
     const found = readYamlObject(path);
-    const generators = found?.value['generators'];
-    if (!Array.isArray(generators)) return [];
-    return generators.filter((g): g is string => typeof g === 'string' && !g.includes('\n')).map((g) => join(root, g));
+    return found ? { file: name, value: found.value } : undefined;
   }
-  return [];
+  return undefined;
+}
+
+/** Generator files listed by the kustomization: where a legacy plugin's config came from. */
+export function kustomizeGeneratorPaths(root: string): string[] {
+  const generators = readKustomization(root)?.value['generators'];
+  if (!Array.isArray(generators)) return [];
+  return generators.filter((g): g is string => typeof g === 'string' && !g.includes('\n')).map((g) => join(root, g));
 }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { render } from '../render.js';
 import { UsageError } from './errors.js';
-import { describeProblem, kustomizeGeneratorPaths, loadConfig } from './function-config.js';
+import { describeProblem, kustomizeGeneratorPaths, loadConfig, readKustomization } from './function-config.js';
 import type { Io } from './main.js';
 
 export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv, cwd: string): number {
@@ -29,6 +29,24 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   const problems = load.result.ok ? load.result.warnings : load.result.problems;
   for (const p of problems) io.stderr(`${describeProblem(p, load)}\n`);
   if (!load.result.ok) return 2;
-  io.stdout(render(load.result.model, load.result.warnings.map((w) => w.message)).stream);
+  const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
+  // kustomize's namespace: moves every namespaced object, but the cloud side names the spec's
+  // namespaces: the binding would break at runtime with a 403, so the build stops here instead.
+  const kustomization = readKustomization(root);
+  const namespace = kustomization?.value['namespace'];
+  if (typeof namespace === 'string' && namespace !== '') {
+    const moved = rendered.objects.filter((o) => {
+      const ns = (o['metadata'] as { namespace?: unknown } | undefined)?.namespace;
+      return typeof ns === 'string' && ns !== namespace;
+    });
+    for (const o of moved) {
+      const meta = o['metadata'] as { namespace: string; name: string };
+      io.stderr(
+        `${kustomization?.file}: namespace: ${namespace} would move ${String(o['kind'])} ${meta.namespace}/${meta.name}, which ${load.file ?? load.label} puts in ${meta.namespace} and binds there; drop namespace: from this kustomization or make it ${meta.namespace}\n`,
+      );
+    }
+    if (moved.length > 0) return 2;
+  }
+  io.stdout(rendered.stream);
   return 0;
 }
