@@ -453,10 +453,11 @@ if (!hasTool('pre-commit') || !hasTool('git')) {
   // The published `language: node` form: pre-commit clones the hook repo and npm-installs it with
   // its dev dependencies, from the registry (20-60 s measured here). Opt-in, so that `npm test`
   // stays quick and offline; .ci/run opts in.
-  const optIn = process.env['WI_GEN_TEST_PRE_COMMIT_NODE'] === '1';
+  // Slow (an npm install from the registry): on in CI, opt-in elsewhere.
+  const optIn = process.env['WI_GEN_TEST_PRE_COMMIT_NODE'] === '1' || process.env['CI'] === 'true';
   const online = optIn && hasTool('npm') && run('npm', ['ping'], { timeoutMs: 20_000, env: quietEnv() }).code === 0;
   if (!optIn) {
-    preCommit.skip('try-repo (language: node): set WI_GEN_TEST_PRE_COMMIT_NODE=1 to run it (needs the npm registry)', () => {});
+    preCommit.skip('try-repo (language: node): set WI_GEN_TEST_PRE_COMMIT_NODE=1 (or CI=true) to run it (needs the npm registry)', () => {});
   } else if (!online) {
     preCommit.skip('try-repo (language: node): npm registry not reachable', () => {});
   } else {
