@@ -2,13 +2,13 @@
  * The `wi-gen` command line. Every failure is one or more lines on stderr and an exit code:
  * 0 ok, 1 check found drift, 2 bad input or usage, 3 internal error (a bug: please report).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadSpec, formatProblem, type Problem } from '../spec/load.js';
+import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
 import { render, type Rendered } from '../render.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
-import { writeTree } from './writer.js';
+import { acquireLock, canonicalDir, writeTree } from './writer.js';
 import { diffTree } from './check.js';
 import { VERSION } from './version.js';
 
@@ -57,13 +57,53 @@ class SpecProblems extends Error {
   }
 }
 
+/**
+ * Reads at most `limit` bytes and says whether there was more: `wi-gen /dev/zero`, a FIFO or a
+ * 5 GB file is refused after reading one byte past the limit, never read into memory whole.
+ */
+export function readBounded(fd: number, limit: number): { bytes: Buffer; truncated: boolean } {
+  const buf = Buffer.alloc(limit + 1);
+  let length = 0;
+  while (length < buf.length) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, length, buf.length - length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    length += n;
+  }
+  return { bytes: buf.subarray(0, Math.min(length, limit)), truncated: length > limit };
+}
+
 function readSpec(path: string, io: Io): Buffer {
-  if (path === '-') return io.readStdin();
+  if (path === '-') {
+    const bytes = io.readStdin();
+    if (bytes.length > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge('stdin')]);
+    return bytes;
+  }
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not a spec file` : `${path}: cannot read (${code})`);
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a spec file`);
+    if (st.isFile() && st.size > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge(path, st.size)]);
+    const { bytes, truncated } = readBounded(fd, MAX_SPEC_BYTES);
+    if (truncated) throw new SpecProblems([tooLarge(path, st.isFile() ? st.size : undefined)]);
+    return bytes;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SpecProblems) throw error;
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -90,7 +130,10 @@ function runRender(specs: readonly string[], flags: Record<string, string | true
   const outputs = outputsFor(specs, flags.output as string | undefined);
   // Render everything first: one bad spec writes nothing at all.
   const rendered = specs.map((s) => renderSpec(s, io, flags.quiet === true));
-  specs.forEach((spec, i) => writeTree(outputs[i] as string, (rendered[i] as Rendered).files, { force: flags.force === true, specPath: spec }));
+  specs.forEach((spec, i) => {
+    const result = writeTree(outputs[i] as string, (rendered[i] as Rendered).files, { force: flags.force === true, specPath: spec });
+    if (result.leftIn) io.stderr(`wi-gen: files created in ${outputs[i]} while it was being written are kept in ${result.leftIn}\n`);
+  });
   return EXIT.ok;
 }
 
@@ -99,13 +142,29 @@ function runCheck(specs: readonly string[], flags: Record<string, string | true>
   let stale = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
-    const drift = diffTree(out, renderSpec(spec, io, flags.quiet === true).files);
+    const files = renderSpec(spec, io, flags.quiet === true).files;
+    const drift = underLock(out, () => diffTree(out, files));
     if (drift.length === 0) return;
     stale++;
     io.stdout(drift.map((d) => d.diff).join(''));
     io.stderr(`${out}: ${drift.length} file(s) differ from ${spec}; run: wi-gen ${spec === '-' ? '-' : spec} -o ${out}\n`);
   });
   return stale > 0 ? EXIT.drift : EXIT.ok;
+}
+
+/** Reads DIR under the writers' lock, so a check never sees a tree mid-swap; without it where the lock cannot be made. */
+function underLock<T>(dir: string, read: () => T): T {
+  let release: (() => void) | undefined;
+  try {
+    release = acquireLock(canonicalDir(dir));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+  }
+  try {
+    return read();
+  } finally {
+    release?.();
+  }
 }
 
 export function main(argv: readonly string[], io: Io): number {
