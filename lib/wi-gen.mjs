@@ -698,7 +698,7 @@ var GkeClusterSchema = z3.strictObject({
 }).describe("A GKE cluster with Workload Identity Federation enabled.");
 var OidcIssuerUrl = z3.string().regex(/^https:\/\/[^\s"'`$\\]+$/, { message: "must be the https:// OIDC issuer URL of the cluster" }).refine((u) => u.endsWith("/"), {
   message: "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021"
-});
+}).refine((u) => !/^https:\/\/[^/]*@/.test(u), { message: "must not carry credentials (user@ or user:password@) in the URL" });
 var AksClusterSchema = z3.strictObject({
   oidcIssuerURL: OidcIssuerUrl.describe(
     "OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /."
@@ -763,7 +763,7 @@ var ACME_SERVERS = {
 var AcmeSchema = z5.strictObject({
   server: z5.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
-  }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
+  }).refine((s) => !/^https:\/\/[^/]*@/.test(s), { message: "must not carry credentials (user@ or user:password@) in the URL" }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
   privateKeySecretName: objectName.optional().describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"')
 }).describe("ACME account settings.");
@@ -1036,7 +1036,7 @@ function resolveCertManager(spec, identities, diag, claim) {
 }
 
 // src/spec/messages.ts
-var SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.json|access.?key|api.?key)/i;
+var SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.?json|access.?key|api.?key|account.?key|client.?key|key.?file|\.pem$|\.p12$|\.pfx$)/i;
 function valueAt(raw, path) {
   let cur = raw;
   for (const part of path) {
@@ -1070,6 +1070,9 @@ function describeIssue(issue, raw, sourceOf = () => void 0) {
     case "unrecognized_keys": {
       const allowed = allowedKeysFromIssue(issue);
       return issue.keys.map((key) => {
+        if (key === "<<") {
+          return { path: [...path, key], pointAtKey: true, message: "YAML merge keys (<<) are not part of YAML 1.2, which specs use; write the keys out" };
+        }
         if (SECRET_KEY.test(key) && !isTypoOf(key, allowed)) {
           return {
             path: [...path, key],
@@ -1244,6 +1247,11 @@ function loadSpec(bytes, options) {
     if (error instanceof RangeError || /call stack/i.test(error.message)) {
       problems.push(located.at(error.pos[0], `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
+    }
+    if (error.code === "DUPLICATE_KEY") {
+      const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim();
+      problems.push(located.at(error.pos[0], `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ""}: keys must be unique (many YAML tools silently keep the last one)`));
+      continue;
     }
     problems.push(located.at(error.pos[0], error.message.split("\n")[0]));
   }

@@ -20,6 +20,7 @@ export const AcmeSchema = z
       .refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
         message: 'must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL',
       })
+      .refine((s) => !/^https:\/\/[^/]*@/.test(s), { message: 'must not carry credentials (user@ or user:password@) in the URL' })
       .describe('ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL.'),
     email: email.optional().describe('Account e-mail for expiry notices.'),
     privateKeySecretName: objectName

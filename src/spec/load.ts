@@ -153,6 +153,11 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
       problems.push(located.at(error.pos[0], `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
     }
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim();
+      problems.push(located.at(error.pos[0], `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: keys must be unique (many YAML tools silently keep the last one)`));
+      continue;
+    }
     problems.push(located.at(error.pos[0], error.message.split('\n')[0] as string));
   }
   if (problems.length === 0) problems.push(...shapeProblems(doc, located));

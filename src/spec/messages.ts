@@ -13,7 +13,7 @@ export interface IssueMessage {
   readonly pointAtKey?: boolean;
 }
 
-const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.json|access.?key|api.?key)/i;
+const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.?json|access.?key|api.?key|account.?key|client.?key|key.?file|\.pem$|\.p12$|\.pfx$)/i;
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = raw;
@@ -55,6 +55,9 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (
     case 'unrecognized_keys': {
       const allowed = allowedKeysFromIssue(issue);
       return issue.keys.map((key) => {
+        if (key === '<<') {
+          return { path: [...path, key], pointAtKey: true, message: 'YAML merge keys (<<) are not part of YAML 1.2, which specs use; write the keys out' };
+        }
         // A near-miss of a real key is a typo (automountTokens), not a secret.
         if (SECRET_KEY.test(key) && !isTypoOf(key, allowed)) {
           return {
