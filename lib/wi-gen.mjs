@@ -215,8 +215,19 @@ function renderHcl(items) {
 
 // src/emit/shell.ts
 var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+var CONTROL = /[\x00-\x1f\x7f]/;
 function shellQuote(value) {
   if (value !== "" && SAFE_WORD.test(value)) return value;
+  if (CONTROL.test(value)) {
+    const body = value.replace(/[\\'\x00-\x1f\x7f]/g, (ch) => {
+      if (ch === "\\" || ch === "'") return `\\${ch}`;
+      if (ch === "\n") return "\\n";
+      if (ch === "	") return "\\t";
+      if (ch === "\r") return "\\r";
+      return `\\x${ch.codePointAt(0).toString(16).padStart(2, "0")}`;
+    });
+    return `$'${body}'`;
+  }
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 function command(...argv) {
@@ -1245,7 +1256,7 @@ function loadSpec(bytes, options) {
   const problems = [];
   for (const error of doc.errors) {
     if (error instanceof RangeError || /call stack/i.test(error.message)) {
-      problems.push(located.at(error.pos[0], `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
+      problems.push(located.at(tooDeepOffset(text), `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
     }
     if (error.code === "DUPLICATE_KEY") {
@@ -1319,6 +1330,22 @@ function shapeProblems(doc, located) {
     }
   }
   return problems.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+function tooDeepOffset(text) {
+  let depth = 0;
+  let quote;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = void 0;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "#" && (i === 0 || /\s/.test(text[i - 1]))) while (i < text.length && text[i] !== "\n") i++;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_SPEC_DEPTH) return i;
+    } else if (ch === "]" || ch === "}") depth--;
+  }
+  return 0;
 }
 
 // src/cli/main.ts

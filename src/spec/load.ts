@@ -150,7 +150,8 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   for (const error of doc.errors) {
     // The parser recurses per nesting level and reports running out of stack as a YAML error.
     if (error instanceof RangeError || /call stack/i.test(error.message)) {
-      problems.push(located.at(error.pos[0], `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
+      // Where the stack ran out depends on the stack, not the spec: point at a stable place instead.
+      problems.push(located.at(tooDeepOffset(text), `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
     }
     if (error.code === 'DUPLICATE_KEY') {
@@ -237,4 +238,22 @@ function shapeProblems(doc: Document.Parsed, located: Located): Problem[] {
     }
   }
   return problems.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Offset of the flow bracket that opens level MAX_SPEC_DEPTH + 1 (quotes and comments skipped); 0 if none. */
+function tooDeepOffset(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) while (i < text.length && text[i] !== '\n') i++;
+    else if (ch === '[' || ch === '{') {
+      if (++depth > MAX_SPEC_DEPTH) return i;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return 0;
 }
