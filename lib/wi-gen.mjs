@@ -772,7 +772,7 @@ var ACME_SERVERS = {
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory"
 };
 var AcmeSchema = z5.strictObject({
-  server: z5.string().refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+  server: z5.string().refine((s) => Object.hasOwn(ACME_SERVERS, s) || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
     message: "must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL"
   }).refine((s) => !/^https:\/\/[^/]*@/.test(s), { message: "must not carry credentials (user@ or user:password@) in the URL" }).describe("ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL."),
   email: email.optional().describe("Account e-mail for expiry notices."),
@@ -988,7 +988,7 @@ function resolveCertManager(spec, identities, diag, claim) {
       ...raw.namespace ? { namespace: raw.namespace } : {},
       identity,
       acme: {
-        server: ACME_SERVERS[raw.acme.server] ?? raw.acme.server,
+        server: Object.hasOwn(ACME_SERVERS, raw.acme.server) ? ACME_SERVERS[raw.acme.server] : raw.acme.server,
         ...raw.acme.email ? { email: raw.acme.email } : {},
         privateKeySecretName: raw.acme.privateKeySecretName ?? `${raw.name}-account-key`
       },
@@ -2317,7 +2317,8 @@ var package_default = {
     build: "node scripts/build.mjs",
     examples: "node bin/wi-gen.mjs render examples/*/spec.yaml",
     typecheck: "tsc -p . --noEmit",
-    test: "node scripts/test.mjs"
+    test: "node scripts/test.mjs",
+    fuzz: "node scripts/fuzz.mjs"
   },
   dependencies: {
     cdk8s: "^2.70.106",

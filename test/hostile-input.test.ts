@@ -79,6 +79,11 @@ const cases: { name: string; input: string | Buffer; problems: string[] }[] = [
     input: VALID + 'certManager:\n  identity: dns\n  issuers:\n    - name: le\n      acme: {server: "https://user:pass@acme.example/dir"}\n      dns01: {cloudDNS: {project: acme-prod}}\n',
     problems: ['spec.yaml:13:22: certManager.issuers[0].acme.server: must not carry credentials (user@ or user:password@) in the URL'],
   },
+  ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((server) => ({
+    name: `ACME server "${server}" does not resolve through the prototype (render used to crash)`,
+    input: VALID + `certManager:\n  identity: dns\n  issuers:\n    - name: le\n      acme: {server: ${server}}\n      dns01: {cloudDNS: {project: acme-prod}}\n`,
+    problems: ['spec.yaml:13:22: certManager.issuers[0].acme.server: must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL'],
+  })),
   { name: '__proto__ key', input: VALID + '__proto__: {polluted: true}\n', problems: ['spec.yaml:9:1: __proto__: unknown key "__proto__" (allowed: apiVersion, kind, metadata, cluster, identities, bindings, certManager)'] },
 ];
 
