@@ -2440,7 +2440,15 @@ function outputsFor(specs, output) {
   if (specs.length === 0) throw new UsageError("no spec given (see wi-gen --help)");
   if (output !== void 0 && specs.length > 1) throw new UsageError("-o takes one spec; with several specs each is written to out/ beside it");
   if (specs.includes("-") && output === void 0) throw new UsageError("a spec from standard input needs -o DIR");
-  return specs.map((s) => output ?? defaultOutput(s));
+  const outputs = specs.map((s) => output ?? defaultOutput(s));
+  const byDir = /* @__PURE__ */ new Map();
+  outputs.forEach((out, i) => {
+    const key = canonicalDir(out);
+    const other = byDir.get(key);
+    if (other !== void 0) throw new UsageError(`${other} and ${specs[i]} would both write ${out}; give each spec its own directory`);
+    byDir.set(key, specs[i]);
+  });
+  return outputs;
 }
 function runRender(specs, flags, io) {
   const outputs = outputsFor(specs, flags.output);

@@ -202,6 +202,15 @@ test('a file created in the way of a generated one during staging is kept aside,
   assert.is(readFileSync(join(dir, 'b.yaml'), 'utf8'), 'b.yaml\n');
 });
 
+test('render: two specs that would share one out/ are refused before anything is written', () => {
+  const dir = tmpDir('wi-gen-w-');
+  for (const n of ['gke-cronjob', 'gke-cert-manager']) cpSync(join(examplesDir, n, 'spec.yaml'), join(dir, `${n}.yaml`));
+  const r = cli(['render', 'gke-cronjob.yaml', 'gke-cert-manager.yaml'], { cwd: dir });
+  assert.is(r.code, 2);
+  assert.is(r.stderr, 'wi-gen: gke-cronjob.yaml and gke-cert-manager.yaml would both write out; give each spec its own directory\n');
+  assert.ok(!existsSync(join(dir, 'out')));
+});
+
 /** Runs the CLI asynchronously, so several really run at once. */
 function cliAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done) => {

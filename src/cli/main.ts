@@ -123,7 +123,16 @@ function outputsFor(specs: readonly string[], output: string | undefined): strin
   if (specs.length === 0) throw new UsageError('no spec given (see wi-gen --help)');
   if (output !== undefined && specs.length > 1) throw new UsageError('-o takes one spec; with several specs each is written to out/ beside it');
   if (specs.includes('-') && output === undefined) throw new UsageError('a spec from standard input needs -o DIR');
-  return specs.map((s) => output ?? defaultOutput(s));
+  const outputs = specs.map((s) => output ?? defaultOutput(s));
+  // Two specs in one directory share out/: the second would silently replace the first's tree.
+  const byDir = new Map<string, string>();
+  outputs.forEach((out, i) => {
+    const key = canonicalDir(out);
+    const other = byDir.get(key);
+    if (other !== undefined) throw new UsageError(`${other} and ${specs[i]} would both write ${out}; give each spec its own directory`);
+    byDir.set(key, specs[i] as string);
+  });
+  return outputs;
 }
 
 function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
