@@ -2012,6 +2012,14 @@ function isStale(content) {
   const now = startTime(pid);
   return start !== void 0 && start !== "-" && now !== void 0 && now !== start;
 }
+function unreadableAndOld(path, content) {
+  if (/^\d+ /.test(content)) return false;
+  try {
+    return Date.now() - statSync(path).mtimeMs > 5e3;
+  } catch {
+    return false;
+  }
+}
 function readFileSafe(path) {
   try {
     return readFileSync(path, "utf8");
@@ -2060,7 +2068,7 @@ function acquireLock(target, timeoutMs = 3e4) {
       };
     }
     const holder = readFileSafe(lockPath);
-    if (holder !== void 0 && isStale(holder)) {
+    if (holder !== void 0 && (isStale(holder) || unreadableAndOld(lockPath, holder))) {
       breakStaleLock(lockPath, holder, self);
       continue;
     }

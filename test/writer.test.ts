@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 import { binPath, cli, examplesDir, readTree, renderFile } from './support/wi-gen.js';
@@ -167,6 +167,16 @@ test('a lock held by a live process is waited for, then refused with the holder 
   assert.ok(!existsSync(join(parent, 'out')));
   // The same pid with another start time is a recycled pid: the lock is stale.
   writeFileSync(join(parent, '.wi-gen-lock.out'), `${process.pid} 1\n`);
+  writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 });
+  assert.equal(leftovers(parent), []);
+});
+
+test('an empty lock left by a writer killed before it wrote its pid is stale once old', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const lock = join(parent, '.wi-gen-lock.out');
+  writeFileSync(lock, '');
+  assert.throws(() => writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 }), /another wi-gen/, 'a fresh empty lock may be being written');
+  utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 });
   assert.equal(leftovers(parent), []);
 });

@@ -174,6 +174,16 @@ function isStale(content: string): boolean {
   return start !== undefined && start !== '-' && now !== undefined && now !== start;
 }
 
+/** A holder killed between creating the lock and writing its pid leaves it empty: stale once it is old. */
+function unreadableAndOld(path: string, content: string): boolean {
+  if (/^\d+ /.test(content)) return false;
+  try {
+    return Date.now() - statSync(path).mtimeMs > 5_000;
+  } catch {
+    return false;
+  }
+}
+
 function readFileSafe(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
@@ -231,7 +241,7 @@ export function acquireLock(target: string, timeoutMs = 30_000): () => void {
       };
     }
     const holder = readFileSafe(lockPath);
-    if (holder !== undefined && isStale(holder)) {
+    if (holder !== undefined && (isStale(holder) || unreadableAndOld(lockPath, holder))) {
       breakStaleLock(lockPath, holder, self);
       continue;
     }
