@@ -1,11 +1,12 @@
 // -o DIR: atomic, owns only what it wrote, never clobbers foreign files or the spec.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { MANIFEST_FILE, writeTree } from '../src/cli/writer.js';
-import { cli, examplesDir } from './support/wi-gen.js';
-import { tmpDir } from './support/tools.js';
+import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
+import { binPath, cli, examplesDir, readTree, renderFile } from './support/wi-gen.js';
+import { run, tmpDir } from './support/tools.js';
 
 const files = (...paths: string[]) => paths.map((path) => ({ path, content: `${path}\n` }));
 
@@ -67,6 +68,224 @@ test('CLI: a bad spec leaves the previous tree exactly as it was', () => {
   const r = cli([spec, '-o', join(dir, 'out')]);
   assert.is(r.code, 2);
   assert.is(readFileSync(join(dir, 'out', 'manifests', 'service-accounts.yaml'), 'utf8'), before);
+});
+
+
+// ---------------------------------------------------------------- output that loses nothing
+
+const leftovers = (parent: string) => readdirSync(parent).filter((n) => n.startsWith('.wi-gen-'));
+
+/** A pid that no process holds right now: a child that has exited. */
+function deadPid(): number {
+  const r = spawn(process.execPath, ['-e', '']);
+  const pid = r.pid as number;
+  run(process.execPath, ['-e', 'setTimeout(()=>{},50)']);
+  return pid;
+}
+
+test('a DIR that is a symlink stays a symlink; the directory it points at is written', () => {
+  const root = tmpDir('wi-gen-w-');
+  mkdirSync(join(root, 'real'));
+  writeFileSync(join(root, 'real', 'NOTES.md'), 'mine\n');
+  symlinkSync('real', join(root, 'out'));
+  writeTree(join(root, 'out'), files('a.yaml'));
+  writeTree(join(root, 'out'), files('b.yaml'));
+  assert.ok(lstatSync(join(root, 'out')).isSymbolicLink(), 'the link is not replaced by a directory');
+  assert.is(readlinkSync(join(root, 'out')), 'real');
+  assert.equal([...readTree(join(root, 'real')).keys()].sort(), [MANIFEST_FILE, 'NOTES.md', 'b.yaml']);
+  assert.equal(leftovers(root), []);
+});
+
+test('the spec is found inside DIR whether given relative, absolute, or through a symlink', () => {
+  const root = tmpDir('wi-gen-w-');
+  mkdirSync(join(root, 'proj'));
+  writeFileSync(join(root, 'proj', 'spec.yaml'), 'x');
+  symlinkSync('proj', join(root, 'link'));
+  const cases: [string, string][] = [
+    [join(root, 'proj'), join(root, 'proj', 'spec.yaml')],
+    [join(root, 'link'), join(root, 'proj', 'spec.yaml')],
+    [join(root, 'proj'), join(root, 'link', 'spec.yaml')],
+    [root, relative(process.cwd(), join(root, 'proj', 'spec.yaml'))],
+    [relative(process.cwd(), join(root, 'proj')), join(root, 'proj', 'spec.yaml')],
+  ];
+  for (const [dir, spec] of cases) {
+    assert.throws(() => writeTree(dir, files('a.yaml'), { specPath: spec }), /contains the spec/, `${dir} ${spec}`);
+  }
+  assert.equal(readdirSync(join(root, 'proj')), ['spec.yaml']);
+});
+
+test('-o . and -o of a directory holding the working directory are refused (the swap would pull it away)', () => {
+  const root = tmpDir('wi-gen-w-');
+  mkdirSync(join(root, 'work', 'sub'), { recursive: true });
+  const r = cli(['-', '-o', '.'], { cwd: join(root, 'work'), input: readFileSync(join(examplesDir, 'gke-cronjob', 'spec.yaml'), 'utf8') });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /^wi-gen: refusing to write to \.: it is \(or holds\) the current directory/);
+  const up = cli(['-', '-o', '..'], { cwd: join(root, 'work', 'sub'), input: readFileSync(join(examplesDir, 'gke-cronjob', 'spec.yaml'), 'utf8') });
+  assert.is(up.code, 2);
+  assert.equal(readdirSync(join(root, 'work')), ['sub']);
+});
+
+test('foreign files are carried as hard links (same inode), directories keep their modes', () => {
+  const dir = join(tmpDir('wi-gen-w-'), 'out');
+  writeTree(dir, files('a.yaml'));
+  writeFileSync(join(dir, 'notes.md'), 'mine\n');
+  mkdirSync(join(dir, 'private'));
+  writeFileSync(join(dir, 'private', 'x'), 'x\n');
+  chmodSync(join(dir, 'private'), 0o500);
+  chmodSync(dir, 0o750);
+  const inode = statSync(join(dir, 'notes.md')).ino;
+  writeTree(dir, files('a.yaml', 'b.yaml'));
+  assert.is(statSync(join(dir, 'notes.md')).ino, inode);
+  assert.is(statSync(join(dir, 'private')).mode & 0o777, 0o500);
+  assert.is(statSync(dir).mode & 0o777, 0o750);
+  assert.is(readFileSync(join(dir, 'private', 'x'), 'utf8'), 'x\n');
+  assert.equal(leftovers(join(dir, '..')), [], 'the old tree with a read-only directory is removed too');
+  chmodSync(join(dir, 'private'), 0o700);
+});
+
+test('a crash between the two renames is repaired by the next run: the previous tree comes back first', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const dir = join(parent, 'out');
+  writeTree(dir, files('a.yaml', 'gone.yaml'));
+  writeFileSync(join(dir, 'notes.md'), 'mine\n');
+  // The state a process killed after `rename(DIR, old)` leaves: no DIR, the old tree, its staging tree and its lock.
+  const dead = deadPid();
+  renameSync(dir, join(parent, `.wi-gen-old.${dead}-x.out`));
+  mkdirSync(join(parent, `.wi-gen-new.${dead}-y.out`));
+  writeFileSync(join(parent, '.wi-gen-lock.out'), `${dead} 1\n`);
+  const result = writeTree(dir, files('a.yaml', 'b.yaml'), { lockTimeoutMs: 2000 });
+  assert.equal(result.removed, ['gone.yaml'], 'ownership came back with the old tree');
+  assert.equal([...readTree(dir).keys()].sort(), [MANIFEST_FILE, 'a.yaml', 'b.yaml', 'notes.md']);
+  assert.equal(leftovers(parent), []);
+});
+
+test('a lock held by a live process is waited for, then refused with the holder and the lock path', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const start = readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19];
+  writeFileSync(join(parent, '.wi-gen-lock.out'), `${process.pid} ${start}\n`);
+  assert.throws(() => writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 }), new RegExp(`another wi-gen \\(pid ${process.pid}\\) is writing .*remove .*\\.wi-gen-lock\\.out`));
+  assert.ok(!existsSync(join(parent, 'out')));
+  // The same pid with another start time is a recycled pid: the lock is stale.
+  writeFileSync(join(parent, '.wi-gen-lock.out'), `${process.pid} 1\n`);
+  writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 });
+  assert.equal(leftovers(parent), []);
+});
+
+test('an empty lock left by a writer killed before it wrote its pid is stale once old', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const lock = join(parent, '.wi-gen-lock.out');
+  writeFileSync(lock, '');
+  assert.throws(() => writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 }), /another wi-gen/, 'a fresh empty lock may be being written');
+  utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  writeTree(join(parent, 'out'), files('a.yaml'), { lockTimeoutMs: 100 });
+  assert.equal(leftovers(parent), []);
+});
+
+test('foreign files created or replaced (editor-style rename) while the tree is staged are not lost', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const dir = join(parent, 'out');
+  writeTree(dir, files('a.yaml'));
+  writeFileSync(join(dir, 'notes.md'), 'v1\n');
+  const result = writeTree(dir, files('a.yaml', 'b.yaml'), {
+    beforeSwap: () => {
+      writeFileSync(join(dir, 'late.md'), 'late\n');
+      mkdirSync(join(dir, 'new-dir'));
+      writeFileSync(join(dir, 'new-dir', 'x'), 'x\n');
+      writeFileSync(join(dir, '.notes.md.swp'), 'v2\n');
+      renameSync(join(dir, '.notes.md.swp'), join(dir, 'notes.md'));
+    },
+  });
+  assert.equal([...result.rescued].sort(), ['late.md', 'new-dir/x', 'notes.md']);
+  assert.is(readFileSync(join(dir, 'late.md'), 'utf8'), 'late\n');
+  assert.is(readFileSync(join(dir, 'new-dir', 'x'), 'utf8'), 'x\n');
+  assert.is(readFileSync(join(dir, 'notes.md'), 'utf8'), 'v2\n');
+  assert.equal(leftovers(parent), []);
+});
+
+test('a file created in the way of a generated one during staging is kept aside, not deleted', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const dir = join(parent, 'out');
+  writeTree(dir, files('a.yaml'));
+  const result = writeTree(dir, files('a.yaml', 'b.yaml'), { beforeSwap: () => writeFileSync(join(dir, 'b.yaml'), 'mine\n') });
+  assert.ok(result.leftIn, 'reported');
+  assert.is(readFileSync(join(result.leftIn as string, 'b.yaml'), 'utf8'), 'mine\n');
+  assert.is(readFileSync(join(dir, 'b.yaml'), 'utf8'), 'b.yaml\n');
+});
+
+test('render: two specs that would share one out/ are refused before anything is written', () => {
+  const dir = tmpDir('wi-gen-w-');
+  for (const n of ['gke-cronjob', 'gke-cert-manager']) cpSync(join(examplesDir, n, 'spec.yaml'), join(dir, `${n}.yaml`));
+  const r = cli(['render', 'gke-cronjob.yaml', 'gke-cert-manager.yaml'], { cwd: dir });
+  assert.is(r.code, 2);
+  assert.is(r.stderr, 'wi-gen: gke-cronjob.yaml and gke-cert-manager.yaml would both write out; give each spec its own directory\n');
+  assert.ok(!existsSync(join(dir, 'out')));
+});
+
+/** Runs the CLI asynchronously, so several really run at once. */
+function cliAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [binPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stderr }));
+  });
+}
+
+function expectedTree(spec: string): Map<string, string> {
+  const rendered = renderFile(spec);
+  const tree = new Map(rendered.files.map((f) => [f.path, f.content]));
+  tree.set(MANIFEST_FILE, manifestContent(rendered.files));
+  return tree;
+}
+
+test('concurrency: real processes rendering different specs into one DIR end with one complete tree', async () => {
+  const root = tmpDir('wi-gen-w-');
+  const specs = ['gke-cronjob', 'gke-cert-manager', 'gke-multi-workload-migration'].map((n) => {
+    cpSync(join(examplesDir, n, 'spec.yaml'), join(root, `${n}.yaml`));
+    return join(root, `${n}.yaml`);
+  });
+  const out = join(root, 'out');
+  mkdirSync(out);
+  writeFileSync(join(out, 'NOTES.md'), 'mine\n');
+  const trees = specs.map((s) => {
+    const t = expectedTree(s);
+    t.set('NOTES.md', 'mine\n');
+    return t;
+  });
+  for (let round = 0; round < 3; round++) {
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => cliAsync([specs[(i + round) % specs.length] as string, '-o', out])));
+    for (const r of results) assert.is(r.code, 0, r.stderr);
+    const actual = readTree(out);
+    const match = trees.findIndex((t) => JSON.stringify([...t].sort()) === JSON.stringify([...actual].sort()));
+    assert.ok(match >= 0, `round ${round}: the tree is not exactly one spec's render: ${[...actual.keys()].join(', ')}`);
+    assert.equal(leftovers(root), []);
+  }
+});
+
+test('concurrency: writers killed at random moments never leave a mixed tree, and the next run repairs', async () => {
+  const root = tmpDir('wi-gen-w-');
+  const specs = ['gke-cronjob', 'gke-cert-manager'].map((n) => {
+    cpSync(join(examplesDir, n, 'spec.yaml'), join(root, `${n}.yaml`));
+    return join(root, `${n}.yaml`);
+  });
+  const out = join(root, 'out');
+  assert.is(cli([specs[0] as string, '-o', out]).code, 0);
+  writeFileSync(join(out, 'NOTES.md'), 'mine\n');
+  const trees = specs.map((s) => new Map([...expectedTree(s), ['NOTES.md', 'mine\n']]));
+  const isOneTree = (t: Map<string, string>) => trees.some((e) => JSON.stringify([...e].sort()) === JSON.stringify([...t].sort()));
+  for (let i = 0; i < 12; i++) {
+    const child = spawn(process.execPath, [binPath, specs[i % 2] as string, '-o', out], { stdio: 'ignore' });
+    const delay = 40 + ((i * 37) % 120);
+    await new Promise((r) => setTimeout(r, delay));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    // Whatever moment the kill hit, DIR is absent (between the renames) or exactly one tree.
+    if (existsSync(out)) assert.ok(isOneTree(readTree(out)), `after kill ${i}: mixed tree`);
+  }
+  const r = cli([specs[1] as string, '-o', out]);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readTree(out), trees[1]);
+  assert.equal(leftovers(root), []);
 });
 
 test.run();

@@ -2,13 +2,13 @@
  * The `wi-gen` command line. Every failure is one or more lines on stderr and an exit code:
  * 0 ok, 1 check found drift, 2 bad input or usage, 3 internal error (a bug: please report).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadSpec, formatProblem, type Problem } from '../spec/load.js';
+import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
 import { render, type Rendered } from '../render.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
-import { writeTree } from './writer.js';
+import { acquireLock, canonicalDir, writeTree } from './writer.js';
 import { diffTree } from './check.js';
 import { VERSION } from './version.js';
 import { runInit } from './init.js';
@@ -71,13 +71,53 @@ class SpecProblems extends Error {
   }
 }
 
+/**
+ * Reads at most `limit` bytes and says whether there was more: `wi-gen /dev/zero`, a FIFO or a
+ * 5 GB file is refused after reading one byte past the limit, never read into memory whole.
+ */
+export function readBounded(fd: number, limit: number): { bytes: Buffer; truncated: boolean } {
+  const buf = Buffer.alloc(limit + 1);
+  let length = 0;
+  while (length < buf.length) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, length, buf.length - length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    length += n;
+  }
+  return { bytes: buf.subarray(0, Math.min(length, limit)), truncated: length > limit };
+}
+
 function readSpec(path: string, io: Io): Buffer {
-  if (path === '-') return io.readStdin();
+  if (path === '-') {
+    const bytes = io.readStdin();
+    if (bytes.length > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge('stdin')]);
+    return bytes;
+  }
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not a spec file` : `${path}: cannot read (${code})`);
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a spec file`);
+    if (st.isFile() && st.size > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge(path, st.size)]);
+    const { bytes, truncated } = readBounded(fd, MAX_SPEC_BYTES);
+    if (truncated) throw new SpecProblems([tooLarge(path, st.isFile() ? st.size : undefined)]);
+    return bytes;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SpecProblems) throw error;
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -97,7 +137,16 @@ function outputsFor(specs: readonly string[], output: string | undefined): strin
   if (specs.length === 0) throw new UsageError('no spec given (see wi-gen --help)');
   if (output !== undefined && specs.length > 1) throw new UsageError('-o takes one spec; with several specs each is written to out/ beside it');
   if (specs.includes('-') && output === undefined) throw new UsageError('a spec from standard input needs -o DIR');
-  return specs.map((s) => output ?? defaultOutput(s));
+  const outputs = specs.map((s) => output ?? defaultOutput(s));
+  // Two specs in one directory share out/: the second would silently replace the first's tree.
+  const byDir = new Map<string, string>();
+  outputs.forEach((out, i) => {
+    const key = canonicalDir(out);
+    const other = byDir.get(key);
+    if (other !== undefined) throw new UsageError(`${other} and ${specs[i]} would both write ${out}; give each spec its own directory`);
+    byDir.set(key, specs[i] as string);
+  });
+  return outputs;
 }
 
 function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
@@ -110,10 +159,13 @@ function runRender(specs: readonly string[], flags: Record<string, string | true
     const files = (rendered[i] as Rendered).files;
     // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports them too.
     const drift = flags['exit-code'] === true ? diffTree(out, files) : [];
-    writeTree(out, files, { force: flags.force === true, specPath: spec });
+    const result = writeTree(out, files, { force: flags.force === true, specPath: spec });
+    if (result.leftIn) io.stderr(`wi-gen: files created in ${out} while it was being written are kept in ${result.leftIn}
+`);
     if (drift.length === 0) return;
     changed++;
-    io.stderr(`${out}: rewrote ${drift.length} file(s) from ${spec}: ${drift.map((d) => d.path).join(', ')}\n`);
+    io.stderr(`${out}: rewrote ${drift.length} file(s) from ${spec}: ${drift.map((d) => d.path).join(', ')}
+`);
   });
   return changed > 0 ? EXIT.drift : EXIT.ok;
 }
@@ -123,13 +175,29 @@ function runCheck(specs: readonly string[], flags: Record<string, string | true>
   let stale = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
-    const drift = diffTree(out, renderSpec(spec, io, flags.quiet === true).files);
+    const files = renderSpec(spec, io, flags.quiet === true).files;
+    const drift = underLock(out, () => diffTree(out, files));
     if (drift.length === 0) return;
     stale++;
     io.stdout(drift.map((d) => d.diff).join(''));
     io.stderr(`${out}: ${drift.length} file(s) differ from ${spec}; run: wi-gen ${spec === '-' ? '-' : spec} -o ${out}\n`);
   });
   return stale > 0 ? EXIT.drift : EXIT.ok;
+}
+
+/** Reads DIR under the writers' lock, so a check never sees a tree mid-swap; without it where the lock cannot be made. */
+function underLock<T>(dir: string, read: () => T): T {
+  let release: (() => void) | undefined;
+  try {
+    release = acquireLock(canonicalDir(dir));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+  }
+  try {
+    return read();
+  } finally {
+    release?.();
+  }
 }
 
 export function main(argv: readonly string[], io: Io): number {

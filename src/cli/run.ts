@@ -1,6 +1,7 @@
 /** Process entry point: wires `main` to the real stdio and exit code. */
-import { readFileSync, writeSync } from 'node:fs';
-import { main } from './main.js';
+import { writeSync } from 'node:fs';
+import { MAX_SPEC_BYTES } from '../spec/load.js';
+import { main, readBounded } from './main.js';
 
 function write(fd: number, text: string): void {
   // Synchronous writes: output is complete before the exit code is set, even when piped.
@@ -20,5 +21,6 @@ function write(fd: number, text: string): void {
 process.exitCode = main(process.argv.slice(2), {
   stdout: (t) => write(1, t),
   stderr: (t) => write(2, t),
-  readStdin: () => readFileSync(0),
+  // One byte past the limit is enough to refuse an oversized spec without reading all of it.
+  readStdin: () => readBounded(0, MAX_SPEC_BYTES + 1).bytes,
 });

@@ -1,10 +1,36 @@
 /**
  * Writes a rendered tree to `-o DIR` without ever leaving a half-written or mixed tree:
  * the whole tree is staged in a sibling directory, then swapped in by rename under a lock.
- * wi-gen owns only the files its manifest lists; other files in DIR are carried over untouched,
- * and a foreign file in the way of a generated one stops the write.
+ * wi-gen owns only the files its manifest lists; other files in DIR are carried over untouched
+ * (hard links: same inode, mode, owner and times), and a foreign file in the way of a generated
+ * one stops the write.
+ *
+ * Between the two renames of the swap DIR does not exist for a moment (Node has no
+ * renameat2(RENAME_EXCHANGE)). A crash there leaves the previous tree as a `.wi-gen-old.*`
+ * sibling, which the next run, under the lock, puts back before doing anything else.
  */
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../emit/tree.js';
 import { UsageError } from './errors.js';
@@ -23,28 +49,47 @@ export function ownedFiles(dir: string): string[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
-    .filter((l) => isSafeRelative(l));
+    .filter((l) => isSafeRelative(l) && l !== MANIFEST_FILE);
 }
 
 function isSafeRelative(path: string): boolean {
-  return path !== '' && !path.startsWith('/') && !path.split('/').some((p) => p === '..' || p === '.' || p === '');
+  return path !== '' && !path.startsWith('/') && !path.includes('\0') && !path.split('/').some((p) => p === '..' || p === '.' || p === '');
 }
 
-/** Every file (and symlink) under dir, as relative POSIX paths; empty directories too. */
-function listTree(dir: string): { files: string[]; emptyDirs: string[] } {
+interface TreeListing {
+  /** Files and symlinks, as relative POSIX paths. */
+  readonly files: string[];
+  /** Every directory, parents first, with its mode (restored on the copy); empty ones are kept as such. */
+  readonly dirs: { readonly path: string; readonly mode: number; readonly empty: boolean }[];
+  /** Inode of each file, to notice files replaced while the new tree was staged. */
+  readonly inodes: Map<string, number>;
+}
+
+/**
+ * Every entry under dir. A directory on another device (a mount point) is refused: DIR is
+ * replaced by rename and the old one removed, which would reach into the mounted file system.
+ */
+function listTree(dir: string): TreeListing {
   const files: string[] = [];
-  const emptyDirs: string[] = [];
+  const dirs: { path: string; mode: number; empty: boolean }[] = [];
+  const inodes = new Map<string, number>();
+  const rootDev = lstatSync(dir).dev;
   const walk = (rel: string) => {
-    const entries = readdirSync(join(dir, rel), { withFileTypes: true });
-    if (entries.length === 0 && rel !== '') emptyDirs.push(rel);
-    for (const e of entries) {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const child = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(child);
-      else files.push(child);
+      const st = lstatSync(join(dir, child));
+      if (st.isDirectory()) {
+        if (st.dev !== rootDev) throw new UsageError(`${join(dir, child)} is a mount point; wi-gen replaces the output directory as a whole, so it cannot hold one`);
+        dirs.push({ path: child, mode: st.mode & 0o7777, empty: readdirSync(join(dir, child)).length === 0 });
+        walk(child);
+      } else {
+        files.push(child);
+        inodes.set(child, st.ino);
+      }
     }
   };
   walk('');
-  return { files: files.sort(), emptyDirs };
+  return { files: files.sort(), dirs, inodes };
 }
 
 export interface WriteOptions {
@@ -54,50 +99,59 @@ export interface WriteOptions {
   readonly specPath?: string;
   /** How long to wait for another wi-gen writing the same DIR. */
   readonly lockTimeoutMs?: number;
+  /** Called after staging, just before the swap: lets tests act in the window other writers race in. */
+  readonly beforeSwap?: () => void;
 }
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** `dir` with symlinks resolved: the directory the swap really replaces (a symlinked DIR stays a symlink). */
+export function canonicalDir(dir: string): string {
+  const target = resolve(dir);
+  if (existsSync(target)) return realpathSync(target);
+  const parent = dirname(target);
+  return join(existsSync(parent) ? realpathSync(parent) : parent, basename(target));
+}
+
+const within = (parent: string, child: string): boolean => {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep));
+};
 
 /** Refuses output directories that would clobber something that is not wi-gen's. */
 export function checkOutputDir(dir: string, specPath?: string): string {
-  const target = resolve(dir);
-  if (target === resolve('/') || dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
+  const target = canonicalDir(dir);
+  if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
   if (specPath && specPath !== '-') {
-    const spec = resolve(specPath);
-    const rel = relative(target, spec);
-    if (rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..')) {
+    const candidates = [resolve(specPath), realOrResolved(specPath)];
+    if (candidates.some((spec) => within(resolve(dir), spec) || within(target, spec))) {
       throw new UsageError(`refusing to write to ${dir}: it contains the spec ${specPath}; choose an output directory beside it, such as ${join(dirname(specPath), 'out')}`);
     }
   }
+  // The swap renames DIR away: the shell's working directory or home would vanish under it.
+  if (within(target, realOrResolved(process.cwd()))) {
+    throw new UsageError(`refusing to write to ${dir}: it is (or holds) the current directory, and wi-gen replaces the output directory as a whole; use a subdirectory such as ${join(dir, 'out')}`);
+  }
+  if (target === realOrResolved(homedir())) throw new UsageError(`refusing to write to ${dir}: it is the home directory`);
   return target;
 }
 
-function acquireLock(lockPath: string, timeoutMs: number): () => void {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeFileSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock left by a process that died does not block forever.
-      const holder = Number.parseInt(readFileSafe(lockPath), 10);
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
-        rmSync(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new UsageError(`another wi-gen is writing ${dirname(lockPath)} (lock ${lockPath}); try again`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
-    }
-  }
-}
+// ------------------------------------------------------------------------------------------ lock
 
-function readFileSafe(path: string): string {
+/** Start time of a process (clock ticks since boot), so a recycled pid is not taken for the holder. */
+function startTime(pid: number): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
-    return '';
+    return undefined;
   }
 }
 
@@ -110,14 +164,178 @@ function alive(pid: number): boolean {
   }
 }
 
-function uniqueSibling(target: string, kind: string): string {
-  return join(dirname(target), `.wi-gen-tmp-${basename(target)}-${kind}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+/** The holder recorded in a lock file is gone (dead, or its pid now names another process). */
+function isStale(content: string): boolean {
+  const [pidText, start] = content.trim().split(' ');
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false; // being written right now, or not ours: wait
+  if (!alive(pid)) return true;
+  const now = startTime(pid);
+  return start !== undefined && start !== '-' && now !== undefined && now !== start;
+}
+
+/** A holder killed between creating the lock and writing its pid leaves it empty: stale once it is old. */
+function unreadableAndOld(path: string, content: string): boolean {
+  if (/^\d+ /.test(content)) return false;
+  try {
+    return Date.now() - statSync(path).mtimeMs > 5_000;
+  } catch {
+    return false;
+  }
+}
+
+function readFileSafe(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function createExclusive(path: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Removes a stale lock without racing another waiter that removes it too and then takes a
+ * fresh lock, which this one would delete: removal happens under a second, short-lived lock,
+ * after checking the lock still holds the stale content that was judged.
+ */
+function breakStaleLock(lockPath: string, staleContent: string, self: string): void {
+  const breaker = `${lockPath}.break`;
+  if (!createExclusive(breaker, self)) {
+    const holder = readFileSafe(breaker);
+    if (holder !== undefined && isStale(holder)) rmSync(breaker, { force: true });
+    return;
+  }
+  try {
+    if (readFileSafe(lockPath) === staleContent) rmSync(lockPath, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+}
+
+/** Takes the lock for `target`, waiting for a live holder; returns the release function. */
+export function acquireLock(target: string, timeoutMs = 30_000): () => void {
+  const lockPath = join(dirname(target), `.wi-gen-lock.${basename(target)}`);
+  const self = `${process.pid} ${startTime(process.pid) ?? '-'}\n`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (createExclusive(lockPath, self)) {
+      return () => {
+        if (readFileSafe(lockPath) === self) rmSync(lockPath, { force: true });
+      };
+    }
+    const holder = readFileSafe(lockPath);
+    if (holder !== undefined && (isStale(holder) || unreadableAndOld(lockPath, holder))) {
+      breakStaleLock(lockPath, holder, self);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new UsageError(`another wi-gen (pid ${holder?.split(' ')[0]?.trim() || '?'}) is writing ${target}; try again, or remove ${lockPath} if no wi-gen is running`);
+    }
+    sleep(10 + Math.floor(Math.random() * 20));
+  }
+}
+
+// ----------------------------------------------------------------------------------------- swap
+
+type SiblingKind = 'new' | 'old' | 'trash';
+
+function sibling(target: string, kind: SiblingKind): string {
+  return join(dirname(target), `.wi-gen-${kind}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.${basename(target)}`);
+}
+
+/** Siblings of `target` of one kind, left by this or an earlier run. */
+function siblings(target: string, kind: SiblingKind): string[] {
+  const prefix = `.wi-gen-${kind}.`;
+  const base = basename(target);
+  return readdirSync(dirname(target))
+    .filter((n) => n.startsWith(prefix) && n.slice(n.indexOf('.', prefix.length) + 1) === base)
+    .map((n) => join(dirname(target), n));
+}
+
+/** Removes a tree even when it holds read-only directories; false if something stayed. */
+function removeTree(path: string): boolean {
+  try {
+    rmSync(path, { recursive: true, force: true });
+    return true;
+  } catch {
+    const walk = (p: string) => {
+      try {
+        if (!lstatSync(p).isDirectory()) return;
+        chmodSync(p, 0o700);
+        for (const n of readdirSync(p)) walk(join(p, n));
+      } catch {
+        // best effort
+      }
+    };
+    walk(path);
+    try {
+      rmSync(path, { recursive: true, force: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Under the lock: a crash between the two renames left DIR missing and the previous tree in
+ * `.wi-gen-old.*`; put it back. Staging trees and removed trees of dead runs go.
+ */
+function recover(target: string): void {
+  const olds = siblings(target, 'old');
+  if (!existsSync(target) && olds.length > 0) {
+    const newest = olds.map((p) => ({ p, t: lstatSync(p).mtimeMs })).sort((a, b) => b.t - a.t)[0] as { p: string };
+    renameSync(newest.p, target);
+  }
+  for (const p of [...siblings(target, 'old'), ...siblings(target, 'new'), ...siblings(target, 'trash')]) {
+    if (existsSync(p)) removeTree(p);
+  }
+}
+
+function writeDurable(path: string, content: string | Buffer, mode: number): void {
+  const fd = openSync(path, 'wx', mode);
+  try {
+    const buf = typeof content === 'string' ? Buffer.from(content) : content;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not every file system lets a directory be opened or synced
+  }
 }
 
 /** Carries a foreign entry into the staging tree without copying its bytes when possible. */
-function carry(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  const st = lstatSync(from);
+function carry(from: string, to: string, st: Stats): void {
   if (st.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
   else {
     try {
@@ -132,58 +350,130 @@ export interface WriteResult {
   readonly written: number;
   readonly removed: readonly string[];
   readonly kept: readonly string[];
+  /** Foreign files created in DIR while the new tree was staged, moved into it after the swap. */
+  readonly rescued: readonly string[];
+  /** Where foreign files that could not be moved back were left (empty when none). */
+  readonly leftIn?: string;
 }
 
 export function writeTree(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): WriteResult {
+  for (const f of files) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
   const target = checkOutputDir(dir, options.specPath);
-  for (const f of files) if (!isSafeRelative(f.path)) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
   mkdirSync(dirname(target), { recursive: true });
-  const release = acquireLock(join(dirname(target), `.wi-gen-lock-${basename(target)}`), options.lockTimeoutMs ?? 30_000);
-  const staging = uniqueSibling(target, 'new');
+  const release = acquireLock(target, options.lockTimeoutMs);
+  const staging = sibling(target, 'new');
   try {
+    recover(target);
     const exists = existsSync(target);
     const owned = new Set(exists ? ownedFiles(target) : []);
-    const tree = exists ? listTree(target) : { files: [], emptyDirs: [] };
+    const tree: TreeListing = exists ? listTree(target) : { files: [], dirs: [], inodes: new Map() };
     const generated = new Set(files.map((f) => f.path));
+    const generatedDirs = new Set(files.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
     const foreign = tree.files.filter((p) => p !== MANIFEST_FILE && !owned.has(p));
-    const inTheWay = foreign.filter((p) => generated.has(p) || [...generated].some((g) => g.startsWith(`${p}/`) || p.startsWith(`${g}/`)));
+    // In the way: the same path, a file where a generated directory goes, or a generated file where a directory is.
+    const inTheWay = foreign.filter((p) => generated.has(p) || generatedDirs.has(p) || [...generated].some((g) => p.startsWith(`${g}/`)));
     if (inTheWay.length > 0 && !options.force) {
       throw new UsageError(
         `refusing to overwrite ${inTheWay.length} file(s) in ${dir} that wi-gen did not write: ${inTheWay.slice(0, 5).join(', ')}${inTheWay.length > 5 ? ', …' : ''} (move them away, or pass --force)`,
       );
     }
-    mkdirSync(staging, { recursive: true });
+    const dropped = new Set(inTheWay);
+
+    mkdirSync(staging);
+    // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
+    for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(join(staging, ...d.path.split('/')), { recursive: true });
     for (const f of files) {
       const path = join(staging, ...f.path.split('/'));
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content, { mode: f.executable ? 0o755 : 0o644 });
+      writeDurable(path, f.content, f.executable ? 0o755 : 0o644);
     }
-    writeFileSync(join(staging, MANIFEST_FILE), manifestContent(files), { mode: 0o644 });
+    writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
     const kept: string[] = [];
     for (const p of foreign) {
-      if (generated.has(p) || inTheWay.includes(p)) continue;
-      carry(join(target, ...p.split('/')), join(staging, ...p.split('/')));
+      if (dropped.has(p)) continue;
+      const from = join(target, ...p.split('/'));
+      const to = join(staging, ...p.split('/'));
+      mkdirSync(dirname(to), { recursive: true });
+      carry(from, to, lstatSync(from));
       kept.push(p);
     }
-    for (const d of tree.emptyDirs) mkdirSync(join(staging, ...d.split('/')), { recursive: true });
+    // Modes last (deepest first): a read-only directory must be filled before it is locked.
+    for (const d of [...tree.dirs].reverse()) {
+      const path = join(staging, ...d.path.split('/'));
+      if (existsSync(path) && lstatSync(path).isDirectory()) chmodSync(path, d.mode);
+    }
+    if (exists) chmodSync(staging, statSync(target).mode & 0o7777);
+    fsyncDir(staging);
     const removed = [...owned].filter((p) => !generated.has(p) && existsSync(join(target, ...p.split('/'))));
 
+    options.beforeSwap?.();
+    let rescued: string[] = [];
+    let leftIn: string | undefined;
     if (exists) {
-      const old = uniqueSibling(target, 'old');
-      renameSync(target, old);
+      const old = sibling(target, 'old');
+      try {
+        renameSync(target, old);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EBUSY' || code === 'EXDEV' || code === 'EPERM' || code === 'EACCES') {
+          throw new UsageError(`cannot replace ${dir} (${code}): wi-gen swaps the output directory by rename, so it cannot be a mount point and its parent must be writable; use a subdirectory`);
+        }
+        throw error;
+      }
       try {
         renameSync(staging, target);
       } catch (error) {
         renameSync(old, target); // put the previous tree back
         throw error;
       }
-      rmSync(old, { recursive: true, force: true });
+      fsyncDir(dirname(target));
+      ({ rescued, leftIn } = rescueLateArrivals(old, target, tree, owned, generated));
     } else {
       renameSync(staging, target);
+      fsyncDir(dirname(target));
     }
-    return { written: files.length, removed, kept };
+    return { written: files.length, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    if (existsSync(staging)) removeTree(staging);
     release();
   }
+}
+
+/**
+ * Foreign files created (or replaced by an editor's rename) in the old tree after it was listed
+ * would vanish with it: move them into the new tree, then remove the old one.
+ */
+function rescueLateArrivals(old: string, target: string, before: TreeListing, owned: ReadonlySet<string>, generated: ReadonlySet<string>): { rescued: string[]; leftIn?: string } {
+  const now = listTree(old);
+  const rescued: string[] = [];
+  const stuck: string[] = [];
+  for (const p of now.files) {
+    if (p === MANIFEST_FILE || owned.has(p) || before.inodes.get(p) === now.inodes.get(p)) continue;
+    const dest = join(target, ...p.split('/'));
+    if (generated.has(p) || [...generated].some((g) => p.startsWith(`${g}/`))) {
+      stuck.push(p);
+      continue;
+    }
+    try {
+      mkdirSync(dirname(dest), { recursive: true });
+      renameSync(join(old, ...p.split('/')), dest);
+      rescued.push(p);
+    } catch {
+      stuck.push(p);
+    }
+  }
+  if (stuck.length > 0) {
+    const keep = join(dirname(target), `.wi-gen-kept.${process.pid}-${Math.random().toString(36).slice(2, 10)}.${basename(target)}`);
+    renameSync(old, keep);
+    return { rescued, leftIn: keep };
+  }
+  if (!removeTree(old)) {
+    // Retried (never restored) by the next run's recovery.
+    try {
+      renameSync(old, sibling(target, 'trash'));
+    } catch {
+      // the next run's recovery still finds it as .wi-gen-old and sees DIR present
+    }
+  }
+  return { rescued };
 }

@@ -89,7 +89,8 @@ export function hclString(value: string): string {
         out += '\\t';
         break;
       default:
-        out += ch;
+        // Other control characters are not valid raw in an HCL string; \uNNNN is.
+        out += /[\p{Cc}\u2028\u2029]/u.test(ch) ? `\\u${(ch.codePointAt(0) as number).toString(16).padStart(4, '0')}` : ch;
     }
   }
   // `${` and `%{` start interpolation and directives; doubling the sigil makes them literal.

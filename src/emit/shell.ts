@@ -20,8 +20,25 @@ export function shellVarName(...parts: readonly string[]): string {
   return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
 }
 
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * One shell word that bash reads back as exactly `value`. Values with control characters use
+ * ANSI-C quoting (`$'a\nb'`, bash), so no quoted word ever spans lines: indenting a script's
+ * lines can then never change an argument.
+ */
 export function shellQuote(value: string): string {
   if (value !== '' && SAFE_WORD.test(value)) return value;
+  if (CONTROL.test(value)) {
+    const body = value.replace(/[\\'\x00-\x1f\x7f]/g, (ch) => {
+      if (ch === '\\' || ch === "'") return `\\${ch}`;
+      if (ch === '\n') return '\\n';
+      if (ch === '\t') return '\\t';
+      if (ch === '\r') return '\\r';
+      return `\\x${(ch.codePointAt(0) as number).toString(16).padStart(2, '0')}`;
+    });
+    return `$'${body}'`;
+  }
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { dnsLabel, email, namespaceName, objectName, specName } from './common.js';
 import { Dns01Schema } from './dns01.js';
 
+/** Looked up with Object.hasOwn only: `constructor` or `toString` must not resolve through the prototype. */
 export const ACME_SERVERS: Readonly<Record<string, string>> = {
   letsencrypt: 'https://acme-v02.api.letsencrypt.org/directory',
   'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
@@ -17,9 +18,10 @@ export const AcmeSchema = z
   .strictObject({
     server: z
       .string()
-      .refine((s) => s in ACME_SERVERS || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
+      .refine((s) => Object.hasOwn(ACME_SERVERS, s) || /^https:\/\/[^\s/$.?#][^\s"'`$\\]*$/.test(s), {
         message: 'must be letsencrypt, letsencrypt-staging or an https:// ACME directory URL',
       })
+      .refine((s) => !/^https:\/\/[^/]*@/.test(s), { message: 'must not carry credentials (user@ or user:password@) in the URL' })
       .describe('ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL.'),
     email: email.optional().describe('Account e-mail for expiry notices.'),
     privateKeySecretName: objectName

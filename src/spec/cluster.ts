@@ -46,7 +46,8 @@ export const OidcIssuerUrl = z
   .refine((u) => u.endsWith('/'), {
     message:
       "must end with '/' exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it; federated credentials match the issuer character for character, and a missing slash fails with AADSTS70021",
-  });
+  })
+  .refine((u) => !/^https:\/\/[^/]*@/.test(u), { message: 'must not carry credentials (user@ or user:password@) in the URL' });
 
 export const AksClusterSchema = z
   .strictObject({

@@ -51,12 +51,17 @@ export const email = z.string().regex(/^[^\s@"'`$\\]+@[a-z0-9]([-a-z0-9]*[a-z0-9
   message: 'must be an e-mail address such as ops@example.com',
 });
 
-/** Kubernetes label/annotation values reach YAML and shell; keep them printable and single-line. */
+/**
+ * Free text (display names) reaches YAML, shell, HCL and Markdown: printable and single-line, no
+ * control or bidi-override characters (which can make a reviewed line read differently).
+ */
 export const safeText = (what: string, max = 256) =>
   z
     .string()
     .max(max, { message: `${what} must be at most ${max} characters` })
-    .regex(/^[^\n\r\t\0`$\\"]*$/, { message: `${what} must be one line without quotes, backticks, '$' or backslashes` });
+    .regex(/^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069`$\\"]*$/u, {
+      message: `${what} must be one line without quotes, backticks, '$' or backslashes`,
+    });
 
 /** AWS region codes: eu-west-1, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1. */
 export const AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;

@@ -13,7 +13,7 @@ export interface IssueMessage {
   readonly pointAtKey?: boolean;
 }
 
-const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.json|access.?key|api.?key)/i;
+const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.?json|access.?key|api.?key|account.?key|client.?key|key.?file|\.pem$|\.p12$|\.pfx$)/i;
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = raw;
@@ -45,19 +45,28 @@ function typeName(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): IssueMessage[] {
+/**
+ * @param sourceOf the scalar at a path as written in the file: `1e3` and `0755` resolve to the
+ * numbers 1000 and 755, and "quote it" must show what the operator typed, not those.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (path: SpecPath) => string | undefined = () => undefined): IssueMessage[] {
   const path = issue.path as SpecPath;
   switch (issue.code) {
     case 'unrecognized_keys': {
+      const allowed = allowedKeysFromIssue(issue);
       return issue.keys.map((key) => {
-        if (SECRET_KEY.test(key)) {
+        if (key === '<<') {
+          return { path: [...path, key], pointAtKey: true, message: 'YAML merge keys (<<) are not part of YAML 1.2, which specs use; write the keys out' };
+        }
+        // A near-miss of a real key is a typo (automountTokens), not a secret.
+        if (SECRET_KEY.test(key) && !isTypoOf(key, allowed)) {
           return {
             path: [...path, key],
             pointAtKey: true,
             message: `"${key}" looks like a secret value; wi-gen specs never hold secrets. Reference a Kubernetes Secret or a Vault path instead, or use a keyless identity method`,
           };
         }
-        const hint = suggestion(key, allowedKeysFromIssue(issue));
+        const hint = suggestion(key, allowed);
         return { path: [...path, key], pointAtKey: true, message: `unknown key "${key}"${hint}` };
       });
     }
@@ -65,7 +74,8 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): IssueMessa
       const actual = valueAt(raw, issue.path);
       if (actual === undefined) return [{ path, message: 'is required' }];
       if (issue.expected === 'string' && (typeof actual === 'boolean' || typeof actual === 'number')) {
-        return [{ path, message: `must be a string, got ${typeName(actual)}: quote it, e.g. "${String(actual)}"` }];
+        const written = sourceOf(path) ?? String(actual);
+        return [{ path, message: `must be a string, got ${typeof actual} ${written}: quote it, e.g. ${JSON.stringify(written)}` }];
       }
       return [{ path, message: `must be ${article(issue.expected)}, got ${typeName(actual)}` }];
     }
@@ -109,6 +119,10 @@ function allowedKeysFromIssue(issue: z.core.$ZodIssue): readonly string[] {
   }
   const def = unwrap(node)?._zod.def as unknown as { type: string; shape?: Record<string, unknown> } | undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function isTypoOf(key: string, allowed: readonly string[]): boolean {
+  return allowed.some((a) => distance(key, a) <= 2);
 }
 
 function suggestion(key: string, allowed: readonly string[]): string {

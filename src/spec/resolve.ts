@@ -180,7 +180,7 @@ function resolveCertManager(
       ...(raw.namespace ? { namespace: raw.namespace } : {}),
       identity,
       acme: {
-        server: ACME_SERVERS[raw.acme.server] ?? raw.acme.server,
+        server: Object.hasOwn(ACME_SERVERS, raw.acme.server) ? (ACME_SERVERS[raw.acme.server] as string) : raw.acme.server,
         ...(raw.acme.email ? { email: raw.acme.email } : {}),
         privateKeySecretName: raw.acme.privateKeySecretName ?? `${raw.name}-account-key`,
       },
