@@ -1,7 +1,7 @@
 // -o DIR: atomic, owns only what it wrote, never clobbers foreign files or the spec.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, writeTree } from '../src/cli/writer.js';
 import { cli, examplesDir } from './support/wi-gen.js';
@@ -67,6 +67,36 @@ test('CLI: a bad spec leaves the previous tree exactly as it was', () => {
   const r = cli([spec, '-o', join(dir, 'out')]);
   assert.is(r.code, 2);
   assert.is(readFileSync(join(dir, 'out', 'manifests', 'service-accounts.yaml'), 'utf8'), before);
+});
+
+test('re-rendering keeps unchanged files as they are and rewrites changed, edited and re-moded ones', () => {
+  const dir = join(tmpDir('wi-gen-w-'), 'out');
+  const umask = process.umask();
+  writeTree(dir, [...files('same.yaml', 'changed.yaml', 'edited.yaml', 'moded.yaml'), { path: 'run.sh', content: 'echo\n', executable: true }]);
+  const inode = (p: string) => statSync(join(dir, p)).ino;
+  const before = { same: inode('same.yaml'), run: inode('run.sh') };
+  writeFileSync(join(dir, 'edited.yaml'), 'by hand\n');
+  chmodSync(join(dir, 'moded.yaml'), 0o600);
+  writeTree(dir, [...files('same.yaml', 'edited.yaml', 'moded.yaml'), { path: 'changed.yaml', content: 'v2\n' }, { path: 'run.sh', content: 'echo\n', executable: true }]);
+  assert.is(inode('same.yaml'), before.same, 'an unchanged file is not written again');
+  assert.is(inode('run.sh'), before.run);
+  assert.is(statSync(join(dir, 'same.yaml')).nlink, 1, 'the previous tree is gone');
+  assert.is(readFileSync(join(dir, 'changed.yaml'), 'utf8'), 'v2\n');
+  assert.is(readFileSync(join(dir, 'edited.yaml'), 'utf8'), 'edited.yaml\n');
+  assert.is(statSync(join(dir, 'moded.yaml')).mode & 0o777, 0o644 & ~umask);
+  assert.is(statSync(join(dir, 'run.sh')).mode & 0o777, 0o755 & ~umask);
+});
+
+test('a foreign file where a generated directory goes, or inside a generated file path, is in the way', () => {
+  const dir = join(tmpDir('wi-gen-w-'), 'out');
+  writeTree(dir, files('a.yaml'));
+  writeFileSync(join(dir, 'sub'), 'mine\n');
+  assert.throws(() => writeTree(dir, files('a.yaml', 'sub/b.yaml')), /did not write: sub \(/);
+  const other = join(tmpDir('wi-gen-w-'), 'out');
+  writeTree(other, files('a.yaml'));
+  mkdirSync(join(other, 'c.yaml'));
+  writeFileSync(join(other, 'c.yaml', 'x'), 'mine\n');
+  assert.throws(() => writeTree(other, files('a.yaml', 'c.yaml')), /did not write: c\.yaml\/x/);
 });
 
 test.run();
