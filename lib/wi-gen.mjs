@@ -4,7 +4,7 @@
 // (module.enableCompileCache); Node 20 does not, so this does what it does: compile the bundle
 // as a vm.Script with the cached data of an earlier run, and after a successful run without
 // usable data, store what V8 compiled. The cache lives in $XDG_CACHE_HOME/wi-gen (default
-// ~/.cache/wi-gen), keyed by a hash of Node's version and the bundle's bytes; V8 rejects data
+// ~/.cache/wi-gen), keyed by the bundle's digest and Node's version; V8 rejects data
 // from another V8 or other flags, and the run then stores fresh data. NODE_DISABLE_COMPILE_CACHE=1
 // turns it off, as on Node 22. Output never depends on the cache; a cache that cannot be read or
 // written is skipped silently.
@@ -21,11 +21,13 @@ const source = readFileSync(bundle, 'utf8');
 
 function cacheFile() {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const home = require('node:os').homedir();
+  // The build writes the bundle's digest on its first line; no digest, no cache.
+  const digest = /^\/\/ wi-gen bundle sha256-([0-9a-f]{64})\n/.exec(source.slice(0, 100))?.[1];
+  if (!digest) return undefined;
+  const home = process.env.HOME || require('node:os').homedir();
   const base = process.env.XDG_CACHE_HOME || (home ? join(home, '.cache') : '');
   if (!base) return undefined;
-  const key = require('node:crypto').createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
-  return join(base, 'wi-gen', `${key.slice(0, 32)}.v8cache`);
+  return join(base, 'wi-gen', `${digest.slice(0, 32)}-${process.version}-${process.arch}.v8cache`);
 }
 
 const cache = cacheFile();
@@ -39,14 +41,25 @@ if (cache) {
 }
 
 // Node's own CommonJS wrapper, so the bundle sees the usual module scope.
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: bundle,
-  ...(cachedData ? { cachedData } : {}),
-});
+const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+let script;
+if (cache && !cachedData) {
+  // Compiled eagerly when the cache is made, so it holds every function and not only those the
+  // first command happened to call (`--help` would leave out the whole renderer).
+  const v8 = require('node:v8');
+  v8.setFlagsFromString('--no-lazy');
+  try {
+    script = new Script(wrapped, { filename: bundle });
+  } finally {
+    v8.setFlagsFromString('--lazy');
+  }
+} else {
+  script = new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+}
 
 if (cache && (!cachedData || script.cachedDataRejected)) {
   process.once('exit', (code) => {
-    // Only after a successful run, so the cache holds the functions a render compiles.
+    // A failed run may have stopped anywhere; the next one makes the cache.
     if (code !== 0) return;
     const temporary = `${cache}.${process.pid}.tmp`;
     try {

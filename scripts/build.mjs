@@ -4,6 +4,7 @@
 // `prepare` script) gets runnable JS. lib/wi-gen.mjs (hand-written) loads it through V8's code
 // cache. `--check` exits 1 when the committed bundle is not what the sources build to.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +28,27 @@ const zodNamespaceImport = {
   },
 };
 
+/**
+ * cdk8s and constructs load `crypto` and `child_process` when they load, for features wi-gen
+ * does not use on a normal run (generated names, Helm, Include by URL); loading them is ~8% of
+ * a small render. Their uses are calls of module functions (createHash, spawnSync,
+ * execFileSync), so a stand-in whose members load the module when called is equivalent. If a
+ * dependency update changes these lines, nothing is replaced and only start-up gets slower.
+ */
+const DEFERRED_BUILTINS = ['crypto', 'child_process'];
+const deferBuiltins = {
+  name: 'defer-builtins',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](cdk8s|constructs)[\\/]lib[\\/].*\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      for (const name of DEFERRED_BUILTINS) {
+        contents = contents.replaceAll(`__importStar(require("${name}"))`, `__wiGenDeferred("${name}")`).replaceAll(`require("${name}")`, `__wiGenDeferred("${name}")`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 /** `minify: false` gives a readable bundle for profiling (node --cpu-prof). */
 export async function bundle({ minify = true } = {}) {
   const result = await build({
@@ -46,7 +68,7 @@ export async function bundle({ minify = true } = {}) {
     preserveSymlinks: true,
     // cdk8s ships its own copy of yaml; one copy (the same version) is enough.
     alias: { yaml: `${root}node_modules/yaml` },
-    plugins: [zodNamespaceImport],
+    plugins: [zodNamespaceImport, deferBuiltins],
     // Sources are ES modules: import.meta.url keeps meaning "this file's URL" (lib/ either way).
     define: { 'import.meta.url': '__wiGenImportMetaUrl' },
     banner: {
@@ -55,6 +77,7 @@ export async function bundle({ minify = true } = {}) {
         // Strict like the ES modules it comes from (esbuild's own directive follows the banner).
         "'use strict';",
         "var __wiGenImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+        'var __wiGenDeferred = (name) => new Proxy({}, { get: (_, key) => (...args) => require(name)[key](...args) });',
       ].join('\n'),
     },
     legalComments: 'eof',
@@ -66,7 +89,9 @@ export async function bundle({ minify = true } = {}) {
   if (result.warnings.length > 0) {
     throw new Error(`esbuild warnings:\n${result.warnings.map((w) => `${w.location?.file ?? ''}:${w.location?.line ?? ''}: ${w.text}`).join('\n')}`);
   }
-  return result.outputFiles[0].text;
+  // The loader keys V8's code cache by this digest, so it never hashes the bundle at start-up.
+  const text = result.outputFiles[0].text;
+  return `// wi-gen bundle sha256-${createHash('sha256').update(text).digest('hex')}\n${text}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
