@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attr, blank, block, comment, expr, hclString, renderHcl } from '../src/emit/hcl.js';
+import { attr, blank, block, call, comment, expr, hclString, renderHcl } from '../src/emit/hcl.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 
 const cases: { name: string; input: Parameters<typeof renderHcl>[0]; expected: string }[] = [
@@ -52,6 +52,89 @@ a {
 }
 `,
   },
+  {
+    name: 'jsonencode of a policy: the call opens on the attribute line, nested runs align on their own',
+    input: [
+      block('resource', ['aws_iam_role', 'dns'], [
+        attr('name', 'dns'),
+        attr('path', '/'),
+        attr(
+          'assume_role_policy',
+          call('jsonencode', {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: expr('data.aws_iam_openid_connect_provider.dns.arn') },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: {
+                  StringEquals: {
+                    'oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:cert-manager:cert-manager',
+                    'oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com',
+                  },
+                },
+              },
+            ],
+          }),
+        ),
+        attr('max_session_duration', 3600),
+        attr('description', 'x'),
+      ]),
+    ],
+    expected: `resource "aws_iam_role" "dns" {
+  name = "dns"
+  path = "/"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect = "Allow"
+        Principal = {
+          Federated = data.aws_iam_openid_connect_provider.dns.arn
+        }
+        Action = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub" = "system:serviceaccount:cert-manager:cert-manager"
+            "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud" = "sts.amazonaws.com"
+          }
+        }
+      },
+    ]
+  })
+  max_session_duration = 3600
+  description          = "x"
+}
+`,
+  },
+  {
+    name: 'calls: inline when every argument is, leading arguments stay on the opening line, a list of calls',
+    input: [
+      block('locals', [], [
+        attr('a', call('jsonencode', {})),
+        attr('long', call('tolist', ['x', 'y'])),
+        attr('merged', call('merge', expr('local.base'), { k: 1, longer: 'v' })),
+        attr('listed', [call('merge', expr('local.base'), { k: 1 }), 'plain']),
+        attr('empty', {}),
+      ]),
+    ],
+    expected: `locals {
+  a    = jsonencode({})
+  long = tolist(["x", "y"])
+  merged = merge(local.base, {
+    k      = 1
+    longer = "v"
+  })
+  listed = [
+    merge(local.base, {
+      k = 1
+    }),
+    "plain",
+  ]
+  empty = {}
+}
+`,
+  },
 ];
 
 for (const c of cases) {
@@ -65,6 +148,10 @@ test('hcl: strings cannot break out or interpolate', () => {
   assert.is(hclString('${file("/etc/passwd")}'), '"$${file(\\"/etc/passwd\\")}"');
   assert.is(hclString('%{if true}x%{endif}'), '"%%{if true}x%%{endif}"');
   assert.is(hclString('line\nbreak\\'), '"line\\nbreak\\\\"');
+});
+
+test('hcl: a call whose multi-line argument is not the last is refused', () => {
+  assert.throws(() => renderHcl([block('locals', [], [attr('x', call('merge', { a: [{ b: 1 }] }, expr('local.y')))])]), /only the last argument/);
 });
 
 if (hasTool('terraform')) {

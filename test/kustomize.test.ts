@@ -3,7 +3,7 @@
 // the pod-template labels and the appended args, and nothing in a selector.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { examplesDir, renderText, repoRoot, yamlDocs } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
@@ -68,6 +68,40 @@ if (!hasTool('kubectl')) {
     const existing = find(objs, 'ServiceAccount', 'catalog-sync');
     assert.is(existing.metadata.annotations['iam.gke.io/gcp-service-account'], 'storefront@shop-prod-1234.iam.gserviceaccount.com');
     for (const o of objs) assert.equal(validateKubernetesObject(o), [], `${o.kind}/${o.metadata.name}`);
+  });
+
+  it("namespace Components work under the user's own namespace: transformer, and touch no other namespace", () => {
+    const dir = tmpDir('wi-gen-nsx-');
+    writeFileSync(
+      join(dir, 'workloads.yaml'),
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: registry.example/web:1.0}]}
+`,
+    );
+    const component = join(examplesDir, 'gke-multi-workload-migration', 'out', 'kustomize', 'namespaces', 'shop');
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      `namespace: shop\nresources: [workloads.yaml]\ncomponents: [${relative(dir, component)}]\n`,
+    );
+    const r = run('kubectl', ['kustomize', dir]);
+    assert.is(r.code, 0, r.stderr);
+    const [web] = yamlDocs(r.stdout) as Obj[];
+    assert.is(web?.metadata.namespace, 'shop');
+    assert.is(web?.spec.template.spec.serviceAccountName, 'web');
+
+    // An object that already names another namespace is left alone. (One with no namespace yet
+    // cannot be told apart: the parent's namespace: transformer runs after the Component.)
+    writeFileSync(join(dir, 'workloads.yaml'), readFileSync(join(dir, 'workloads.yaml'), 'utf8').replace('{name: web}', '{name: web, namespace: elsewhere}'));
+    writeFileSync(join(dir, 'kustomization.yaml'), `resources: [workloads.yaml]\ncomponents: [${relative(dir, component)}]\n`);
+    const other = run('kubectl', ['kustomize', dir]);
+    assert.is(other.code, 0, other.stderr);
+    assert.is((yamlDocs(other.stdout)[0] as Obj).spec.template.spec.serviceAccountName, undefined, 'a same-named workload elsewhere is left alone');
   });
 
   it('args are appended (not replaced) for Autopilot leader election and ambient namespaced Issuers', () => {

@@ -11,6 +11,10 @@ import { parseArgs } from './args.js';
 import { writeTree } from './writer.js';
 import { diffTree } from './check.js';
 import { VERSION } from './version.js';
+import { runInit } from './init.js';
+import { specJsonSchema } from './schema.js';
+import { runFunction } from './krm.js';
+import { runPlugin } from './plugin.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
@@ -29,8 +33,17 @@ Usage:
   wi-gen check SPEC... [-o DIR]
                                exit 1 with a unified diff when DIR (default: out/ beside
                                each spec) is not what the spec renders
-  wi-gen render SPEC... [-o DIR]
-                               write each spec's tree (default: out/ beside each spec)
+  wi-gen render SPEC... [-o DIR] [--exit-code]
+                               write each spec's tree (default: out/ beside each spec);
+                               --exit-code: exit 1 when a tree changed (pre-commit hook)
+  wi-gen init --method NAME [-o FILE] [--force]
+                               start a spec from a template (default FILE: spec.yaml;
+                               - for standard output); wi-gen init --list lists them
+  wi-gen schema                print the spec's JSON Schema (for editors)
+  wi-gen fn                    KRM function: ResourceList on stdin (the spec as its
+                               functionConfig), ResourceList on stdout (kpt, kustomize)
+  wi-gen plugin CONFIG         legacy kustomize exec plugin: objects of the generator
+                               config CONFIG as a YAML stream (kubectl kustomize)
 
 Options:
   -o, --output DIR   output directory
@@ -46,6 +59,7 @@ SPEC may be - for standard input. Exit codes: 0 ok, 1 check found drift,
 const FLAGS = {
   output: { alias: 'o', value: true },
   force: { value: false },
+  'exit-code': { value: false },
   quiet: { alias: 'q', value: false },
   help: { alias: 'h', value: false },
   version: { alias: 'v', value: false },
@@ -90,8 +104,18 @@ function runRender(specs: readonly string[], flags: Record<string, string | true
   const outputs = outputsFor(specs, flags.output as string | undefined);
   // Render everything first: one bad spec writes nothing at all.
   const rendered = specs.map((s) => renderSpec(s, io, flags.quiet === true));
-  specs.forEach((spec, i) => writeTree(outputs[i] as string, (rendered[i] as Rendered).files, { force: flags.force === true, specPath: spec }));
-  return EXIT.ok;
+  let changed = 0;
+  specs.forEach((spec, i) => {
+    const out = outputs[i] as string;
+    const files = (rendered[i] as Rendered).files;
+    // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports them too.
+    const drift = flags['exit-code'] === true ? diffTree(out, files) : [];
+    writeTree(out, files, { force: flags.force === true, specPath: spec });
+    if (drift.length === 0) return;
+    changed++;
+    io.stderr(`${out}: rewrote ${drift.length} file(s) from ${spec}: ${drift.map((d) => d.path).join(', ')}\n`);
+  });
+  return changed > 0 ? EXIT.drift : EXIT.ok;
 }
 
 function runCheck(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
@@ -111,6 +135,17 @@ function runCheck(specs: readonly string[], flags: Record<string, string | true>
 export function main(argv: readonly string[], io: Io): number {
   try {
     const [first, ...rest] = argv;
+    if (first === 'init') return runInit(rest, io);
+    if (first === 'schema') {
+      if (rest.length > 0) throw new UsageError('schema takes no arguments');
+      io.stdout(specJsonSchema());
+      return EXIT.ok;
+    }
+    if (first === 'fn') {
+      if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
+      return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
+    }
+    if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
     const command = first === 'check' || first === 'render' ? first : undefined;
     const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
     if (flags.help) {

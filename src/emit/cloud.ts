@@ -51,7 +51,7 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
   const providers = new Map<string, TerraformProvider>();
   for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
   const versions: HclBlock = block('terraform', [], [
-    attr('required_version', '>= 1.3'),
+    attr('required_version', `>= ${newestVersion(['1.3', ...files.flatMap((f) => (f.minimumTerraformVersion ? [f.minimumTerraformVersion] : []))])}`),
     block(
       'required_providers',
       [],
@@ -61,12 +61,28 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
       }),
     ),
   ]);
+  const providerBlocks = [...providers.keys()]
+    .sort()
+    .flatMap((name) => {
+      const configuration = (providers.get(name) as TerraformProvider).configuration;
+      return configuration ? [block('provider', [name], configuration)] : [];
+    });
   const merged = new Map<string, HclBlock[]>();
   for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
   return [
-    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions]) },
+    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions, ...providerBlocks]) },
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
   ];
+}
+
+/** The highest of `MAJOR.MINOR[.PATCH]` versions, compared numerically. */
+function newestVersion(versions: readonly string[]): string {
+  const parts = (v: string) => v.split('.').map(Number);
+  return [...versions].sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
+    return 0;
+  })[0] as string;
 }
 
 export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {

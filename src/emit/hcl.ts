@@ -11,11 +11,25 @@ export class HclExpression {
 
 export const expr = (text: string): HclExpression => new HclExpression(text);
 
+/**
+ * A function call such as `jsonencode({...})`. Only the last argument may span lines, which is
+ * the layout `terraform fmt` keeps: `name = jsonencode({` … `})`.
+ */
+export class HclCall {
+  constructor(
+    readonly name: string,
+    readonly args: readonly HclValue[],
+  ) {}
+}
+
+export const call = (name: string, ...args: readonly HclValue[]): HclCall => new HclCall(name, args);
+
 export type HclValue =
   | string
   | number
   | boolean
   | HclExpression
+  | HclCall
   | readonly HclValue[]
   | { readonly [key: string]: HclValue };
 
@@ -85,51 +99,69 @@ export function hclString(value: string): string {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function isObject(value: HclValue): value is { readonly [key: string]: HclValue } {
-  return typeof value === 'object' && !Array.isArray(value) && !(value instanceof HclExpression);
+  return typeof value === 'object' && !Array.isArray(value) && !(value instanceof HclExpression) && !(value instanceof HclCall);
 }
 
 function inlineValue(value: HclValue): string | undefined {
   if (typeof value === 'string') return hclString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof HclExpression) return value.text;
+  if (value instanceof HclCall) {
+    const parts = value.args.map(inlineValue);
+    if (parts.some((p) => p === undefined)) return undefined;
+    return `${value.name}(${parts.join(', ')})`;
+  }
   if (Array.isArray(value)) {
     const parts = value.map(inlineValue);
     if (parts.some((p) => p === undefined)) return undefined;
     return `[${parts.join(', ')}]`;
   }
-  return undefined; // objects are always written one key per line
+  // Objects are written one key per line; only the empty object has nothing to put on them.
+  return Object.keys(value).length === 0 ? '{}' : undefined;
 }
 
 function objectKey(key: string): string {
   return IDENTIFIER.test(key) ? key : hclString(key);
 }
 
-/** Lines of `name = value`, where an object value opens a nested, separately aligned body. */
-function attributeLines(name: string, value: HclValue, indent: string): { head: string; tail: string[] } {
+/**
+ * A value as the text after `name = ` plus the lines that follow it, the last of which closes it.
+ * Single-line values have no following lines.
+ */
+function valueLines(value: HclValue, indent: string): { first: string; rest: string[] } {
   const inline = inlineValue(value);
-  if (inline !== undefined) return { head: `${name} = ${inline}`, tail: [] };
+  if (inline !== undefined) return { first: inline, rest: [] };
+  if (value instanceof HclCall) {
+    const leading = value.args.slice(0, -1).map((a) => {
+      const text = inlineValue(a);
+      if (text === undefined) throw new Error(`${value.name}(): only the last argument may span lines`);
+      return text;
+    });
+    const last = valueLines(value.args[value.args.length - 1] as HclValue, indent);
+    const closing = last.rest.pop() as string;
+    return { first: `${value.name}(${[...leading, last.first].join(', ')}`, rest: [...last.rest, `${closing})`] };
+  }
   if (isObject(value)) {
     const inner = renderAssignments(
       Object.keys(value).map((k) => ({ name: objectKey(k), value: value[k] as HclValue })),
       indent + '  ',
     );
-    return { head: `${name} = {`, tail: [...inner, `${indent}}`] };
+    return { first: '{', rest: [...inner, `${indent}}`] };
   }
-  // A list holding objects: one element per line.
-  const items = value as readonly HclValue[];
-  const tail: string[] = [];
-  for (const item of items) {
-    if (isObject(item)) {
-      const inner = renderAssignments(
-        Object.keys(item).map((k) => ({ name: objectKey(k), value: item[k] as HclValue })),
-        indent + '    ',
-      );
-      tail.push(`${indent}  {`, ...inner, `${indent}  },`);
-    } else {
-      tail.push(`${indent}  ${inlineValue(item)},`);
-    }
+  // A list holding objects or calls: one element per line, each followed by a comma.
+  const rest: string[] = [];
+  for (const item of value as readonly HclValue[]) {
+    const lines = valueLines(item, indent + '  ');
+    rest.push(`${indent}  ${lines.first}`, ...lines.rest);
+    rest[rest.length - 1] += ',';
   }
-  return { head: `${name} = [`, tail: [...tail, `${indent}]`] };
+  return { first: '[', rest: [...rest, `${indent}]`] };
+}
+
+/** Lines of `name = value`, where a multi-line value opens a nested, separately aligned body. */
+function attributeLines(name: string, value: HclValue, indent: string): { head: string; tail: string[] } {
+  const { first, rest } = valueLines(value, indent);
+  return { head: `${name} = ${first}`, tail: rest };
 }
 
 /**

@@ -36,15 +36,18 @@ const API_VERSIONS: Record<WorkloadRef['kind'], string> = {
   CronJob: 'batch/v1',
 };
 
-/** A strategic-merge patch that runs a workload as `serviceAccountName` with the pod metadata. */
-export function workloadPatch(namespace: string, workload: WorkloadRef, serviceAccountName: string, pod: PodTemplatePatch): Record<string, unknown> {
+/**
+ * A strategic-merge patch that runs a workload as `serviceAccountName` with the pod metadata.
+ * It names no namespace: its target selects the object, so the patch never moves one.
+ */
+export function workloadPatch(workload: WorkloadRef, serviceAccountName: string, pod: PodTemplatePatch): Record<string, unknown> {
   const template = podTemplate(serviceAccountName, pod);
   // A CronJob's pod template sits one level deeper, under its Job template.
   const spec = workload.kind === 'CronJob' ? { jobTemplate: { spec: { template } } } : { template };
   return {
     apiVersion: API_VERSIONS[workload.kind],
     kind: workload.kind,
-    metadata: { name: workload.name, namespace },
+    metadata: { name: workload.name },
     spec,
   };
 }
@@ -52,6 +55,24 @@ export function workloadPatch(namespace: string, workload: WorkloadRef, serviceA
 function yamlFile(path: string, specName: string, value: Record<string, unknown> | readonly Record<string, unknown>[]): OutputFile {
   const ordered = Array.isArray(value) ? value.map((v) => sortKeys(v)) : kubernetesOrder(value as Record<string, unknown>);
   return { path, content: generatedHeader(specName, 'hash') + toYaml(ordered) };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A patch target for an object of `namespace`. A Component's patches run before the including
+ * kustomization's `namespace:` transformer, so objects written without a namespace still carry
+ * the effective namespace `default` at that point: match either, and nothing else.
+ */
+function namespacedTarget(apiVersion: string, kind: string, name: string, namespace: string): Record<string, string> {
+  const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
+  return {
+    ...(group ? { group } : {}),
+    version,
+    kind,
+    name: `^${escapeRegExp(name)}$`,
+    namespace: `^(${escapeRegExp(namespace)}|default)$`,
+  };
 }
 
 /** Components for each namespace with workloads or pre-existing ServiceAccounts to patch. */
@@ -68,7 +89,7 @@ export function namespaceComponents(model: Model): OutputFile[] {
   const files: OutputFile[] = [];
   for (const namespace of [...byNamespace.keys()].sort()) {
     const dir = `kustomize/namespaces/${fileSegment(namespace)}`;
-    const patches: string[] = [];
+    const patches: Record<string, unknown>[] = [];
     for (const b of byNamespace.get(namespace) as ServiceAccountBinding[]) {
       const method = b.identity.method;
       if (!b.create) {
@@ -77,12 +98,12 @@ export function namespaceComponents(model: Model): OutputFile[] {
         const labels = mergeMaps(meta.labels);
         if (annotations || labels) {
           const file = `serviceaccount-${fileSegment(b.name)}.yaml`;
-          patches.push(file);
+          patches.push({ path: file, target: namespacedTarget('v1', 'ServiceAccount', b.name, namespace) });
           files.push(
             yamlFile(`${dir}/${file}`, model.specName, {
               apiVersion: 'v1',
               kind: 'ServiceAccount',
-              metadata: sortKeys({ name: b.name, namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
+              metadata: sortKeys({ name: b.name, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
             }),
           );
         }
@@ -90,11 +111,12 @@ export function namespaceComponents(model: Model): OutputFile[] {
       const pod = method.podTemplate(b, ctx);
       for (const w of b.workloads) {
         const file = `${w.kind.toLowerCase()}-${fileSegment(w.name)}.yaml`;
-        patches.push(file);
-        files.push(yamlFile(`${dir}/${file}`, model.specName, workloadPatch(namespace, w, b.name, pod)));
+        const patch = workloadPatch(w, b.name, pod);
+        patches.push({ path: file, target: namespacedTarget(patch.apiVersion as string, w.kind, w.name, namespace) });
+        files.push(yamlFile(`${dir}/${file}`, model.specName, patch));
       }
     }
-    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches: patches.map((path) => ({ path })) }));
+    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
   }
   return files;
 }

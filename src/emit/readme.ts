@@ -40,7 +40,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
     `Rendered by wi-gen from \`${model.specName}\`: ${model.identities.length} identit${model.identities.length === 1 ? 'y' : 'ies'}, ${model.bindings.length} ServiceAccount binding${model.bindings.length === 1 ? '' : 's'}${model.certManager ? `, ${model.certManager.issuers.length} cert-manager issuer${model.certManager.issuers.length === 1 ? '' : 's'}` : ''}. Both halves of every binding (Kubernetes and cloud) come from the same spec values, so they agree.`,
     '',
   );
-  if (warnings.length > 0) out.push('## Warnings', '', bullet(warnings), '');
+  if (warnings.length > 0) out.push('## Warnings', '', bullet([...new Set(warnings)]), '');
 
   out.push('## Files', '', '| file | what it is |', '| --- | --- |');
   for (const p of [...paths, 'README.md'].sort()) out.push(`| \`${p}\` | ${p === 'README.md' ? 'this file' : describe(p)} |`);
@@ -48,7 +48,8 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
 
   out.push('## Apply, in this order', '');
   let step = 1;
-  const prerequisites = contributions.flatMap((c) => c.prerequisites ?? []);
+  // Identities of one method share cluster-wide steps; say each once.
+  const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
   if (dirs('cloud/terraform').length) cloud.push('or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`');
@@ -95,11 +96,13 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
       ...nsComponents.map((d) => `   - <path to this directory>/${d}`),
       '   ```',
       '',
+      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`.',
+      '',
     );
   }
   out.push('');
 
-  const verify = contributions.flatMap((c) => c.verify ?? []);
+  const verify = [...new Set(contributions.flatMap((c) => c.verify ?? []))];
   if (config && config.spec.issuers.length) {
     const names = config.spec.issuers.map((i) => (i.kind === 'ClusterIssuer' ? `clusterissuer/${i.name}` : `issuer/${i.name} -n ${i.namespace}`));
     verify.push(
@@ -116,7 +119,10 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
     );
   }
   if (verify.length) out.push('## Verify', '', verify.join('\n\n'), '');
-  const notes = contributions.flatMap((c) => c.notes ?? []);
+  const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push('## Notes', '', bullet(notes), '');
+  const sections = new Map<string, string>();
+  for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}\n\n${section.body.trimEnd()}`, '');
+  for (const section of sections.keys()) out.push(section, '');
   return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
 }

@@ -5,6 +5,21 @@
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/** A reference to a shell variable the script set earlier; `command()` writes it as `"$NAME"`. */
+export class ShellVariable {
+  constructor(readonly name: string) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  }
+}
+
+export const shellVar = (name: string): ShellVariable => new ShellVariable(name);
+
+/** A shell variable name derived from spec values, e.g. `cert-manager` + `principal_id` → `CERT_MANAGER_PRINCIPAL_ID`. */
+export function shellVarName(...parts: readonly string[]): string {
+  const joined = parts.join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/_+/g, '_');
+  return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
+}
+
 export function shellQuote(value: string): string {
   if (value !== '' && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -14,8 +29,8 @@ export function shellQuote(value: string): string {
  * One command, argv-quoted. Long commands wrap with `\` after the first argument pair so a
  * reader can diff them; flags stay next to their values.
  */
-export function command(...argv: readonly string[]): string {
-  const words = argv.map(shellQuote);
+export function command(...argv: readonly (string | ShellVariable)[]): string {
+  const words = argv.map((a) => (a instanceof ShellVariable ? `"$${a.name}"` : shellQuote(a)));
   const oneLine = words.join(' ');
   if (oneLine.length <= 100) return oneLine;
   const lines: string[] = [];
@@ -40,4 +55,21 @@ export function command(...argv: readonly string[]): string {
 /** Run `create` only when `probe` fails: the usual way to make a cloud CLI step idempotent. */
 export function unless(probe: string, create: string): string {
   return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replace(/\n/g, '\n  ')}\nfi`;
+}
+
+/**
+ * `name=$(cat <<'JSON' … JSON)`: a document as a script variable, readable and diffable in the
+ * script. The quoted delimiter turns off every expansion inside; `text` must not contain a line
+ * that is exactly the delimiter (pretty-printed JSON cannot: its lines start with a brace,
+ * bracket, space or quote).
+ */
+export function heredocAssignment(name: string, text: string, delimiter = 'JSON'): string {
+  shellVar(name);
+  if (text.split('\n').includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
+  return `${name}=$(cat <<'${delimiter}'\n${text.replace(/\n$/, '')}\n${delimiter}\n)`;
+}
+
+/** `NAME="$(command)"`: capture a command's output, e.g. an ID the cloud assigned. */
+export function assign(variable: ShellVariable, commandText: string): string {
+  return `${variable.name}="$(${commandText})"`;
 }

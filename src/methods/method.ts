@@ -10,7 +10,7 @@ import type { Chart } from 'cdk8s';
 import type { z } from 'zod';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
-import type { HclBlock } from '../emit/hcl.js';
+import type { HclBlock, HclBodyItem } from '../emit/hcl.js';
 import type { Dns01ProviderKey } from '../spec/dns01.js';
 
 export type Cloud = 'gcp' | 'azure' | 'aws';
@@ -59,6 +59,11 @@ export interface ScriptSection {
 export interface TerraformProvider {
   readonly source: string;
   readonly version: string;
+  /**
+   * Body of a `provider "NAME" {}` block, for providers that refuse to start without one
+   * (azurerm needs `features {}`). Written once, in `versions.tf`.
+   */
+  readonly configuration?: readonly HclBodyItem[];
 }
 
 export interface TerraformFile {
@@ -66,6 +71,11 @@ export interface TerraformFile {
   readonly file: string;
   readonly providers: Readonly<Record<string, TerraformProvider>>;
   readonly blocks: readonly HclBlock[];
+  /**
+   * Oldest Terraform the blocks need, as `MAJOR.MINOR` (write-only arguments need 1.11);
+   * `versions.tf` requires the newest of all files. @default 1.3
+   */
+  readonly minimumTerraformVersion?: string;
 }
 
 /** A group of Kubernetes objects for a cloud-side controller (Config Connector, ASO). */
@@ -88,6 +98,14 @@ export interface ReadmeContribution {
   /** How to prove the binding works, and what a broken one looks like. */
   readonly verify?: readonly string[];
   readonly notes?: readonly string[];
+  /** Whole sections after the notes, e.g. a migration guide. */
+  readonly sections?: readonly ReadmeSection[];
+}
+
+export interface ReadmeSection {
+  readonly title: string;
+  /** Markdown, already formatted. */
+  readonly body: string;
 }
 
 export interface IdentityMethod<Config> {

@@ -3,7 +3,7 @@
  * block they need is there (a GKE identity needs `cluster.gke`, and so on).
  */
 import { z } from 'zod';
-import { dnsLabel, gcpProjectId, guid } from './common.js';
+import { AWS_ACCOUNT_ID, AWS_PARTITIONS, awsPartition, awsRegion, dnsLabel, gcpProjectId, guid } from './common.js';
 
 export const GkeClusterSchema = z
   .strictObject({
@@ -50,8 +50,8 @@ export const OidcIssuerUrl = z
 
 export const AksClusterSchema = z
   .strictObject({
-    oidcIssuerURL: OidcIssuerUrl.describe(
-      'OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /.',
+    oidcIssuerURL: OidcIssuerUrl.optional().describe(
+      'OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /. Required by azureWorkloadIdentity; kubelet identity and AAD Pod Identity do not use it.',
     ),
     tenantID: guid('tenantID').describe('Entra tenant of the cluster and its identities.'),
     subscriptionID: guid('subscriptionID').optional().describe('Subscription of the cluster; used in the README commands.'),
@@ -65,11 +65,87 @@ export const AksClusterSchema = z
 
 export type AksCluster = z.output<typeof AksClusterSchema>;
 
+/** An IAM OIDC identity provider, by ARN: the Federated principal of every IRSA trust policy. */
+export interface OidcProviderArn {
+  readonly partition: string;
+  readonly accountID: string;
+  /** Issuer host and path without the scheme, as trust-policy condition keys spell it. */
+  readonly issuer: string;
+  /** The region in an EKS issuer host (`oidc.eks.REGION.amazonaws.com/id/…`). */
+  readonly eksRegion?: string;
+}
+
+const OIDC_PROVIDER_ARN = new RegExp(
+  `^arn:(${AWS_PARTITIONS.join('|')}):iam::([0-9]{12}):oidc-provider/([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*)$`,
+);
+const EKS_ISSUER = /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+
+export function parseOidcProviderArn(arn: string): OidcProviderArn | undefined {
+  const m = OIDC_PROVIDER_ARN.exec(arn);
+  if (!m) return undefined;
+  const issuer = m[3] as string;
+  const eksRegion = EKS_ISSUER.exec(issuer)?.[1];
+  return { partition: m[1] as string, accountID: m[2] as string, issuer, ...(eksRegion ? { eksRegion } : {}) };
+}
+
+export const EksClusterSchema = z
+  .strictObject({
+    accountID: z
+      .string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' })
+      .regex(AWS_ACCOUNT_ID, { message: 'must be the 12-digit AWS account ID, e.g. "111122223333"' })
+      .describe('AWS account that owns the cluster (12 digits, quoted). EKS Pod Identity roles must be in it.'),
+    region: awsRegion.describe('Region of the cluster; it also sets the AWS partition (aws, aws-cn, aws-us-gov, …) of every ARN.'),
+    clusterName: z
+      .string()
+      .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { message: 'must be an EKS cluster name: up to 100 letters, digits, - and _, starting with a letter or digit' })
+      .optional()
+      .describe('The cluster\'s name in EKS, if it differs from cluster.name. @default cluster.name'),
+    oidcProviderARN: z
+      .string()
+      .optional()
+      .describe(
+        'ARN of the IAM OIDC provider registered for the cluster\'s issuer (arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID; `aws iam list-open-id-connect-providers`). Needed by IRSA and dedicated-ServiceAccount identities; the issuer host in condition keys is derived from it.',
+      ),
+  })
+  .superRefine((value, ctx) => {
+    const given = value.oidcProviderARN;
+    if (given === undefined) return;
+    const partition = typeof value.region === 'string' ? awsPartition(value.region) : 'aws';
+    const account = AWS_ACCOUNT_ID.test(value.accountID) ? value.accountID : 'ACCOUNT_ID';
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', path: ['oidcProviderARN'], message });
+    // The issuer URL is what `aws eks describe-cluster` prints; the ARN is what IAM needs.
+    const host = /^(https?:\/\/)?([a-z0-9][-a-z0-9.]*\.[a-z]{2,}(:[0-9]+)?(\/\S*)?)$/i.exec(given);
+    if (host) {
+      const suggested = `arn:${partition}:iam::${account}:oidc-provider/${(host[2] as string).replace(/\/+$/, '')}`;
+      fail(
+        `is the OIDC issuer ${host[1] ? 'URL' : 'host'}; IAM names the provider by ARN: ${suggested} (aws iam list-open-id-connect-providers lists the registered ones)`,
+      );
+      return;
+    }
+    const arn = parseOidcProviderArn(given);
+    if (!arn) {
+      fail(
+        'must be an IAM OIDC provider ARN: arn:PARTITION:iam::ACCOUNT_ID:oidc-provider/ISSUER_HOST_AND_PATH, e.g. arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+      );
+      return;
+    }
+    if (typeof value.region !== 'string') return;
+    if (arn.partition !== partition) {
+      fail(`is in partition ${arn.partition}, but cluster.eks.region ${value.region} is in ${partition}`);
+    } else if (arn.eksRegion && arn.eksRegion !== value.region) {
+      fail(`names the OIDC issuer of an EKS cluster in ${arn.eksRegion}, but cluster.eks.region is ${value.region}`);
+    }
+  })
+  .describe('An EKS cluster: IRSA (with its IAM OIDC provider), EKS Pod Identity, or dedicated ServiceAccounts for cert-manager.');
+
+export type EksCluster = z.output<typeof EksClusterSchema>;
+
 export const ClusterSchema = z
   .strictObject({
     name: dnsLabel('a cluster name').describe('Cluster name; used in names of generated cloud resources and in the README.'),
     gke: GkeClusterSchema.optional(),
     aks: AksClusterSchema.optional(),
+    eks: EksClusterSchema.optional(),
   })
   .describe('The Kubernetes cluster whose ServiceAccounts are bound to cloud identities.');
 

@@ -57,3 +57,28 @@ export const safeText = (what: string, max = 256) =>
     .string()
     .max(max, { message: `${what} must be at most ${max} characters` })
     .regex(/^[^\n\r\t\0`$\\"]*$/, { message: `${what} must be one line without quotes, backticks, '$' or backslashes` });
+
+/** AWS region codes: eu-west-1, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1. */
+export const AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
+export const awsRegion = z.string().regex(AWS_REGION, { message: 'must be an AWS region code such as eu-west-1 or us-gov-west-1' });
+
+export const AWS_ACCOUNT_ID = /^[0-9]{12}$/;
+
+/**
+ * The AWS partition of a region: ARNs, service principals and endpoints differ between them,
+ * and a role in one partition can never be used from another.
+ */
+export function awsPartition(region: string): string {
+  const prefixes: readonly [string, string][] = [
+    ['cn-', 'aws-cn'],
+    ['us-gov-', 'aws-us-gov'],
+    ['us-iso-', 'aws-iso'],
+    ['us-isob-', 'aws-iso-b'],
+    ['eu-isoe-', 'aws-iso-e'],
+    ['us-isof-', 'aws-iso-f'],
+    ['eusc-', 'aws-eusc'],
+  ];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+export const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;

@@ -3,7 +3,7 @@
  * authenticates to it is the identity method's business; the keys mirror cert-manager's.
  */
 import { z } from 'zod';
-import { dnsZone, gcpProjectId, guid } from './common.js';
+import { awsRegion, dnsZone, gcpProjectId, guid } from './common.js';
 
 /** @see https://cert-manager.io/docs/configuration/acme/dns01/google/ */
 export const CloudDnsSchema = z
@@ -47,6 +47,26 @@ export const AzureDnsSchema = z
   })
   .describe('Azure DNS.');
 
+/** @see https://cert-manager.io/docs/configuration/acme/dns01/route53/ */
+export const Route53Schema = z
+  .strictObject({
+    region: awsRegion
+      .optional()
+      .describe(
+        "AWS region for the SDK. IRSA and EKS Pod Identity inject AWS_REGION into cert-manager's pod and cert-manager then ignores this field, so it must equal cluster.eks.region when set; a dedicated ServiceAccount uses it for the STS endpoint. @default cluster.eks.region",
+      ),
+    hostedZoneID: z
+      .string()
+      .regex(/^[A-Z0-9]{1,32}$/, {
+        message: 'must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ: uppercase letters and digits, without the /hostedzone/ prefix',
+      })
+      .optional()
+      .describe(
+        'Hosted zone ID. Set it to limit the IAM policy to this zone and to drop route53:ListHostedZonesByName (cert-manager then skips the lookup).',
+      ),
+  })
+  .describe('AWS Route53, authenticated with IRSA, EKS Pod Identity or a dedicated ServiceAccount (never access keys).');
+
 export const Dns01Schema = z
   .strictObject({
     zones: z
@@ -55,6 +75,7 @@ export const Dns01Schema = z
       .describe('DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name.'),
     cloudDNS: CloudDnsSchema.optional(),
     azureDNS: AzureDnsSchema.optional(),
+    route53: Route53Schema.optional(),
   })
   .superRefine((value, ctx) => {
     const providers = DNS01_PROVIDERS.filter((p) => (value as Record<string, unknown>)[p] !== undefined);

@@ -10,6 +10,7 @@ import type { Model } from '../model/model.js';
 import { SpecSchema } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
+import { findPlaceholders, placeholderMessage } from './placeholders.js';
 
 /** Larger specs are refused before parsing: a real spec is a few kilobytes. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -128,9 +129,16 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return fail('spec must be a YAML mapping with apiVersion, kind, cluster and identities');
   }
 
+  const placeholders = findPlaceholders(doc.contents as Node | null, text).map((hit) => ({
+    ...located.at(hit.offset, placeholderMessage(hit.tokens)),
+    path: formatPath(hit.path),
+  }));
   const parsed = SpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, problems: issuesToProblems(parsed.error.issues, located, raw) };
+  if (!parsed.success || placeholders.length > 0) {
+    // A placeholder usually also fails its field's own check: report it once, as a placeholder.
+    const filled = new Set(placeholders.map((p) => p.path));
+    const issues = parsed.success ? [] : issuesToProblems(parsed.error.issues, located, raw).filter((p) => !filled.has(p.path));
+    return { ok: false, problems: [...placeholders, ...issues].sort((a, b) => a.line - b.line || a.col - b.col) };
   }
   const diagnostics = new Diagnostics();
   const model = resolveModel(parsed.data, { specName: basename(file), diagnostics });

@@ -58,7 +58,8 @@ export const BindingSchema = z
         .boolean()
         .default(false)
         .describe('automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false'),
-    }),
+    })
+      .describe('The Kubernetes ServiceAccount bound to the identity.'),
     workloads: z.array(WorkloadSchema).default([]).describe('Workloads that run as this ServiceAccount.'),
   })
   .describe('Binds one Kubernetes ServiceAccount to one identity.');
@@ -74,8 +75,8 @@ const MetadataSchema = z
 
 export const SpecSchema = z
   .strictObject({
-    apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }),
-    kind: z.literal(KIND, { error: `must be ${KIND}` }),
+    apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }).describe(`Always ${API_VERSION}.`),
+    kind: z.literal(KIND, { error: `must be ${KIND}` }).describe(`Always ${KIND}.`),
     metadata: MetadataSchema.optional(),
     cluster: ClusterSchema,
     identities: z.array(IdentitySchema).min(1, { message: 'needs at least one identity' }),

@@ -1,0 +1,154 @@
+/**
+ * EKS Pod Identity. No annotation: an association (cluster, namespace, KSA → role) lives in the
+ * EKS API, and the eks-pod-identity-agent hands the pod credentials for a role that trusts the
+ * `pods.eks.amazonaws.com` service. No OIDC provider is involved. Ambient for cert-manager.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ */
+import { z } from 'zod';
+import { awsPartition } from '../spec/common.js';
+import type { Identity, IssuerModel } from '../model/model.js';
+import { attr, block, expr } from '../emit/hcl.js';
+import { command, shellVar } from '../emit/shell.js';
+import { tfName } from '../emit/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { eksClusterArn, podIdentityTrustPolicy } from './aws-names.js';
+import {
+  awsRoleFields,
+  callerIdentityCheck,
+  checkAmbientIssuerRegions,
+  checkRole,
+  checkTrusted,
+  eksCluster,
+  partitionOf,
+  roleOf,
+  roleResource,
+  roleScriptLines,
+  roleTerraformBlocks,
+  terraformFile,
+  type AwsRoleConfig,
+} from './aws-role.js';
+
+export const AwsPodIdentitySchema = z
+  .strictObject({ ...awsRoleFields })
+  .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
+
+export type AwsPodIdentityIdentity = z.output<typeof AwsPodIdentitySchema>;
+
+const KEY = 'awsPodIdentity';
+
+function clusterName(ctx: MethodContext): string {
+  return eksCluster(ctx).clusterName ?? ctx.model.cluster.name;
+}
+
+function clusterArn(ctx: MethodContext): string {
+  const cluster = eksCluster(ctx);
+  return eksClusterArn(partitionOf(ctx), cluster.region, cluster.accountID, clusterName(ctx));
+}
+
+function associationLines(identity: Identity<AwsRoleConfig>, ctx: MethodContext): string[] {
+  const region = eksCluster(ctx).region;
+  const name = clusterName(ctx);
+  const role = roleOf(identity).arn;
+  return identity.bindings.map((b) => {
+    const find = command(
+      'aws', 'eks', 'list-pod-identity-associations', '--region', region, '--cluster-name', name,
+      '--namespace', b.namespace, '--service-account', b.name, '--query', 'associations[0].associationId', '--output', 'text',
+    );
+    // One association per KSA: create it, or point the existing one at this role.
+    return [
+      `association_id=$(${find})`,
+      'if [ "$association_id" = None ]; then',
+      `  ${command('aws', 'eks', 'create-pod-identity-association', '--region', region, '--cluster-name', name, '--namespace', b.namespace, '--service-account', b.name, '--role-arn', role).replace(/\n/g, '\n  ')}`,
+      'else',
+      `  ${command('aws', 'eks', 'update-pod-identity-association', '--region', region, '--cluster-name', name, '--association-id', shellVar('association_id'), '--role-arn', role).replace(/\n/g, '\n  ')}`,
+      'fi',
+    ].join('\n');
+  });
+}
+
+function check(identity: Identity<AwsPodIdentityIdentity>, ctx: CheckContext): void {
+  const at = [...identity.path, KEY];
+  if (!checkRole(identity, ctx, { at, needsOidcProvider: false })) return;
+  const cluster = ctx.model.cluster.eks as NonNullable<typeof ctx.model.cluster.eks>;
+  const role = roleOf(identity);
+  if (role.accountID !== cluster.accountID && role.partition === awsPartition(cluster.region)) {
+    ctx.diagnostics.error(
+      [...at, 'roleARN'],
+      `is in account ${role.accountID}; EKS Pod Identity associates roles of the cluster's account (cluster.eks.accountID ${cluster.accountID}); for another account's resources, let a role in ${cluster.accountID} assume one there`,
+    );
+  }
+  checkTrusted(identity, ctx, at, identity.bindings.length);
+  checkAmbientIssuerRegions(identity, ctx, 'the EKS Pod Identity Agent');
+}
+
+export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
+  key: KEY,
+  description: 'EKS Pod Identity: an association per KSA gives its pods an IAM role; no annotation, no OIDC provider.',
+  cloud: 'aws',
+  schema: AwsPodIdentitySchema,
+  dnsProvider: 'route53',
+  ambient: () => true,
+  bindsCertManagerServiceAccount: () => true,
+  check,
+
+  // The association lives in the EKS API: the ServiceAccount itself carries nothing.
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+
+  dns01Solver(issuer: IssuerModel) {
+    const r53 = issuer.dns01.route53 as NonNullable<IssuerModel['dns01']['route53']>;
+    return { route53: { ...(r53.region ? { region: r53.region } : {}), ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}) } };
+  },
+
+  cloudPlan(identity, ctx) {
+    const plan = {
+      identity,
+      trust: podIdentityTrustPolicy(clusterArn(ctx), identity.bindings),
+      description: `wi-gen identity ${identity.name} (EKS Pod Identity)`,
+    };
+    const associations = identity.bindings.map((b) =>
+      block('resource', ['aws_eks_pod_identity_association', tfName(identity.name, b.namespace, b.name)], [
+        attr('cluster_name', clusterName(ctx)),
+        attr('namespace', b.namespace),
+        attr('service_account', b.name),
+        attr('role_arn', expr(`${roleResource(identity)}.arn`)),
+      ]),
+    );
+    return {
+      scripts: [
+        {
+          file: 'aws.sh',
+          title: `identity ${identity.name}: EKS Pod Identity role ${roleOf(identity).arn}`,
+          lines: [...roleScriptLines(plan, ctx), ...associationLines(identity, ctx)],
+        },
+      ],
+      terraform: [terraformFile(identity, [...roleTerraformBlocks(plan, ctx), ...associations])],
+    };
+  },
+
+  readme(identity, ctx) {
+    const name = clusterName(ctx);
+    const region = eksCluster(ctx).region;
+    const certManager = identity.bindings.some((b) => b.certManager);
+    return {
+      prerequisites: [
+        `The EKS Pod Identity Agent add-on runs on cluster \`${name}\` (\`aws eks create-addon --region ${region} --cluster-name ${name} --addon-name eks-pod-identity-agent\`).`,
+      ],
+      verify: identity.bindings.map((b) =>
+        callerIdentityCheck(
+          b.namespace,
+          b.name,
+          identity,
+          '`aws eks list-pod-identity-associations` shows the association; a node role in the ARN means the pod started before the association existed (restart it) or the agent is not running; `AccessDenied` on AssumeRole means the trust policy\'s session-tag conditions do not match the cluster, namespace or KSA.',
+        ),
+      ),
+      notes: certManager
+        ? [
+            `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the agent's credentials are wired into new pods only.`,
+          ]
+        : [],
+    };
+  },
+});

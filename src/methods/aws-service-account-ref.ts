@@ -1,0 +1,224 @@
+/**
+ * A dedicated ServiceAccount per issuer namespace (cert-manager's `route53.auth.kubernetes`).
+ * cert-manager mints a short-lived token for that ServiceAccount through the TokenRequest API
+ * and calls AssumeRoleWithWebIdentity with the Issuer's `role` itself, so nothing is ambient:
+ * it works for namespaced Issuers without `--issuer-ambient-credentials`, and a tenant can use
+ * only the roles whose ServiceAccounts live in its namespace. The chart grants cert-manager no
+ * right to mint tokens, so wi-gen emits a Role for exactly that ServiceAccount and binds it.
+ *
+ * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/#referencing-your-own-serviceaccount-within-issuer-spec
+ */
+import { ApiObject, type Chart } from 'cdk8s';
+import { z } from 'zod';
+import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
+import type { Identity, IssuerModel } from '../model/model.js';
+import { formatPath } from '../model/diagnostics.js';
+import { attr, block, expr } from '../emit/hcl.js';
+import { tfName } from '../emit/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef } from './aws-names.js';
+import {
+  checkRole,
+  checkTrusted,
+  eksCluster,
+  issuersOf,
+  oidcProvider,
+  oidcProviderPrerequisite,
+  roleOf,
+  roleScriptLines,
+  roleTerraformBlocks,
+  terraformFile,
+} from './aws-role.js';
+
+export const AwsServiceAccountRefSchema = z
+  .strictObject({
+    roleARN: roleArn.describe(
+      'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen creates it if missing and owns its trust policy.',
+    ),
+    serviceAccountName: dnsLabel('a ServiceAccount name')
+      .optional()
+      .describe(
+        "Name of the dedicated ServiceAccount, created in each issuer's namespace (a ClusterIssuer's is cert-manager's namespace). @default the identity name",
+      ),
+    audience: safeText('an audience', 255)
+      .regex(/^\S+$/, { message: 'an audience must be one word without spaces' })
+      .default(STS_AUDIENCE)
+      .describe(
+        "Audience of the token cert-manager mints (Issuer serviceAccountRef.audiences) and the trust policy's :aud; the IAM OIDC provider must list it as a client ID. @default sts.amazonaws.com",
+      ),
+  })
+  .describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
+
+export type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
+
+const KEY = 'awsServiceAccountRef';
+
+const serviceAccountName = (identity: Identity<AwsServiceAccountRefIdentity>): string => identity.config.serviceAccountName ?? identity.name;
+
+/** The dedicated ServiceAccounts: one per namespace where an issuer of this identity reads references. */
+export function dedicatedServiceAccounts(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): KsaRef[] {
+  const namespaces = [...new Set(issuersOf(identity, ctx).map((i) => i.resourceNamespace))].sort();
+  return namespaces.map((namespace) => ({ namespace, name: serviceAccountName(identity) }));
+}
+
+export const tokenRequestRoleName = (serviceAccount: string): string => `${serviceAccount}-tokenrequest`;
+export const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
+  `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
+
+function check(identity: Identity<AwsServiceAccountRefIdentity>, ctx: CheckContext): void {
+  const at = [...identity.path, KEY];
+  for (const b of identity.bindings) {
+    if (b.certManager) continue;
+    ctx.diagnostics.error(
+      [...b.path.slice(0, -1), 'identity'],
+      `identity "${identity.name}" uses ${KEY}, which only cert-manager can use (it mints the ServiceAccount token itself); bind workloads to an awsIrsa or awsPodIdentity identity`,
+    );
+  }
+  if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
+  const accounts = dedicatedServiceAccounts(identity, ctx);
+  checkTrusted(identity, ctx, at, accounts.length);
+
+  const cm = ctx.model.certManager;
+  const taken = new Map<string, string>();
+  for (const b of ctx.model.bindings) {
+    taken.set(`${b.namespace}/${b.name}`, b.certManager ? "cert-manager's own ServiceAccount" : `the ServiceAccount bound by ${formatPath(b.path.slice(0, 2))}`);
+  }
+  if (cm) taken.set(`${cm.namespace}/${cm.serviceAccount}`, "cert-manager's own ServiceAccount");
+  for (const other of ctx.model.identities) {
+    if (other === identity) break;
+    if (other.method.key !== KEY) continue;
+    for (const sa of dedicatedServiceAccounts(other as Identity<AwsServiceAccountRefIdentity>, ctx)) {
+      taken.set(`${sa.namespace}/${sa.name}`, `the dedicated ServiceAccount of identity "${other.name}"`);
+    }
+  }
+  for (const sa of accounts) {
+    const owner = taken.get(`${sa.namespace}/${sa.name}`);
+    if (owner) {
+      ctx.diagnostics.error(
+        identity.config.serviceAccountName ? [...at, 'serviceAccountName'] : at,
+        `the dedicated ServiceAccount ${sa.namespace}/${sa.name} would be ${owner}; set serviceAccountName to another name`,
+      );
+    }
+  }
+
+  const cluster = ctx.model.cluster.eks as NonNullable<typeof ctx.model.cluster.eks>;
+  const role = roleOf(identity);
+  for (const issuer of issuersOf(identity, ctx)) {
+    const region = issuer.dns01.route53?.region;
+    if (region !== undefined && awsPartition(region) !== role.partition) {
+      ctx.diagnostics.error(
+        [...issuer.path, 'dns01', 'route53', 'region'],
+        `is in partition ${awsPartition(region)}, but role ${role.arn} is in ${role.partition}; STS there does not know the role (use a region of ${role.partition}, such as cluster.eks.region ${cluster.region})`,
+      );
+    }
+  }
+}
+
+function objects(identity: Identity<AwsServiceAccountRefIdentity>, chart: Chart, ctx: MethodContext): void {
+  const cm = ctx.model.certManager;
+  if (!cm) return;
+  for (const sa of dedicatedServiceAccounts(identity, ctx)) {
+    const id = `${identity.name}-${sa.namespace}`;
+    new ApiObject(chart, `${id}-sa`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: sa.name, namespace: sa.namespace },
+      // Nothing runs as it: cert-manager requests its tokens through the API.
+      automountServiceAccountToken: false,
+    });
+    new ApiObject(chart, `${id}-role`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: tokenRequestRoleName(sa.name), namespace: sa.namespace },
+      rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [sa.name], verbs: ['create'] }],
+    });
+    new ApiObject(chart, `${id}-rolebinding`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: tokenRequestBindingName(cm.serviceAccount, sa.name), namespace: sa.namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: tokenRequestRoleName(sa.name) },
+      subjects: [{ kind: 'ServiceAccount', name: cm.serviceAccount, namespace: cm.namespace }],
+    });
+  }
+}
+
+export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
+  key: KEY,
+  description:
+    'AWS dedicated ServiceAccount: cert-manager exchanges a token of a ServiceAccount in the issuer namespace for an IAM role (route53.auth.kubernetes); not ambient.',
+  cloud: 'aws',
+  schema: AwsServiceAccountRefSchema,
+  dnsProvider: 'route53',
+  ambient: () => false,
+  bindsCertManagerServiceAccount: () => false,
+  check,
+  serviceAccountMetadata: () => ({}),
+  podTemplate: () => ({}),
+  manifestFile: 'aws-dedicated-serviceaccounts',
+  objects,
+
+  dns01Solver(issuer: IssuerModel, ctx) {
+    const identity = issuer.identity as Identity<AwsServiceAccountRefIdentity>;
+    const r53 = issuer.dns01.route53 as NonNullable<IssuerModel['dns01']['route53']>;
+    return {
+      route53: {
+        // STS is regional and cert-manager's pod has no AWS_REGION here: without one it fails with "Missing Region".
+        region: r53.region ?? eksCluster(ctx).region,
+        ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}),
+        role: identity.config.roleARN,
+        auth: { kubernetes: { serviceAccountRef: { name: serviceAccountName(identity), audiences: [identity.config.audience] } } },
+      },
+    };
+  },
+
+  cloudPlan(identity, ctx) {
+    const provider = oidcProvider(ctx);
+    const providerArn = eksCluster(ctx).oidcProviderARN as string;
+    const plan = {
+      identity,
+      trust: webIdentityTrustPolicy(providerArn, provider.issuer, dedicatedServiceAccounts(identity, ctx), identity.config.audience),
+      description: `wi-gen identity ${identity.name} (cert-manager dedicated ServiceAccount)`,
+    };
+    const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
+    return {
+      scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
+      terraform: [
+        terraformFile(identity, [
+          block('data', ['aws_iam_openid_connect_provider', tfName(identity.name)], [attr('arn', providerArn)]),
+          ...roleTerraformBlocks(plan, ctx, new Map([[providerArn, expr(`${providerData}.arn`)]])),
+        ]),
+      ],
+    };
+  },
+
+  readme(identity, ctx) {
+    const cm = ctx.model.certManager;
+    const cluster = eksCluster(ctx);
+    const role = roleOf(identity);
+    const verify = dedicatedServiceAccounts(identity, ctx).map((sa) =>
+      [
+        `cert-manager may mint tokens for \`${sa.namespace}/${sa.name}\`, and the role accepts them:`,
+        '',
+        '```sh',
+        `kubectl auth can-i create serviceaccounts/${sa.name} --subresource=token -n ${sa.namespace} --as=system:serviceaccount:${cm?.namespace}:${cm?.serviceAccount}`,
+        `aws sts assume-role-with-web-identity --role-arn ${role.arn} --role-session-name wi-gen-check \\`,
+        `  --web-identity-token "$(kubectl create token ${sa.name} -n ${sa.namespace} --audience ${identity.config.audience} --duration 10m)"`,
+        '```',
+        '',
+        '`no` from `can-i` means the RoleBinding is missing (the challenge fails with `serviceaccounts "…" is forbidden`); `InvalidIdentityToken` means the OIDC provider does not list the audience as a client ID; `AccessDenied` means the trust policy does not name this namespace and ServiceAccount.',
+      ].join('\n'),
+    );
+    return {
+      prerequisites: [
+        oidcProviderPrerequisite(ctx),
+        ...(identity.config.audience === STS_AUDIENCE
+          ? []
+          : [`The IAM OIDC provider \`${cluster.oidcProviderARN}\` also lists client ID \`${identity.config.audience}\` (\`aws iam add-client-id-to-open-id-connect-provider\`).`]),
+      ],
+      verify,
+      notes: [
+        `Identity \`${identity.name}\` is not ambient: each issuer names role \`${role.arn}\` and ServiceAccount \`${serviceAccountName(identity)}\` in its own namespace, so namespaced Issuers need no \`--issuer-ambient-credentials\`, and cert-manager can mint tokens only for that ServiceAccount.`,
+      ],
+    };
+  },
+});

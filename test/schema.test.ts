@@ -1,0 +1,66 @@
+// The committed JSON Schema (schema/wi-gen.schema.json) is what `wi-gen schema` prints, editors can
+// use it (draft 2020-12, compiled by ajv), and it agrees with the zod schema on real specs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { cli, exampleNames, examplesDir, repoRoot } from './support/wi-gen.js';
+import { specJsonSchema, SCHEMA_FILE } from '../src/cli/schema.js';
+
+const committed = readFileSync(join(repoRoot, SCHEMA_FILE), 'utf8');
+
+test('schema/wi-gen.schema.json is fresh (run npm run schema after changing the spec)', () => {
+  assert.ok(committed === specJsonSchema(), 'schema/wi-gen.schema.json is stale: run npm run schema');
+  const r = cli(['schema']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.stdout === committed, 'wi-gen schema (the bundle) prints the committed schema');
+});
+
+test('every field of the schema carries a description', () => {
+  const schema = JSON.parse(committed) as Record<string, unknown>;
+  const undescribed: string[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const props = (node as { properties?: Record<string, unknown> }).properties;
+    for (const [k, v] of Object.entries(props ?? {})) {
+      const field = v as { description?: string; items?: { description?: string } };
+      if (!field.description && !field.items?.description) undescribed.push(`${path}.${k}`);
+      walk(v, `${path}.${k}`);
+    }
+    for (const key of ['items', 'additionalProperties'] as const) walk((node as Record<string, unknown>)[key], `${path}[]`);
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) for (const b of ((node as Record<string, unknown[]>)[key] ?? [])) walk(b, path);
+  };
+  walk(schema, '');
+  // metadata's own keys are Kubernetes ObjectMeta, described by the metadata field itself.
+  assert.equal(undescribed.filter((p) => !p.startsWith('.metadata.')), []);
+});
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validate = ajv.compile(JSON.parse(committed) as object);
+
+test('the examples validate against the JSON Schema, and start with the schema line', () => {
+  for (const name of exampleNames()) {
+    const text = readFileSync(join(examplesDir, name, 'spec.yaml'), 'utf8');
+    assert.is(text.split('\n')[0], '# yaml-language-server: $schema=../../schema/wi-gen.schema.json', name);
+    assert.ok(validate(parse(text)), `${name}: ${JSON.stringify(validate.errors)}`);
+  }
+});
+
+test('the JSON Schema rejects what zod rejects: unknown keys, a bad e-mail, an unfilled template', () => {
+  const base = parse(readFileSync(join(examplesDir, 'gke-cert-manager', 'spec.yaml'), 'utf8')) as Record<string, any>;
+  const typo = structuredClone(base);
+  typo.cluster.gke.projcet = 'x';
+  assert.not.ok(validate(typo));
+  const email = structuredClone(base);
+  email.identities[0].gke.serviceAccount = 'nope';
+  assert.not.ok(validate(email));
+  for (const f of readdirSync(join(repoRoot, 'templates')).filter((t) => t.endsWith('.yaml'))) {
+    assert.not.ok(validate(parse(readFileSync(join(repoRoot, 'templates', f), 'utf8'))), f);
+  }
+});
+
+test.run();
