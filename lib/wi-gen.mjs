@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -66,6 +66,7 @@ if (cache && (!cachedData || script.cachedDataRejected)) {
       mkdirSync(dirname(cache), { recursive: true, mode: 0o700 });
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
       renameSync(temporary, cache);
+      pruneStale(dirname(cache));
     } catch {
       try {
         rmSync(temporary, { force: true });
@@ -74,6 +75,16 @@ if (cache && (!cachedData || script.cachedDataRejected)) {
       }
     }
   });
+}
+
+/** Caches of other bundles (upgrades, other projects' versions) are removed a month after they were made. */
+function pruneStale(dir) {
+  const old = Date.now() - 30 * 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.v8cache') && !name.endsWith('.tmp')) continue;
+    const path = join(dir, name);
+    if (path !== cache && statSync(path).mtimeMs < old) rmSync(path, { force: true });
+  }
 }
 
 const module = { exports: {} };

@@ -50,7 +50,9 @@ test('the direct writer takes the objects wi-gen writes most (and gets them righ
   const patch = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: { spec: { serviceAccountName: 'web' } } } };
   const component = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component', patches: [{ path: 'deployment-web.yaml' }], list: [[1, 2], [], {}] };
   for (const value of [serviceAccount, patch, component]) assert.is(directYaml(value), reference(value));
-  assert.is(directYaml({ a: 'yes' }), undefined, 'quoting is left to yaml');
+  assert.is(directYaml({ a: 'yes', b: [1.5, null] }), 'a: "yes"\nb:\n  - 1.5\n  - null\n', "quoted scalars take yaml's text");
+  assert.is(directYaml({ yes: 1 }), undefined, 'a key that needs quotes is left to yaml');
+  assert.is(directYaml({ a: 'two\nlines' }), undefined, 'so is a block scalar');
 });
 
 test.run();

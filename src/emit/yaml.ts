@@ -4,10 +4,10 @@
  * the caller asks. Byte-stable across runs and machines.
  *
  * The `yaml` package defines the bytes. Building its document model costs ~100 µs per small
- * object, most of a large render, so documents made only of maps, lists, integers, booleans and
- * strings that are plain scalars anyway are written directly, in exactly the bytes `yaml` would
- * write (test/yaml.test.ts checks that property on generated documents); anything else goes
- * to `yaml` itself.
+ * object, most of a large render, so block maps and lists are laid out here, in exactly the bytes
+ * `yaml` would write (test/yaml.test.ts checks that property on generated documents): plain
+ * strings, integers and booleans directly, other scalars with `yaml`'s text for that scalar.
+ * Anything else (keys that need quotes, multi-line strings, class instances) goes to `yaml`.
  */
 import { Document, stringify } from 'yaml';
 
@@ -60,19 +60,42 @@ function isJsonMap(value: unknown): value is Record<string, unknown> {
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-/** The scalar text, or undefined when `yaml` must decide. */
-function scalar(value: unknown): string | undefined {
-  if (typeof value === 'string') return isPlain(value) ? value : undefined;
+/**
+ * The text of a scalar as a map value (`seq: false`) or list item, or undefined when only a
+ * whole-document `yaml` run can write it. Strings that need quotes, and numbers other than
+ * integers, take `yaml`'s own text for that scalar alone, once per distinct value.
+ */
+function scalar(value: unknown, seq: boolean): string | undefined {
+  if (typeof value === 'string') {
+    if (isPlain(value)) return value;
+    return viaYaml(value, seq);
+  }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number' && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  if (typeof value === 'number' && !Object.is(value, -0)) return Number.isSafeInteger(value) ? String(value) : viaYaml(value, seq);
+  if (value === null) return viaYaml(null, seq);
   return undefined;
 }
 
+const scalarCache = new Map<string, string | null>();
+
+function viaYaml(value: string | number | null, seq: boolean): string | undefined {
+  const key = `${seq ? '-' : ':'}${typeof value}:${String(value)}`;
+  let text = scalarCache.get(key);
+  if (text === undefined) {
+    const prefix = seq ? '- ' : 'k: ';
+    const out = stringify(seq ? [value] : { k: value }, OPTIONS);
+    // Single-line text only: block scalars depend on the indentation where they stand.
+    text = out.startsWith(prefix) && out.indexOf('\n') === out.length - 1 ? out.slice(prefix.length, -1) : null;
+    scalarCache.set(key, text);
+  }
+  return text ?? undefined;
+}
+
 /** `{}`/`[]` for empty collections, the scalar text, or undefined for a non-empty collection or a value `yaml` must write. */
-function inline(value: unknown): string | undefined {
+function inline(value: unknown, seq: boolean): string | undefined {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
   if (isJsonMap(value)) return Object.keys(value).some((k) => value[k] !== undefined) ? undefined : '{}';
-  return scalar(value);
+  return scalar(value, seq);
 }
 
 function writeTop(value: unknown, lines: string[]): boolean {
@@ -88,7 +111,7 @@ function writeMap(map: Record<string, unknown>, first: string, indent: string, l
     const value = map[key];
     if (value === undefined) continue; // as `yaml` without keepUndefined
     if (!isPlain(key)) return false;
-    const text = inline(value);
+    const text = inline(value, false);
     if (text !== undefined) lines.push(`${lead}${key}: ${text}`);
     else {
       lines.push(`${lead}${key}:`);
@@ -104,7 +127,7 @@ function writeMap(map: Record<string, unknown>, first: string, indent: string, l
 function writeSeq(seq: readonly unknown[], first: string, indent: string, lines: string[]): boolean {
   let lead = first;
   for (const item of seq) {
-    const text = inline(item);
+    const text = inline(item, true);
     if (text !== undefined) lines.push(`${lead}- ${text}`);
     else if (Array.isArray(item)) {
       if (!writeSeq(item, `${lead}- `, `${indent}  `, lines)) return false;
