@@ -7,7 +7,9 @@
 //   node bench/bench.mjs --sizes 10,100 --runs 3   a quick look
 //
 // Options: --sizes N,N,...  --runs R (timed runs per command)  --warmup W  --kustomize-max N
-// (largest size kustomize is run at; it grows quadratically)  --work DIR  --out FILE|-  --bin PATH
+// (largest size kustomize is run at; it grows quadratically)  --examples NAME,... (default: all)
+// --kustomize-timeout-ms MS (a build stopped there counts as "> MS")  --work DIR  --out FILE|-
+// --bin PATH (another build of the CLI, e.g. a previous commit's)
 //
 // Every command is a new process. The commands of one section run round-robin (A B C A B C ...)
 // rather than one after the other, so a burst of load on this shared machine hits all of them
@@ -35,19 +37,28 @@ const KUSTOMIZE_MAX = Number(option('kustomize-max', '1000'));
 const WORK = option('work', join(root, 'bench', 'work'));
 const OUT = option('out', join(root, 'bench', 'RESULTS.md'));
 const BIN = option('bin', join(root, 'bin', 'wi-gen.mjs'));
+const EXAMPLES = option('examples', '');
 /** A command whose single run takes longer than this gets fewer timed runs (never fewer than 3). */
 const SLOW_RUN_BUDGET_MS = Number(option('budget-ms', '60000'));
+/** kustomize's patch targets are regular expressions matched against every object: at 1,000 bindings one build takes many minutes. */
+const KUSTOMIZE_TIMEOUT_MS = Number(option('kustomize-timeout-ms', '120000'));
 
 const hasGnuTime = existsSync(GNU_TIME);
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
-/** One run of argv: wall ms, CPU ms and peak RSS in MB (NaN without GNU time). Throws on failure. */
-function runOnce(argv, env) {
+/**
+ * One run of argv: wall ms, CPU ms and peak RSS in MB (NaN without GNU time). Throws on failure.
+ * A run stopped at `timeoutMs` counts as that long and is marked `stopped` (a lower bound).
+ */
+function runOnce(argv, env, timeoutMs) {
   const timeFile = join(WORK, `.time-${process.pid}`);
-  const full = hasGnuTime ? [GNU_TIME, '-o', timeFile, '-f', '%U %S %M', ...argv] : argv;
+  // coreutils timeout kills the command itself (killing GNU time would orphan it).
+  const limited = timeoutMs ? ['timeout', '-s', 'KILL', `${timeoutMs / 1000}s`, ...argv] : argv;
+  const full = hasGnuTime ? [GNU_TIME, '-o', timeFile, '-f', '%U %S %M', ...limited] : limited;
   const start = process.hrtime.bigint();
   const r = spawnSync(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (timeoutMs && r.status === 137) return { wall: timeoutMs, cpu: NaN, rss: NaN, stopped: true };
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${String(r.stderr).slice(0, 2000)}`);
   if (!hasGnuTime) return { wall, cpu: NaN, rss: NaN };
   const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
@@ -66,13 +77,13 @@ function median(values) {
  */
 function measure(commands, { runs = RUNS, warmup = WARMUP } = {}) {
   const samples = commands.map(() => []);
-  // `before` (untimed) resets state a command needs, such as an empty output directory.
-  const once = (c) => {
-    c.before?.();
-    return runOnce(c.argv, c.env);
-  };
+  // argv may be a function: a new output directory per run, say.
+  const once = (c) => runOnce(typeof c.argv === 'function' ? c.argv() : c.argv, c.env, c.timeoutMs);
   const first = commands.map(once); // also the first warm-up round
-  const plan = first.map((f) => Math.max(Math.min(runs, 3), Math.min(runs, Math.floor(SLOW_RUN_BUDGET_MS / f.wall))));
+  // Runs that fit the budget, at least 3; a command whose one run is over budget (kustomize at
+  // 1,000 patches takes minutes) keeps that run as its only sample.
+  const plan = first.map((f) => (f.wall > SLOW_RUN_BUDGET_MS ? 0 : Math.max(Math.min(runs, 3), Math.min(runs, Math.floor(SLOW_RUN_BUDGET_MS / f.wall)))));
+  plan.forEach((p, i) => p === 0 && samples[i].push(first[i]));
   for (let w = 1; w < warmup; w++) commands.forEach((c, i) => plan[i] === runs && once(c));
   for (let r = 0; r < runs; r++) {
     commands.forEach((c, i) => {
@@ -85,17 +96,19 @@ function measure(commands, { runs = RUNS, warmup = WARMUP } = {}) {
     wall: median(samples[i].map((s) => s.wall)),
     cpu: median(samples[i].map((s) => s.cpu)),
     rss: median(samples[i].map((s) => s.rss)),
+    stopped: samples[i].some((s) => s.stopped),
   }));
 }
 
 const ms = (v) => (Number.isNaN(v) ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 const mb = (v) => (Number.isNaN(v) ? '–' : `${Math.round(v)} MB`);
-const times = (v) => `${v.toFixed(2)}×`;
+const times = (v) => `${v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}×`;
 
 function examples() {
   const dir = join(root, 'examples');
   return readdirSync(dir)
     .filter((d) => existsSync(join(dir, d, 'spec.yaml')))
+    .filter((d) => EXAMPLES === '' || EXAMPLES.split(',').includes(d))
     .sort()
     .map((d) => join(dir, d, 'spec.yaml'));
 }
@@ -133,26 +146,28 @@ for (const n of SIZES) {
   const render = { label: 'wi-gen -o', argv: [node, BIN, c.spec, '-o', c.out, '--quiet'] };
   runOnce(render.argv); // writes the tree kustomize builds
   const withKustomize = hasKubectl && n <= KUSTOMIZE_MAX;
-  const commands = withKustomize ? [render, { label: 'kubectl kustomize', argv: ['kubectl', 'kustomize', c.app] }] : [render];
+  const commands = withKustomize ? [render, { label: 'kubectl kustomize', argv: ['kubectl', 'kustomize', c.app], timeoutMs: KUSTOMIZE_TIMEOUT_MS }] : [render];
   // The largest size is also written into an empty DIR: the first render, where no file of a
-  // previous tree can be kept.
-  const fresh = join(dir, 'fresh');
-  const first = { label: 'wi-gen -o (empty DIR)', argv: [node, BIN, c.spec, '-o', fresh, '--quiet'], before: () => rmSync(fresh, { recursive: true, force: true }) };
+  // previous tree can be kept. Each run gets a new DIR, removed only after the section: removing
+  // 10,000 files just before a run slows the file system down for the run that follows.
+  let freshRuns = 0;
+  const first = { label: 'wi-gen -o (empty DIR)', argv: () => [node, BIN, c.spec, '-o', join(dir, `fresh-${freshRuns++}`), '--quiet'] };
   const largest = n === Math.max(...SIZES);
   const [wi, kz, wiFresh] = largest ? (({ 0: a, 1: b, 2: f }) => (withKustomize ? [a, b, f] : [a, undefined, b]))(measure([...commands, first])) : measure(commands);
+  for (let k = 0; k < freshRuns; k++) rmSync(join(dir, `fresh-${k}`), { recursive: true, force: true });
   scale.set(n, wi);
   const checks = [];
   let ratio = '–';
   if (kz) {
-    ratio = times(wi.wall / kz.wall);
+    ratio = `${kz.stopped ? '< ' : ''}${times(wi.wall / kz.wall)}`;
     if (n === 1000) checks.push(['≤ 1.0× kustomize', wi.wall <= kz.wall]);
   }
   if (n === 10000) checks.push(['< 3 s, < 500 MB', wi.wall < 3000 && !(wi.rss >= 500)]);
   row([
     `${n.toLocaleString('en-US')} bindings: wi-gen SPEC -o DIR`,
     ms(wi.wall), ms(wi.cpu), mb(wi.rss),
-    kz ? 'kubectl kustomize' : n > KUSTOMIZE_MAX ? `kustomize not run above ${KUSTOMIZE_MAX.toLocaleString('en-US')}` : 'no kubectl',
-    kz ? ms(kz.wall) : '–', kz ? ms(kz.cpu) : '–', kz ? mb(kz.rss) : '–',
+    kz ? `kubectl kustomize${kz.runs === 1 ? ' (1 run)' : ''}` : n > KUSTOMIZE_MAX ? `kustomize not run above ${KUSTOMIZE_MAX.toLocaleString('en-US')}` : 'no kubectl',
+    kz ? `${kz.stopped ? '> ' : ''}${ms(kz.wall)}${kz.stopped ? ' (stopped)' : ''}` : '–', kz ? ms(kz.cpu) : '–', kz ? mb(kz.rss) : '–',
     ratio,
     checks.map(([t]) => t).join('; ') || '–',
     checks.length ? verdict(checks.every(([, ok]) => ok)) : '–',
@@ -196,7 +211,7 @@ if (OUT !== '-') {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
     `- Node ${process.version}; ${kubectl}`,
-    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3). Wall time from process.hrtime around the child; CPU (user+sys) and peak RSS from GNU time. Generated specs: bench/generate.mjs (${'one GKE identity, 100 bindings per namespace, one Deployment per binding'}); kustomize builds bench/work/scale-N/app: the workloads, out/manifests, and every namespace Component.`,
+    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time from process.hrtime around the child; CPU (user+sys) and peak RSS from GNU time. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app: the workloads, out/manifests, and every namespace Component; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound.`,
     '',
     table,
     '',

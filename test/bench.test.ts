@@ -21,7 +21,7 @@ test('generated scale specs are valid and render the tree kustomize builds', () 
 
 test('npm run bench prints the whole table (N=10, one run)', () => {
   const work = tmpDir('wi-gen-bench-');
-  const r = run(process.execPath, [join(repoRoot, 'bench', 'bench.mjs'), '--sizes', '10,20', '--runs', '1', '--warmup', '1', '--work', work, '--out', '-'], { timeoutMs: 120_000 });
+  const r = run(process.execPath, [join(repoRoot, 'bench', 'bench.mjs'), '--sizes', '10,20', '--examples', 'gke-cronjob', '--runs', '1', '--warmup', '1', '--work', work, '--out', '-'], { timeoutMs: 120_000 });
   assert.is(r.code, 0, r.stderr);
   const rows = r.stdout.trim().split('\n');
   assert.match(rows[0] ?? '', /^\| case \| wall/);
