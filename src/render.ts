@@ -23,10 +23,12 @@ export interface Rendered {
 
 export function render(model: Model, warnings: readonly string[] = []): Rendered {
   const manifests = synthesizeManifests(model);
+  // Each file's documents, written once: the stream is the same documents, file after file.
+  const bodies = manifests.map((m) => toYamlStream(m.objects));
   const files: OutputFile[] = [];
-  for (const m of manifests) {
-    files.push({ path: `manifests/${m.file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(m.objects) });
-  }
+  manifests.forEach((m, i) => {
+    files.push({ path: `manifests/${m.file}`, content: generatedHeader(model.specName, 'hash') + bodies[i] });
+  });
   if (manifests.length > 0) {
     files.push({
       path: 'manifests/kustomization.yaml',
@@ -46,6 +48,6 @@ export function render(model: Model, warnings: readonly string[] = []): Rendered
   files.push(readmeFile(model, files.map((f) => f.path), cm, warnings));
 
   const objects = manifests.flatMap((m) => m.objects);
-  const stream = objects.length ? generatedHeader(model.specName, 'hash') + toYamlStream(objects) : '';
+  const stream = objects.length ? generatedHeader(model.specName, 'hash') + bodies.join('---\n') : '';
   return { files: sortFiles(files), stream, objects };
 }

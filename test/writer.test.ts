@@ -227,6 +227,7 @@ function cliAsync(args: string[]): Promise<{ code: number | null; stderr: string
     const child = spawn(process.execPath, [binPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (error) => done({ code: -1, stderr: `spawn failed: ${error.message}` }));
     child.on('close', (code) => done({ code, stderr }));
   });
 }
@@ -275,10 +276,12 @@ test('concurrency: writers killed at random moments never leave a mixed tree, an
   const isOneTree = (t: Map<string, string>) => trees.some((e) => JSON.stringify([...e].sort()) === JSON.stringify([...t].sort()));
   for (let i = 0; i < 12; i++) {
     const child = spawn(process.execPath, [binPath, specs[i % 2] as string, '-o', out], { stdio: 'ignore' });
-    const delay = 40 + ((i * 37) % 120);
+    // Listen before the kill: a fast child may have finished already, and 'close' fires only once.
+    const closed = new Promise((r) => child.on('close', r));
+    const delay = 20 + ((i * 37) % 120);
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
     // Whatever moment the kill hit, DIR is absent (between the renames) or exactly one tree.
     if (existsSync(out)) assert.ok(isOneTree(readTree(out)), `after kill ${i}: mixed tree`);
   }
@@ -286,6 +289,36 @@ test('concurrency: writers killed at random moments never leave a mixed tree, an
   assert.is(r.code, 0, r.stderr);
   assert.equal(readTree(out), trees[1]);
   assert.equal(leftovers(root), []);
+});
+
+test('re-rendering keeps unchanged files as they are and rewrites changed, edited and re-moded ones', () => {
+  const dir = join(tmpDir('wi-gen-w-'), 'out');
+  const umask = process.umask();
+  writeTree(dir, [...files('same.yaml', 'changed.yaml', 'edited.yaml', 'moded.yaml'), { path: 'run.sh', content: 'echo\n', executable: true }]);
+  const inode = (p: string) => statSync(join(dir, p)).ino;
+  const before = { same: inode('same.yaml'), run: inode('run.sh') };
+  writeFileSync(join(dir, 'edited.yaml'), 'by hand\n');
+  chmodSync(join(dir, 'moded.yaml'), 0o600);
+  writeTree(dir, [...files('same.yaml', 'edited.yaml', 'moded.yaml'), { path: 'changed.yaml', content: 'v2\n' }, { path: 'run.sh', content: 'echo\n', executable: true }]);
+  assert.is(inode('same.yaml'), before.same, 'an unchanged file is not written again');
+  assert.is(inode('run.sh'), before.run);
+  assert.is(statSync(join(dir, 'same.yaml')).nlink, 1, 'the previous tree is gone');
+  assert.is(readFileSync(join(dir, 'changed.yaml'), 'utf8'), 'v2\n');
+  assert.is(readFileSync(join(dir, 'edited.yaml'), 'utf8'), 'edited.yaml\n');
+  assert.is(statSync(join(dir, 'moded.yaml')).mode & 0o777, 0o644 & ~umask);
+  assert.is(statSync(join(dir, 'run.sh')).mode & 0o777, 0o755 & ~umask);
+});
+
+test('a foreign file where a generated directory goes, or inside a generated file path, is in the way', () => {
+  const dir = join(tmpDir('wi-gen-w-'), 'out');
+  writeTree(dir, files('a.yaml'));
+  writeFileSync(join(dir, 'sub'), 'mine\n');
+  assert.throws(() => writeTree(dir, files('a.yaml', 'sub/b.yaml')), /did not write: sub \(/);
+  const other = join(tmpDir('wi-gen-w-'), 'out');
+  writeTree(other, files('a.yaml'));
+  mkdirSync(join(other, 'c.yaml'));
+  writeFileSync(join(other, 'c.yaml', 'x'), 'mine\n');
+  assert.throws(() => writeTree(other, files('a.yaml', 'c.yaml')), /did not write: c\.yaml\/x/);
 });
 
 test.run();

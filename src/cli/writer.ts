@@ -346,6 +346,31 @@ function carry(from: string, to: string, st: Stats): void {
   }
 }
 
+/** Every proper ancestor directory of a relative POSIX path: `a/b/c` → `a`, `a/b`. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+  return out;
+}
+
+/**
+ * Puts an unchanged file of the previous tree into the staging tree as a hard link, which is
+ * far cheaper than writing it again (and than freeing its blocks when the old tree goes); the
+ * old tree itself stays intact until the swap. False when the bytes or permissions differ, or
+ * the file system cannot link: the caller then writes the file.
+ */
+function linkUnchanged(previous: string, staged: string, content: string, mode: number): boolean {
+  try {
+    const st = lstatSync(previous);
+    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
+    if (readFileSync(previous, 'utf8') !== content) return false;
+    linkSync(previous, staged);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface WriteResult {
   readonly written: number;
   readonly removed: readonly string[];
@@ -368,24 +393,34 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     const owned = new Set(exists ? ownedFiles(target) : []);
     const tree: TreeListing = exists ? listTree(target) : { files: [], dirs: [], inodes: new Map() };
     const generated = new Set(files.map((f) => f.path));
-    const generatedDirs = new Set(files.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+    const generatedDirs = new Set(files.flatMap((f) => ancestors(f.path)));
     const foreign = tree.files.filter((p) => p !== MANIFEST_FILE && !owned.has(p));
     // In the way: the same path, a file where a generated directory goes, or a generated file where a directory is.
-    const inTheWay = foreign.filter((p) => generated.has(p) || generatedDirs.has(p) || [...generated].some((g) => p.startsWith(`${g}/`)));
-    if (inTheWay.length > 0 && !options.force) {
+    const inTheWay = new Set(foreign.filter((p) => generated.has(p) || generatedDirs.has(p) || ancestors(p).some((a) => generated.has(a))));
+    if (inTheWay.size > 0 && !options.force) {
+      const listed = [...inTheWay];
       throw new UsageError(
-        `refusing to overwrite ${inTheWay.length} file(s) in ${dir} that wi-gen did not write: ${inTheWay.slice(0, 5).join(', ')}${inTheWay.length > 5 ? ', …' : ''} (move them away, or pass --force)`,
+        `refusing to overwrite ${listed.length} file(s) in ${dir} that wi-gen did not write: ${listed.slice(0, 5).join(', ')}${listed.length > 5 ? ', …' : ''} (move them away, or pass --force)`,
       );
     }
-    const dropped = new Set(inTheWay);
+    const dropped = inTheWay;
 
     mkdirSync(staging);
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
     for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(join(staging, ...d.path.split('/')), { recursive: true });
+    const made = new Set<string>([staging]);
+    const umask = process.umask();
     for (const f of files) {
       const path = join(staging, ...f.path.split('/'));
-      mkdirSync(dirname(path), { recursive: true });
-      writeDurable(path, f.content, f.executable ? 0o755 : 0o644);
+      const parent = dirname(path);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
+      const mode = f.executable ? 0o755 : 0o644;
+      // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
+      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), path, f.content, mode & ~umask)) continue;
+      writeDurable(path, f.content, mode);
     }
     writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
     const kept: string[] = [];

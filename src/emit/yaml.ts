@@ -2,16 +2,139 @@
  * One YAML style for every file: YAML 1.1 quoting (so `"true"`, `"yes"`, `"0755"` stay strings
  * for every consumer, including Helm's toYaml and kubectl), no line wrapping, sorted keys where
  * the caller asks. Byte-stable across runs and machines.
+ *
+ * The `yaml` package defines the bytes. Building its document model costs ~100 µs per small
+ * object, most of a large render, so block maps and lists are laid out here, in exactly the bytes
+ * `yaml` would write (test/yaml.test.ts checks that property on generated documents): plain
+ * strings, integers and booleans directly, other scalars with `yaml`'s text for that scalar.
+ * Anything else (keys that need quotes, multi-line strings, class instances) goes to `yaml`.
  */
-import { stringify } from 'yaml';
+import { Document, stringify } from 'yaml';
+
+const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 
 export function toYaml(value: unknown): string {
-  return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  return directYaml(value) ?? stringify(value, OPTIONS);
+}
+
+/** The direct writer alone: the same text as `yaml`, or undefined when only `yaml` can write it. */
+export function directYaml(value: unknown): string | undefined {
+  const lines: string[] = [];
+  return writeTop(value, lines) ? `${lines.join('\n')}\n` : undefined;
 }
 
 /** A multi-document stream with `---` between documents and a trailing newline. */
 export function toYamlStream(docs: readonly unknown[]): string {
   return docs.map((d) => toYaml(d)).join('---\n');
+}
+
+/** Scalars `yaml` leaves unquoted are a subset of these; the schema decides the rest. */
+const PLAIN_CANDIDATE = /^[A-Za-z0-9][A-Za-z0-9._/@+=:-]*$/;
+/** Longer keys become explicit `? key` entries. */
+const MAX_IMPLICIT_KEY = 1000;
+const STRING_TAG = 'tag:yaml.org,2002:str';
+/** The YAML 1.1 resolvers (bool, int, float, null, timestamp, ...) `yaml` checks a plain string against. */
+const schema = new Document(null, OPTIONS).schema as unknown as { tags: ResolverTag[]; compat?: ResolverTag[] | null };
+interface ResolverTag {
+  readonly default?: boolean | 'key';
+  readonly tag: string;
+  readonly test?: RegExp;
+}
+const resolvers = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== STRING_TAG && t.test);
+const plainCache = new Map<string, boolean>();
+
+/** True when `yaml` writes this string as a plain scalar, as a key or a block value. */
+function isPlain(value: string): boolean {
+  let plain = plainCache.get(value);
+  if (plain === undefined) {
+    plain = PLAIN_CANDIDATE.test(value) && !value.endsWith(':') && value.length <= MAX_IMPLICIT_KEY && !resolvers.some((t) => (t.test as RegExp).test(value));
+    plainCache.set(value, plain);
+  }
+  return plain;
+}
+
+/** A map `yaml` writes from its own keys (no class instance, no toJSON). */
+function isJsonMap(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/**
+ * The text of a scalar as a map value (`seq: false`) or list item, or undefined when only a
+ * whole-document `yaml` run can write it. Strings that need quotes, and numbers other than
+ * integers, take `yaml`'s own text for that scalar alone, once per distinct value.
+ */
+function scalar(value: unknown, seq: boolean): string | undefined {
+  if (typeof value === 'string') {
+    if (isPlain(value)) return value;
+    return viaYaml(value, seq);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && !Object.is(value, -0)) return Number.isSafeInteger(value) ? String(value) : viaYaml(value, seq);
+  if (value === null) return viaYaml(null, seq);
+  return undefined;
+}
+
+const scalarCache = new Map<string, string | null>();
+
+function viaYaml(value: string | number | null, seq: boolean): string | undefined {
+  const key = `${seq ? '-' : ':'}${typeof value}:${String(value)}`;
+  let text = scalarCache.get(key);
+  if (text === undefined) {
+    const prefix = seq ? '- ' : 'k: ';
+    const out = stringify(seq ? [value] : { k: value }, OPTIONS);
+    // Single-line text only: block scalars depend on the indentation where they stand.
+    text = out.startsWith(prefix) && out.indexOf('\n') === out.length - 1 ? out.slice(prefix.length, -1) : null;
+    scalarCache.set(key, text);
+  }
+  return text ?? undefined;
+}
+
+/** `{}`/`[]` for empty collections, the scalar text, or undefined for a non-empty collection or a value `yaml` must write. */
+function inline(value: unknown, seq: boolean): string | undefined {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  if (isJsonMap(value)) return Object.keys(value).some((k) => value[k] !== undefined) ? undefined : '{}';
+  return scalar(value, seq);
+}
+
+function writeTop(value: unknown, lines: string[]): boolean {
+  if (Array.isArray(value)) return value.length > 0 && writeSeq(value, '', '', lines);
+  if (isJsonMap(value)) return Object.keys(value).some((k) => value[k] !== undefined) && writeMap(value, '', '', lines);
+  return false;
+}
+
+/** Writes a non-empty map; the first line starts with `first` (an item's `- `), the rest with `indent`. */
+function writeMap(map: Record<string, unknown>, first: string, indent: string, lines: string[]): boolean {
+  let lead = first;
+  for (const key of Object.keys(map)) {
+    const value = map[key];
+    if (value === undefined) continue; // as `yaml` without keepUndefined
+    if (!isPlain(key)) return false;
+    const text = inline(value, false);
+    if (text !== undefined) lines.push(`${lead}${key}: ${text}`);
+    else {
+      lines.push(`${lead}${key}:`);
+      const nested = `${indent}  `;
+      if (Array.isArray(value) ? !writeSeq(value, nested, nested, lines) : !isJsonMap(value) || !writeMap(value, nested, nested, lines)) return false;
+    }
+    lead = indent;
+  }
+  return true;
+}
+
+/** Writes a non-empty list; the first line starts with `first`, the rest with `indent`. */
+function writeSeq(seq: readonly unknown[], first: string, indent: string, lines: string[]): boolean {
+  let lead = first;
+  for (const item of seq) {
+    const text = inline(item, true);
+    if (text !== undefined) lines.push(`${lead}- ${text}`);
+    else if (Array.isArray(item)) {
+      if (!writeSeq(item, `${lead}- `, `${indent}  `, lines)) return false;
+    } else if (!isJsonMap(item) || !writeMap(item, `${lead}- `, `${indent}  `, lines)) return false;
+    lead = indent;
+  }
+  return true;
 }
 
 /** Recursively sorted copy, for values we build ourselves (cdk8s sorts its own objects). */

@@ -18,13 +18,15 @@ export interface ManifestFile {
 export function synthesizeManifests(model: Model): ManifestFile[] {
   const context: MethodContext = { model };
   const app = new App();
-  const charts: { file: string; chart: Chart }[] = [];
+  // Insertion order is file order; one lookup per identity, so a Map rather than a search.
+  const charts = new Map<string, Chart>();
   const chart = (file: string): Chart => {
-    const existing = charts.find((c) => c.file === file);
-    if (existing) return existing.chart;
-    const created = new Chart(app, file.replace(/\.yaml$/, ''), { labels: { ...MANAGED_BY_LABELS }, disableResourceNameHashes: true });
-    charts.push({ file, chart: created });
-    return created;
+    let existing = charts.get(file);
+    if (!existing) {
+      existing = new Chart(app, file.replace(/\.yaml$/, ''), { labels: { ...MANAGED_BY_LABELS }, disableResourceNameHashes: true });
+      charts.set(file, existing);
+    }
+    return existing;
   };
 
   const created = model.bindings.filter((b) => b.create);
@@ -48,7 +50,7 @@ export function synthesizeManifests(model: Model): ManifestFile[] {
     }
   }
 
-  return charts
-    .map(({ file, chart: c }) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))
+  return [...charts]
+    .map(([file, c]) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))
     .filter((f) => f.objects.length > 0);
 }

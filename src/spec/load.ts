@@ -183,7 +183,8 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     ...located.at(hit.offset, placeholderMessage(hit.tokens)),
     path: formatPath(hit.path),
   }));
-  const parsed = SpecSchema.safeParse(raw);
+  // jitless: zod's generated fast path costs more to build than it saves on one spec.
+  const parsed = SpecSchema.safeParse(raw, { jitless: true });
   if (!parsed.success || placeholders.length > 0) {
     // A placeholder usually also fails its field's own check: report it once, as a placeholder.
     const filled = new Set(placeholders.map((p) => p.path));
