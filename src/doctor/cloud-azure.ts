@@ -64,6 +64,13 @@ export function workloadIdentityLinks(identity: Identity<WorkloadIdentityConfig>
     links.push(unchecked('azure.federated-credential', ficTitle, `az identity federated-credential list --identity-name ${name} --resource-group ${cfg.resourceGroup} -o json`));
   } else {
     const onIdentity = facts.federatedCredentials.filter((f) => f.identityName === undefined || f.identityName === name);
+    const elsewhereOnly = onIdentity.length === 0 && !facts.federatedCredentials.some((f) => f.subject === subject && f.issuer === issuer);
+    // `az identity federated-credential list` is per identity: other identities' lists say nothing of this one.
+    if (elsewhereOnly) {
+      links.push(unchecked('azure.federated-credential', ficTitle, `az identity federated-credential list --identity-name ${name} --resource-group ${cfg.resourceGroup} -o json`));
+      links.push(...roleLinks(grantsOf(identity, cfg.roles ?? [], ctx), principalOf(name, cfg.principalID, facts), `az identity show -g ${cfg.resourceGroup} -n ${name} -o json`, facts));
+      return links;
+    }
     const exact = onIdentity.find((f) => f.issuer === issuer && f.subject === subject && f.audiences.includes(AZURE_AD_TOKEN_EXCHANGE));
     if (exact) links.push(ok('azure.federated-credential', ficTitle));
     else {
