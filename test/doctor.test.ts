@@ -172,6 +172,15 @@ for (const [name, world, id, detail, fix] of aksCases) {
   });
 }
 
+test('aks: webhook missing from the MutatingWebhookConfigurations', () => {
+  const world = aksWorld();
+  world.push(dump(f.kubeList({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'cert-manager-webhook' } })));
+  const r = doctor(modelOf('aks-workload-identity'), world);
+  assert.equal(brokenIds(r), ['webhook:azureWorkloadIdentity']);
+  world.push(dump(f.kubeList({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'azure-wi-webhook-mutating-webhook-configuration' } })));
+  assert.equal(brokenIds(doctor(modelOf('aks-workload-identity'), world)), []);
+});
+
 // --- EKS IRSA (examples/eks-irsa-cert-manager)
 const PROVIDER = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const ISSUER_HOST = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';

@@ -12,7 +12,7 @@ import { grantsOf, type AzureRole } from '../methods/azure-common.js';
 import { dedicatedServiceAccounts } from '../methods/aws-service-account-ref.js';
 import type { Facts } from './facts.js';
 import type { Link, Verdict } from './link.js';
-import { ownedObjectLinks, serviceAccountLink, workloadLinks, workloadsOf } from './kube.js';
+import { ownedObjectLinks, serviceAccountLink, webhookLink, workloadLinks, workloadsOf } from './kube.js';
 import { gkeClusterLinks, gkeIdentityLinks } from './cloud-gcp.js';
 import { aksClusterLinks, kubeletIdentityLinks, roleLinks, workloadIdentityLinks } from './cloud-azure.js';
 import { eksClusterLinks, irsaLinks, podIdentityLinks, route53Links } from './cloud-aws.js';
@@ -44,6 +44,10 @@ export function diagnose(model: Model, rendered: Rendered, facts: Facts, errorTe
     ...aksClusterLinks(model, facts, keys.has('azureWorkloadIdentity')),
     ...eksClusterLinks(model, facts, keys.has('awsIrsa') || keys.has('awsServiceAccountRef')),
   ];
+  for (const key of keys) {
+    const hook = webhookLink(key, facts);
+    if (hook) clusterLinks.push(hook);
+  }
   if (clusterLinks.length > 0) chains.push({ subject: `cluster ${model.cluster.name}`, links: clusterLinks });
 
   for (const binding of model.bindings) {

@@ -10,7 +10,7 @@ import { GKE_METADATA_NODE_LABEL } from '../methods/gcp-names.js';
 import { findKube, get, hasKind, isObject, str, type Facts, type JsonObject, type KubeObject } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 
-const KUBECTL_DUMP = 'kubectl get serviceaccounts,deployments,statefulsets,daemonsets,jobs,cronjobs,pods,nodes,issuers,clusterissuers -A -o json';
+const KUBECTL_DUMP = 'kubectl get serviceaccounts,deployments,statefulsets,daemonsets,jobs,cronjobs,pods,nodes,issuers,clusterissuers,mutatingwebhookconfigurations -A -o json';
 
 /**
  * Environment the admission webhooks of each method inject into a pod at creation. A pod that
@@ -25,6 +25,24 @@ const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
   awsIrsa: ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
   awsPodIdentity: ['AWS_CONTAINER_CREDENTIALS_FULL_URI'],
 };
+
+/**
+ * The admission webhook each method relies on, by the name its installer gives the
+ * MutatingWebhookConfiguration (AKS add-on / Helm chart; EKS's managed pod-identity-webhook).
+ */
+const WEBHOOKS: Readonly<Record<string, { readonly name: RegExp; readonly what: string; readonly fix: string }>> = {
+  azureWorkloadIdentity: { name: /azure-wi-webhook/, what: 'the Azure Workload Identity webhook', fix: 'az aks update -g RESOURCE_GROUP -n CLUSTER --enable-workload-identity' },
+  awsIrsa: { name: /pod-identity-webhook/, what: "EKS's pod-identity-webhook (IRSA)", fix: 'on EKS it is managed; on self-managed clusters install amazon-eks-pod-identity-webhook' },
+};
+
+/** The method's webhook is registered, when the dumps include MutatingWebhookConfigurations. */
+export function webhookLink(methodKey: string, facts: Facts): Link | undefined {
+  const hook = WEBHOOKS[methodKey];
+  if (!hook || !hasKind(facts, 'MutatingWebhookConfiguration')) return undefined;
+  const title = `${hook.what} is registered`;
+  const found = facts.kube.some((o) => o.kind === 'MutatingWebhookConfiguration' && hook.name.test(o.name));
+  return found ? ok(`webhook:${methodKey}`, title) : broken(`webhook:${methodKey}`, title, 'no MutatingWebhookConfiguration of it in the dump', hook.fix);
+}
 
 export interface WorkloadTarget {
   readonly kind: WorkloadKind;

@@ -20,7 +20,7 @@ const cmd = (argv: string[], label?: GcpResourceLabel): LiveCommand => ({ argv, 
 export function liveCommands(model: Model): LiveCommand[] {
   const ctx: MethodContext = { model };
   const out: LiveCommand[] = [
-    cmd(['kubectl', 'get', 'serviceaccounts,deployments,statefulsets,daemonsets,jobs,cronjobs,pods,nodes', '-A', '-o', 'json']),
+    cmd(['kubectl', 'get', 'serviceaccounts,deployments,statefulsets,daemonsets,jobs,cronjobs,pods,nodes,mutatingwebhookconfigurations', '-A', '-o', 'json']),
   ];
   if (model.certManager) out.push(cmd(['kubectl', 'get', 'issuers.cert-manager.io,clusterissuers.cert-manager.io', '-A', '-o', 'json']));
   const gke = model.cluster.gke;
