@@ -15,6 +15,7 @@ import { runInit } from './init.js';
 import { specJsonSchema } from './schema.js';
 import { runFunction } from './krm.js';
 import { runPlugin } from './plugin.js';
+import { runDoctor } from './doctor.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
@@ -44,6 +45,9 @@ Usage:
                                functionConfig), ResourceList on stdout (kpt, kustomize)
   wi-gen plugin CONFIG         legacy kustomize exec plugin: objects of the generator
                                config CONFIG as a YAML stream (kubectl kustomize)
+  wi-gen doctor SPEC [DUMP...] check a live binding against dumps of the cluster and the
+                               cloud, and print the fix of each broken link
+                               (wi-gen doctor --help)
 
 Options:
   -o, --output DIR   output directory
@@ -214,6 +218,13 @@ export function main(argv: readonly string[], io: Io): number {
       return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
     }
     if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
+    if (first === 'doctor') {
+      return runDoctor(rest, { ...io, isTTY: process.stdout.isTTY === true }, (spec) => {
+        const loaded = loadSpec(readSpec(spec, io), { file: spec === '-' ? 'stdin' : spec });
+        if (!loaded.ok) throw new SpecProblems(loaded.problems);
+        return { model: loaded.model, rendered: render(loaded.model) };
+      });
+    }
     const command = first === 'check' || first === 'render' ? first : undefined;
     const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
     if (flags.help) {

@@ -430,3 +430,37 @@ export const gke = defineMethod<GkeIdentity>({
     };
   },
 });
+
+/** One IAM grant the cloud half makes, as data: what `wi-gen doctor` looks for in IAM policies. */
+export interface GcpIamGrant {
+  readonly resource:
+    | { readonly type: 'serviceAccount'; readonly email: string; readonly project: string }
+    | { readonly type: 'project'; readonly project: string }
+    | { readonly type: 'managedZone'; readonly project: string; readonly zone: string };
+  readonly role: string;
+  readonly member: string;
+}
+
+/** Every IAM grant of a GKE identity, from the same functions its gcloud script and Terraform use. */
+export function gkeIamGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): GcpIamGrant[] {
+  const grants: GcpIamGrant[] = [];
+  const cluster = gkeCluster(ctx);
+  if (identity.config.mode === 'impersonation') {
+    const email = identity.config.serviceAccount as string;
+    const { project } = parseGsaEmail(email) as { accountId: string; project: string };
+    for (const b of identity.bindings) {
+      grants.push({ resource: { type: 'serviceAccount', email, project }, role: 'roles/iam.workloadIdentityUser', member: ksaMember(cluster.project, b.namespace, b.name) });
+    }
+  }
+  for (const member of grantees(identity, ctx)) {
+    for (const grant of dnsGrants(identity, ctx)) {
+      grants.push({
+        resource: grant.zone ? { type: 'managedZone', project: grant.project, zone: grant.zone } : { type: 'project', project: grant.project },
+        role: dnsRole(identity, grant),
+        member,
+      });
+    }
+    for (const role of identity.config.roles) grants.push({ resource: { type: 'project', project: rolesProject(identity, ctx) }, role, member });
+  }
+  return grants;
+}
