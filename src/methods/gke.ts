@@ -368,6 +368,7 @@ function configConnectorObjects(identity: Identity<GkeIdentity>, ctx: MethodCont
       // Zone grants carry their project too (one zone name can exist in several projects); the
       // dot cannot occur in a project ID, so a zone grant never takes a project grant's name.
       policyMember(`${identity.name}-dns-${grant.zone ? `${grant.project}.${grant.zone}` : grant.project}${suffix}`, {
+        // DNSManagedZone's idTemplate in Config Connector's servicemappings/dns.yaml (iamConfig: zone-level IAM member).
         resourceRef: grant.zone ? { kind: 'DNSManagedZone', external: `projects/${grant.project}/managedZones/${grant.zone}` } : { kind: 'Project', external: `projects/${grant.project}` },
         role: dnsRole(identity, grant),
         ...memberField,
