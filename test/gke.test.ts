@@ -208,6 +208,9 @@ test('managed-zone grant: no `dns managed-zones add-iam-policy-binding` (not a g
   assert.not.match(noZone, /add_dns_zone_iam_member|retry_iam/);
 });
 
+/** The policy file add_dns_zone_iam_member wrote when it merged into existing bindings. */
+let mergedPolicyFile = '';
+
 test('add_dns_zone_iam_member: read-modify-write against a fake gcloud (new, merged, present, conditional, hostile)', () => {
   const helpers = scriptHelpers(file(renderText(zoneSpec()), 'cloud/gcloud.sh'));
   const dir = tmpDir('wi-gen-zone-');
@@ -220,8 +223,8 @@ test('add_dns_zone_iam_member: read-modify-write against a fake gcloud (new, mer
     writeFileSync(env.FAKE_LOG, '');
     run('rm', ['-f', env.FAKE_SET]);
     const r = run('bash', [harness, 'example-com', 'acme-dns', 'roles/dns.admin', member], { env });
-    const written = existsSync(env.FAKE_SET) ? JSON.parse(readFileSync(env.FAKE_SET, 'utf8')) : undefined;
-    return { code: r.code, stderr: r.stderr, written, log: readFileSync(env.FAKE_LOG, 'utf8') };
+    const text = existsSync(env.FAKE_SET) ? readFileSync(env.FAKE_SET, 'utf8') : undefined;
+    return { code: r.code, stderr: r.stderr, text, written: text === undefined ? undefined : JSON.parse(text), log: readFileSync(env.FAKE_LOG, 'utf8') };
   };
   // An empty policy: gcloud's flattened view prints one empty row.
   const fresh = grant('\t\t\n');
@@ -238,6 +241,8 @@ test('add_dns_zone_iam_member: read-modify-write against a fake gcloud (new, mer
       { role: 'roles/dns.reader', members: ['group:ops@acme.example', 'user:bob@acme.example'] },
     ],
   });
+  mergedPolicyFile = join(tmpDir('wi-gen-zone-policy-'), 'policy.json');
+  writeFileSync(mergedPolicyFile, merged.text as string);
   // Already there: nothing written (a re-run is a no-op).
   const present = grant('roles/dns.admin\tserviceAccount:new@p.iam.gserviceaccount.com\t\n');
   assert.is(present.code, 0, present.stderr);
@@ -431,6 +436,45 @@ async function gcloudParse(commands: readonly string[][]): Promise<{ argv: strin
   const results: { argv: string[]; code: number; stderr: string }[] = [];
   for (let i = 0; i < commands.length; i += 2) results.push(...(await Promise.all(commands.slice(i, i + 2).map(one))));
   return results;
+}
+
+/** gcloud's own Python library (under the SDK root) and the Python that runs it, when installed. */
+function gcloudSdk(): { python: string; lib: string } | undefined {
+  if (!hasTool('gcloud')) return undefined;
+  const bin = run('readlink', ['-f', run('sh', ['-c', 'command -v gcloud']).stdout.trim()]).stdout.trim();
+  const root = join(bin, '..', '..');
+  const bundled = join(root, 'platform', 'bundledpythonunix', 'bin', 'python3');
+  const lib = join(root, 'lib');
+  if (!existsSync(join(lib, 'googlecloudsdk', 'command_lib', 'iam', 'iam_util.py'))) return undefined;
+  return { python: existsSync(bundled) ? bundled : 'python3', lib };
+}
+
+const sdk = gcloudSdk();
+if (!sdk) {
+  test.skip("gcloud's Python library is not installed: the written policy file is not parsed by gcloud's own parser", () => {});
+} else {
+  test("the policy file add_dns_zone_iam_member writes is read by gcloud's own --policy-file parser, etag included", () => {
+    assert.ok(mergedPolicyFile, 'the read-modify-write test ran first');
+    const parse = (path: string) =>
+      run(sdk.python, ['-c', [
+        'import sys',
+        `sys.path[0:0] = [${JSON.stringify(sdk.lib)}, ${JSON.stringify(join(sdk.lib, 'third_party'))}]`,
+        'from googlecloudsdk.command_lib.iam import iam_util',
+        'from googlecloudsdk.api_lib.util import apis',
+        "policy = iam_util.ParsePolicyFile(sys.argv[1], apis.GetMessagesModule('dns', 'v1').GoogleIamV1Policy)",
+        "print(policy.etag.hex(), ';'.join(b.role + '=' + ','.join(b.members) for b in policy.bindings))",
+      ].join('\n'), path]);
+    const r = parse(mergedPolicyFile);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(
+      r.stdout.trim(),
+      `${Buffer.from('BwYx+/9=', 'base64').toString('hex')} roles/dns.admin=serviceAccount:new@p.iam.gserviceaccount.com,user:ann@acme.example;roles/dns.reader=group:ops@acme.example,user:bob@acme.example`,
+    );
+    // Planted bad input: a file that is not a policy fails the same parser.
+    const bad = join(tmpDir('wi-gen-zone-policy-'), 'bad.json');
+    writeFileSync(bad, '{"bindings": [{"role": "roles/dns.admin", "members": "not-a-list"}]}\n');
+    assert.is.not(parse(bad).code, 0);
+  });
 }
 
 if (!hasTool('gcloud')) {
