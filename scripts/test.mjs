@@ -16,7 +16,9 @@
 // If uvu dies before its summary (a test file throws while being imported, or the process crashes),
 // that is reported as one failure. The exit code is uvu's (1 on any failure), or 1 on a crash.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,8 +41,10 @@ const typecheckProject = process.env.WI_GEN_TYPECHECK_PROJECT;
 if (filters.length === 0 || typecheckFlag || typecheckProject) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const project = typecheckProject ? resolve(typecheckProject) : join(repoRoot, 'tsconfig.json');
-  // The project's own check is incremental (its state under node_modules/.cache), another one is not.
-  const incremental = typecheckProject ? [] : ['--incremental', '--tsBuildInfoFile', join(repoRoot, 'node_modules', '.cache', 'wi-gen', 'tsc.tsbuildinfo')];
+  // The project's own check is incremental, its state in the temp dir, one file per checkout (not in
+  // node_modules, which worktrees may share); another project's check is not.
+  const buildInfo = join(tmpdir(), `wi-gen-tsc-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 16)}.tsbuildinfo`);
+  const incremental = typecheckProject ? [] : ['--incremental', '--tsBuildInfoFile', buildInfo];
   const started = Date.now();
   const check = spawnSync(process.execPath, [tsc, '-p', project, '--noEmit', ...incremental, '--pretty', 'false'], {
     cwd: repoRoot,
