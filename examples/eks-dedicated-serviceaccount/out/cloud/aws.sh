@@ -38,10 +38,7 @@ route53_policy_team_a_dns=$(cat <<'JSON'
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets"
-      ],
+      "Action": "route53:ChangeResourceRecordSets",
       "Resource": [
         "arn:aws:route53:::hostedzone/Z0TEAMA00000000000000"
       ],

@@ -42,10 +42,7 @@ route53_policy_dns01_solver=$(cat <<'JSON'
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets"
-      ],
+      "Action": "route53:ChangeResourceRecordSets",
       "Resource": "arn:aws:route53:::hostedzone/*",
       "Condition": {
         "ForAllValues:StringEquals": {
