@@ -895,6 +895,19 @@ test('existing role (create: false): aws.sh stops when the role is missing, neve
   }
 });
 
+test('aws.sh: every IAM call names the cluster region, so GovCloud and China reach their own IAM endpoint', () => {
+  const dir = tmpDir('wi-gen-aws-gov-');
+  const script = join(dir, 'aws.sh');
+  writeFileSync(script, file(renderText(POD_IDENTITY_SPEC), 'cloud/aws.sh'));
+  const { dir: stub, log } = stubAws();
+  const r = run('bash', [script], { env: { PATH: `${stub}:${process.env['PATH']}` } });
+  assert.is(r.code, 0, r.stderr);
+  const calls = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as string[]);
+  const iam = calls.filter((c) => c[0] === 'iam');
+  assert.ok(iam.length >= 6, `${iam.length} IAM calls`);
+  assert.equal([...new Set(calls.map((c) => flag(c, '--region')))], ['us-gov-west-1']);
+});
+
 // The aws CLI exits 255 on a parse failure and on missing credentials alike: read the message.
 const AWS_PARSE_FAILURE = /Unknown options|Invalid choice|the following arguments are required|Parameter validation failed|You must specify a region/;
 const AWS_PARSED = /Unable to locate credentials|Could not connect to the endpoint URL|InvalidIdentityToken|AccessDenied/;

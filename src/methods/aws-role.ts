@@ -199,6 +199,11 @@ export function roleScriptLines(plan: RoleScript, ctx: MethodContext): string[] 
   const trustVar = scriptVar('trust_policy', identity);
   const route53 = route53PolicyFor(identity, ctx);
   const route53Var = scriptVar('route53_policy', identity);
+  // IAM is global, but its endpoint is per partition (iam.amazonaws.com.cn, iam.us-gov.amazonaws.com):
+  // the cluster's region picks the right one whatever the caller's default region.
+  const region = eksCluster(ctx).region;
+  const iam = (subcommand: string, ...args: (string | ReturnType<typeof shellVar>)[]): string =>
+    command('aws', 'iam', subcommand, '--region', region, ...args);
   const lines = [
     // aws CLI v2 pipes output through a pager on a terminal, which would stop the script.
     "export AWS_PAGER=''",
@@ -207,26 +212,26 @@ export function roleScriptLines(plan: RoleScript, ctx: MethodContext): string[] 
     identity.config.create === false
       ? // An adopted role must exist; get-role's own error (NoSuchEntity, or no credentials) stays visible.
         [
-          `if ! ${command('aws', 'iam', 'get-role', '--role-name', role.name)} >/dev/null; then`,
+          `if ! ${iam('get-role', '--role-name', role.name)} >/dev/null; then`,
           `  echo ${shellQuote(`role ${role.arn} does not exist, and the spec says create: false; create it or set create: true`)} >&2`,
           '  exit 1',
           'fi',
         ].join('\n')
       : unless(
-          command('aws', 'iam', 'get-role', '--role-name', role.name),
-          command(
-            'aws', 'iam', 'create-role', '--role-name', role.name, ...(role.path === '/' ? [] : ['--path', role.path]),
+          iam('get-role', '--role-name', role.name),
+          iam(
+            'create-role', '--role-name', role.name, ...(role.path === '/' ? [] : ['--path', role.path]),
             '--description', plan.description, '--assume-role-policy-document', shellVar(trustVar),
           ),
         ),
-    command('aws', 'iam', 'update-assume-role-policy', '--role-name', role.name, '--policy-document', shellVar(trustVar)),
+    iam('update-assume-role-policy', '--role-name', role.name, '--policy-document', shellVar(trustVar)),
   ];
   if (route53) {
     lines.push(
-      command('aws', 'iam', 'put-role-policy', '--role-name', role.name, '--policy-name', ROUTE53_POLICY_NAME, '--policy-document', shellVar(route53Var)),
+      iam('put-role-policy', '--role-name', role.name, '--policy-name', ROUTE53_POLICY_NAME, '--policy-document', shellVar(route53Var)),
     );
   }
-  for (const arn of identity.config.policyARNs ?? []) lines.push(command('aws', 'iam', 'attach-role-policy', '--role-name', role.name, '--policy-arn', arn));
+  for (const arn of identity.config.policyARNs ?? []) lines.push(iam('attach-role-policy', '--role-name', role.name, '--policy-arn', arn));
   return lines;
 }
 
