@@ -242,7 +242,7 @@ test('workload identity: KSA annotations and labels, pod label as the string "tr
     azureWorkloadIdentity:
       resourceGroup: rg-id
       clientID: 44444444-4444-4444-4444-444444444444
-      tenantID: 66666666-6666-6666-6666-666666666666
+      tenantID: 11111111-1111-1111-1111-111111111111
       tokenExpiration: 7200
 bindings:
   - identity: dns
@@ -259,7 +259,7 @@ certManager:
   assert.equal(sa.metadata.annotations, {
     'azure.workload.identity/client-id': '44444444-4444-4444-4444-444444444444',
     'azure.workload.identity/service-account-token-expiration': '7200',
-    'azure.workload.identity/tenant-id': '66666666-6666-6666-6666-666666666666',
+    'azure.workload.identity/tenant-id': '11111111-1111-1111-1111-111111111111',
   });
   assert.is(sa.metadata.labels['azure.workload.identity/use'], 'true');
   const valuesText = file(r, 'helm/cert-manager.values.yaml');
@@ -274,7 +274,7 @@ certManager:
     azureDNS: {
       environment: 'AzurePublicCloud',
       hostedZoneName: 'corp.example',
-      managedIdentity: { clientID: '44444444-4444-4444-4444-444444444444', tenantID: '66666666-6666-6666-6666-666666666666' },
+      managedIdentity: { clientID: '44444444-4444-4444-4444-444444444444', tenantID: '11111111-1111-1111-1111-111111111111' },
       resourceGroupName: 'rg-dns',
       subscriptionID: SUB,
       zoneType: 'AzurePrivateZone',
@@ -285,7 +285,7 @@ certManager:
   const az = file(r, 'cloud/az.sh');
   assert.match(
     az,
-    `--role b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n    --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
+    `--role b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n      --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
     'private zone: Private DNS Zone Contributor on the privateDnsZones scope',
   );
 });
@@ -310,8 +310,9 @@ certManager:
   assert.equal(issuer.spec.acme.solvers[0].dns01.azureDNS.managedIdentity, { resourceID: rid });
   const az = file(r, 'cloud/az.sh');
   assert.match(az, '--query identityProfile.kubeletidentity.objectId');
-  assert.match(az, `if [[ "\${NODE_RESOURCE_ID,,}" != '${rid.toLowerCase()}' ]]; then`);
-  assert.match(az, '--assignee-object-id "$NODE_PRINCIPAL_ID" \\\n    --assignee-principal-type ServicePrincipal');
+  assert.match(az, `NODE_RESOURCE_ID="$(az aks show`);
+  assert.match(az, `--output tsv | tr '[:upper:]' '[:lower:]')"\nif [ "$NODE_RESOURCE_ID" != ${rid.toLowerCase()} ]; then`);
+  assert.match(az, '--assignee-object-id "$NODE_PRINCIPAL_ID" \\\n      --assignee-principal-type ServicePrincipal');
   const tf = file(r, 'cloud/terraform/azure-node.tf');
   assert.match(tf, 'principal_id                     = data.azurerm_kubernetes_cluster.node.kubelet_identity[0].object_id');
   assert.match(tf, 'skip_service_principal_aad_check = true');
@@ -388,7 +389,7 @@ test('az.sh: identity first, then one federated credential per KSA in spec order
   const creates = [...section.matchAll(/az identity federated-credential create[^]*?--audiences (\S+)/g)];
   assert.is(creates.length, 3);
   for (const m of creates) assert.is(m[1], 'api://AzureADTokenExchange', 'audience passed explicitly');
-  const names = [...section.matchAll(/--identity-name id-apps \\\n {4}--name (\S+)/g)].map((m) => m[1] as string);
+  const names = [...section.matchAll(/--identity-name id-apps \\\n {6}--name (\S+)/g)].map((m) => m[1] as string);
   assert.equal(names, ['prod-shop-web', 'prod-shop-checkout', 'prod-jobs-sync-v2']);
   for (const n of names) assert.match(n, FEDERATED_CREDENTIAL_NAME);
   const subjects = [...section.matchAll(/--subject (\S+)/g)].map((m) => m[1]);

@@ -54,6 +54,11 @@ export interface ScriptSection {
   readonly title: string;
   /** Shell lines, already quoted (see `emit/shell.ts`). */
   readonly lines: readonly string[];
+  /**
+   * Lines the script runs once, before every section, however many sections ask for them
+   * (identical preambles are written once), e.g. a check that the CLI talks to the right cloud.
+   */
+  readonly preamble?: readonly string[];
 }
 
 export interface TerraformProvider {
