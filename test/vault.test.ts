@@ -199,6 +199,16 @@ test('Terraform makes the DNS role assignments az.sh makes, to the service princ
   assert.not.match(readme, /Terraform\*\* configures Vault only/);
 });
 
+test('sovereign cloud: vault.sh, the Vault and Azure Terraform and az.sh all name it', () => {
+  const china = renderText(BOTH.replaceAll('hostedZoneName: lab.example}', 'hostedZoneName: lab.example, environment: AzureChinaCloud}').replace('zoneType: AzurePrivateZone}', 'zoneType: AzurePrivateZone, environment: AzureChinaCloud}'));
+  assert.match(fileOf(china, 'cloud/vault.sh'), /environment=AzureChinaCloud \\\n/);
+  assert.match(fileOf(china, 'cloud/terraform/vault-azuredns.tf'), /environment += "AzureChinaCloud"/);
+  const versions = fileOf(china, 'cloud/terraform/versions.tf');
+  assert.match(versions, 'provider "azuread" {\n  environment = "china"\n}');
+  assert.match(versions, /provider "azurerm" \{\n  subscription_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"\n  environment     = "china"\n/);
+  assert.match(fileOf(china, 'cloud/az.sh'), 'if [ "$az_cloud" != AzureChinaCloud ]; then');
+});
+
 test('README names the events VSO really records (VaultClientConfigError, SecretSyncError), not VaultClientError', () => {
   const readme = fileOf(renderText(BOTH), 'README.md');
   for (const reason of ['VaultClientConfigError', 'SecretSyncError', 'SecretLeaseRenewalError', 'SecretSynced', 'SecretRotated', 'RolloutRestartTriggered', 'RolloutRestartFailed']) {

@@ -267,15 +267,8 @@ function check(identity: Identity<AzureServicePrincipalVault>, ctx: CheckContext
       'equals clientID; the object ID of an application differs from its client ID (`az ad app show --id CLIENT_ID --query id -o tsv`)',
     );
   }
+  // One application lives in one Azure cloud, the spec's (the same check as the other Azure methods).
   checkAzureEnvironment(identity, ctx);
-  for (const issuer of r.issuers.slice(1)) {
-    if (azureDnsOf(issuer).environment !== r.environment) {
-      d.error(
-        [...issuer.path, 'dns01', 'azureDNS', 'environment'],
-        `is ${azureDnsOf(issuer).environment}, but identity "${identity.name}" already serves ${r.environment}; one application lives in one Azure cloud`,
-      );
-    }
-  }
 
   // Field order, so the lines read top to bottom like the spec.
   const address = VAULT_ADDRESS.exec(cfg.vault.address) as RegExpExecArray;

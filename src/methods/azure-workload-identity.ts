@@ -441,6 +441,7 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     ].join('\n');
     const notes = [
       `Federated credentials of \`${name}\` (\`az identity federated-credential list --subscription ${aks.subscriptionID} --resource-group ${cfg.resourceGroup} --identity-name ${name} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` → \`${c.subject}\``).join(', ') || 'none'}.`,
+      `A credential with the same issuer and subject under another name (made by hand, or by an older tool) is reused by \`az.sh\`, which says so; Azure refuses a second one with 409. Terraform cannot reuse it: delete it, or \`terraform import\` it under the name above.`,
       `The label \`${WI_USE_LABEL}: "true"\` goes on pod templates only, never into a selector (selectors are immutable) or \`commonLabels\`; the value is the string \`"true"\`.`,
     ];
     if (cfg.serviceOperator) {
