@@ -569,7 +569,9 @@ test('az.sh, first run: creates the federated credential and the role assignment
   assert.is(callsOf(r.calls, 'identity', 'federated-credential', 'create').length, 1);
   const [roleList] = callsOf(r.calls, 'role', 'assignment', 'list');
   assert.ok(roleList, 'role assignments are listed before one is created');
-  assert.is(roleList[roleList.indexOf('--query') + 1], "[?principalId=='77777777-7777-7777-7777-777777777777'].id");
+  // Role matched in the query: `--role GUID` would be resolved in the signed-in subscription, not the scope's.
+  assert.is(roleList[roleList.indexOf('--query') + 1], "[?principalId=='77777777-7777-7777-7777-777777777777' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id");
+  assert.not.ok(roleList.includes('--role'));
   assert.is(callsOf(r.calls, 'role', 'assignment', 'create').length, 1);
 });
 

@@ -126,17 +126,25 @@ export function grantsOf(identity: Identity, roles: readonly AzureRole[], ctx: M
 const describeGrant = (g: AzureGrant): string => `${g.roleName ?? `role ${g.roleGuid}`} on ${g.scope}`;
 
 /**
+ * The JMESPath test for one role in `az role assignment list` output. Matched on the definition
+ * ID's last segment, not with --role: az resolves a --role GUID in the signed-in subscription,
+ * which misses assignments on a scope in another subscription (a DNS zone elsewhere).
+ */
+export const roleDefinitionFilter = (roleGuid: string): string => `ends_with(roleDefinitionId, '/${roleGuid}')`;
+
+/**
  * `az role assignment create` by object ID and principal type: no Graph lookup, so a fresh
  * identity is not hit by replication lag. Each create runs only when a list of the scope finds no
  * assignment of that role to the principal: re-running never depends on how an az version
  * answers a duplicate (some print the existing one, some fail with 409 RoleAssignmentExists).
- * The list filters by principalId in the query, not with --assignee, which would ask Graph.
+ * The list filters by principalId in the query, not with --assignee, which would ask Graph, and by
+ * role in the query too (roleDefinitionFilter).
  */
 export function azRoleAssignments(principal: ShellVariable, grants: readonly AzureGrant[]): string[] {
   return grants.flatMap((g) => {
-    const list = command('az', 'role', 'assignment', 'list', '--scope', g.scope, '--role', g.roleGuid, '--query', 'QUERY', '--output', 'tsv')
+    const list = command('az', 'role', 'assignment', 'list', '--scope', g.scope, '--query', 'QUERY', '--output', 'tsv')
       // The query names the shell variable, so it is double-quoted (principal IDs are GUIDs).
-      .replace('QUERY', `"[?principalId=='$${principal.name}'].id"`);
+      .replace('QUERY', `"[?principalId=='$${principal.name}' && ${roleDefinitionFilter(g.roleGuid)}].id"`);
     const create = command(
       'az', 'role', 'assignment', 'create', '--assignee-object-id', principal, '--assignee-principal-type', 'ServicePrincipal',
       '--role', g.roleGuid, '--scope', g.scope,

@@ -27,7 +27,9 @@ import {
   azurermProvider,
   checkAzureEnvironment,
   grantsOf,
+  doubleQuotedQuery,
   postcondition,
+  roleDefinitionFilter,
   tfRoleAssignments,
 } from './azure-common.js';
 import { formatPath } from '../model/diagnostics.js';
@@ -529,7 +531,8 @@ function azSection(identity: Identity<AzureServicePrincipalVault>, r: Resolved, 
     'fi',
   ];
   for (const g of grantsOf(identity, [], ctx)) {
-    const list = command('az', 'role', 'assignment', 'list', '--assignee', client, '--role', g.roleGuid, '--scope', g.scope, '--query', '[].id', '--output', 'tsv');
+    const list = command('az', 'role', 'assignment', 'list', '--assignee', client, '--scope', g.scope, '--query', 'QUERY', '--output', 'tsv')
+      .replace('QUERY', doubleQuotedQuery(`[?${roleDefinitionFilter(g.roleGuid)}].id`));
     const where = g.scope.includes('/providers/') ? `zone ${g.scope.split('/').pop()}` : `every zone in resource group ${g.scope.split('/').pop()} (set hostedZoneName to narrow it)`;
     lines.push(
       '',

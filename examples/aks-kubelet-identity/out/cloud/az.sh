@@ -31,8 +31,7 @@ KUBELET_PRINCIPAL_ID="$(az aks show \
 # DNS Zone Contributor on /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones
 if [ -z "$(az role assignment list \
       --scope /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
-      --query "[?principalId=='$KUBELET_PRINCIPAL_ID'].id" \
+      --query "[?principalId=='$KUBELET_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee-object-id "$KUBELET_PRINCIPAL_ID" \

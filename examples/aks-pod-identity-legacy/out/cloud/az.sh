@@ -27,8 +27,7 @@ DNS01_PRINCIPAL_ID="$(az identity show \
 # DNS Zone Contributor on /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example
 if [ -z "$(az role assignment list \
       --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
-      --query "[?principalId=='$DNS01_PRINCIPAL_ID'].id" \
+      --query "[?principalId=='$DNS01_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee-object-id "$DNS01_PRINCIPAL_ID" \
@@ -53,8 +52,7 @@ ORDERS_PRINCIPAL_ID="$(az identity show \
 # Key Vault Secrets User on /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders
 if [ -z "$(az role assignment list \
       --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders \
-      --role 4633458b-17de-408a-b874-0445c86b69e6 \
-      --query "[?principalId=='$ORDERS_PRINCIPAL_ID'].id" \
+      --query "[?principalId=='$ORDERS_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/4633458b-17de-408a-b874-0445c86b69e6')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee-object-id "$ORDERS_PRINCIPAL_ID" \

@@ -62,8 +62,7 @@ fi
 # DNS Zone Contributor on /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example
 if [ -z "$(az role assignment list \
       --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
-      --query "[?principalId=='$DNS01_SOLVER_PRINCIPAL_ID'].id" \
+      --query "[?principalId=='$DNS01_SOLVER_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee-object-id "$DNS01_SOLVER_PRINCIPAL_ID" \
@@ -131,8 +130,7 @@ fi
 # Storage Blob Data Reader on /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod
 if [ -z "$(az role assignment list \
       --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod \
-      --role 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1 \
-      --query "[?principalId=='$INVOICE_READER_PRINCIPAL_ID'].id" \
+      --query "[?principalId=='$INVOICE_READER_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee-object-id "$INVOICE_READER_PRINCIPAL_ID" \
