@@ -318,7 +318,7 @@ certManager:
   const az = file(r, 'cloud/az.sh');
   assert.match(
     az,
-    `--role b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n      --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
+    `--role /subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n      --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
     'private zone: Private DNS Zone Contributor on the privateDnsZones scope',
   );
 });
@@ -572,6 +572,9 @@ test('az.sh, first run: creates the federated credential and the role assignment
   // Role matched in the query: `--role GUID` would be resolved in the signed-in subscription, not the scope's.
   assert.is(roleList[roleList.indexOf('--query') + 1], "[?principalId=='77777777-7777-7777-7777-777777777777' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id");
   assert.not.ok(roleList.includes('--role'));
+  // And the create names the definition in the scope's subscription, which az passes through unchanged.
+  const [create] = callsOf(r.calls, 'role', 'assignment', 'create');
+  assert.is((create as string[])[(create as string[]).indexOf('--role') + 1], `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314`);
   assert.is(callsOf(r.calls, 'role', 'assignment', 'create').length, 1);
 });
 

@@ -165,8 +165,8 @@ test('the Vault side names what the Kubernetes side uses', () => {
 
   const az = fileOf(r, 'cloud/az.sh');
   // DNS Zone Contributor and Private DNS Zone Contributor, by role definition GUID, as Terraform assigns them.
-  assert.match(az, /--role befefa01-2a29-4197-83a8-272ff33ce314 \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns\/providers\/Microsoft\.Network\/dnsZones\/lab\.example\n/);
-  assert.match(az, /--role b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns-private\/providers\/Microsoft\.Network\/privateDnsZones\/team-a\.lab\.example\n/);
+  assert.match(az, /--role \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/providers\/Microsoft\.Authorization\/roleDefinitions\/befefa01-2a29-4197-83a8-272ff33ce314 \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns\/providers\/Microsoft\.Network\/dnsZones\/lab\.example\n/);
+  assert.match(az, /--role \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/providers\/Microsoft\.Authorization\/roleDefinitions\/b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns-private\/providers\/Microsoft\.Network\/privateDnsZones\/team-a\.lab\.example\n/);
 });
 
 test('Terraform makes the DNS role assignments az.sh makes, to the service principal of the application', () => {
@@ -188,7 +188,7 @@ test('Terraform makes the DNS role assignments az.sh makes, to the service princ
   const az = fileOf(r, 'cloud/az.sh');
   const scriptGrants = [...az.matchAll(/az role assignment create(?:[^\n\\]|\\\n)*/g)].map((m) => {
     const text = m[0];
-    return `${/--role (\S+)/.exec(text)?.[1]} ${/--scope (\S+)/.exec(text)?.[1]}`;
+    return `${/--role \S*\/roleDefinitions\/(\S+)/.exec(text)?.[1]} ${/--scope (\S+)/.exec(text)?.[1]}`;
   });
   const tfGrants = assignments.map((a) => `${/roleDefinitions\/([0-9a-f-]+)"/.exec(a)?.[1]} ${/scope += "([^"]+)"/.exec(a)?.[1]}`);
   assert.equal(scriptGrants, tfGrants);

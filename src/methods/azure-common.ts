@@ -130,6 +130,12 @@ const describeGrant = (g: AzureGrant): string => `${g.roleName ?? `role ${g.role
  * ID's last segment, not with --role: az resolves a --role GUID in the signed-in subscription,
  * which misses assignments on a scope in another subscription (a DNS zone elsewhere).
  */
+/**
+ * `--role` of `az role assignment create`: the full definition ID in the scope's subscription,
+ * which az passes through as is (a bare GUID it would place in the signed-in subscription).
+ */
+export const azRoleArgument = (g: AzureGrant): string => roleDefinitionId(scopeSubscription(g.scope), g.roleGuid);
+
 export const roleDefinitionFilter = (roleGuid: string): string => `ends_with(roleDefinitionId, '/${roleGuid}')`;
 
 /**
@@ -147,7 +153,7 @@ export function azRoleAssignments(principal: ShellVariable, grants: readonly Azu
       .replace('QUERY', `"[?principalId=='$${principal.name}' && ${roleDefinitionFilter(g.roleGuid)}].id"`);
     const create = command(
       'az', 'role', 'assignment', 'create', '--assignee-object-id', principal, '--assignee-principal-type', 'ServicePrincipal',
-      '--role', g.roleGuid, '--scope', g.scope,
+      '--role', azRoleArgument(g), '--scope', g.scope,
     );
     return [
       `# ${describeGrant(g)}`,

@@ -23,6 +23,7 @@ import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
 import {
   azCloudCheck,
+  azRoleArgument,
   azureadProvider,
   azurermProvider,
   checkAzureEnvironment,
@@ -538,7 +539,7 @@ function azSection(identity: Identity<AzureServicePrincipalVault>, r: Resolved, 
       '',
       `# ${g.roleName ?? g.roleGuid} on ${where}, for the service principal of ${client}.`,
       `if [ -z "$(${list.replace(/\n/g, '\n  ')})" ]; then`,
-      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', g.roleGuid, '--scope', g.scope).replace(/\n/g, '\n  ')}`,
+      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replace(/\n/g, '\n  ')}`,
       'fi',
     );
   }

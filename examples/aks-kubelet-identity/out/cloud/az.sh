@@ -36,6 +36,6 @@ if [ -z "$(az role assignment list \
   az role assignment create \
       --assignee-object-id "$KUBELET_PRINCIPAL_ID" \
       --assignee-principal-type ServicePrincipal \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
+      --role /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
       --scope /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones
 fi

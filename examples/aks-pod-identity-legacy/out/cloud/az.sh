@@ -32,7 +32,7 @@ if [ -z "$(az role assignment list \
   az role assignment create \
       --assignee-object-id "$DNS01_PRINCIPAL_ID" \
       --assignee-principal-type ServicePrincipal \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
+      --role /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
       --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example
 fi
 
@@ -57,6 +57,6 @@ if [ -z "$(az role assignment list \
   az role assignment create \
       --assignee-object-id "$ORDERS_PRINCIPAL_ID" \
       --assignee-principal-type ServicePrincipal \
-      --role 4633458b-17de-408a-b874-0445c86b69e6 \
+      --role /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6 \
       --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders
 fi

@@ -27,6 +27,6 @@ if [ -z "$(az role assignment list \
       --output tsv)" ]; then
   az role assignment create \
       --assignee 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
+      --role /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
       --scope /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnsZones/home.example
 fi

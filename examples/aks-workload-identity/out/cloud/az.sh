@@ -67,7 +67,7 @@ if [ -z "$(az role assignment list \
   az role assignment create \
       --assignee-object-id "$DNS01_SOLVER_PRINCIPAL_ID" \
       --assignee-principal-type ServicePrincipal \
-      --role befefa01-2a29-4197-83a8-272ff33ce314 \
+      --role /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
       --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example
 fi
 
@@ -135,6 +135,6 @@ if [ -z "$(az role assignment list \
   az role assignment create \
       --assignee-object-id "$INVOICE_READER_PRINCIPAL_ID" \
       --assignee-principal-type ServicePrincipal \
-      --role 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1 \
+      --role /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1 \
       --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod
 fi
