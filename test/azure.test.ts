@@ -663,6 +663,28 @@ ${DNS_ISSUER()}`);
   assert.not.match(file(renderText(WI_SPEC()), 'README.md'), 'kubectl get configmap');
 });
 
+test('README troubleshooting quotes Azure DNS errors for Azure issuers, never the Cloud DNS / Route53 ones', () => {
+  const readme = file(
+    renderText(`${HEAD}identities:
+  - name: dns
+    ${WI}
+certManager:
+  identity: dns
+  issuerAmbientCredentials: true
+  issuers:
+    - name: team
+      kind: Issuer
+      namespace: team-a
+      acme: {server: letsencrypt}
+      dns01: {azureDNS: {subscriptionID: ${SUB}, resourceGroupName: rg-dns}}
+`),
+    'README.md',
+  );
+  assert.match(readme, '`ClientID was omitted…` means a namespaced Issuer without `--issuer-ambient-credentials=true`');
+  assert.match(readme, '403 (`AuthorizationFailed` from Azure)');
+  assert.not.match(readme, 'empty credentials; perhaps you meant to enable ambient credentials?');
+});
+
 if (hasTool('az')) {
   test('the az commands the scripts now run parse with the real az (exit 1 "az login", never 2)', async () => {
     const r = runAzScript(file(renderText(THREE_KSAS), 'cloud/az.sh'), {});
