@@ -39,8 +39,26 @@ function templateSpecs(): SpecCase[] {
     }));
 }
 
+/** Variants found by running the checker over fuzzed specs: each once gave a duplicate Terraform address. */
+function regressionSpecs(): SpecCase[] {
+  const example = (n: string) => readFileSync(join(examplesDir, n, 'spec.yaml'), 'utf8');
+  const arn = '        - arn:aws:iam::444455556666:policy/shop-orders-queue-consume';
+  const role = '        - roles/bigquery.jobUser';
+  const variants: [string, string, string, string][] = [
+    ['eks-pod-identity', 'a policy ARN listed twice', arn, `${arn}\n${arn}`],
+    ['eks-pod-identity', 'two policy ARNs with the same name on different paths', arn, `${arn}\n        - arn:aws:iam::444455556666:policy/team-b/shop-orders-queue-consume\n        - arn:aws:iam::aws:policy/shop-orders-queue-consume`],
+    ['gke-cronjob', 'a role listed twice', role, `${role}\n${role}`],
+    ['gke-cronjob', 'a predefined and a custom role with the same ID', role, `${role}\n        - projects/acme-analytics/roles/bigquery.jobUser`],
+  ];
+  return variants.map(([n, what, from, to]) => {
+    const text = example(n);
+    if (!text.includes(from)) throw new Error(`examples/${n}/spec.yaml no longer has ${JSON.stringify(from)}: update this variant`);
+    return { name: `${n} with ${what}`, text: text.replace(from, to), file: `${n}.yaml` };
+  });
+}
+
 // The specs whose Terraform is checked. A bigger matrix (test/support/spec-matrix.ts) plugs in here.
-const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs()];
+const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs(), ...regressionSpecs()];
 
 const totals = { modules: 0, topLevel: 0, nested: 0, notes: new Set<string>() };
 
