@@ -191,6 +191,8 @@ const planted: [string, string, string, RegExp][] = [
   ['provider not in required_providers', 'resource "azuread_application" "x" {\n  display_name = "x"\n}\n', 'azuread_application.x', /provider "azuread" is not in terraform\.required_providers/],
   ['unknown provider argument', 'provider "google" {\n  projekt = "p"\n}\n', 'provider.google', /projekt: unknown argument "projekt" \(hashicorp\/google/],
   ['an aws argument 6.66 has and 5.100 does not', 'resource "aws_iam_role" "x" {\n  name                = "x"\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]\n  nope                = 1\n}\n', 'aws_iam_role.x', /nope: unknown argument "nope" \(hashicorp\/aws 5\.100\.0\)/],
+  ['an ephemeral variable in an argument that is stored', 'variable "secret" {\n  type      = string\n  ephemeral = true\n}\n\nresource "vault_azure_secret_backend" "x" {\n  subscription_id = "s"\n  tenant_id       = "t"\n  client_secret   = var.secret\n}\n', 'vault_azure_secret_backend.x', /client_secret: var\.secret is ephemeral and "client_secret" is not a write-only argument/],
+  ['a write-only argument without required_version >= 1.11', 'resource "vault_azure_secret_backend" "x" {\n  subscription_id          = "s"\n  tenant_id                = "t"\n  client_secret_wo         = "x"\n  client_secret_wo_version = 1\n}\n', 'vault_azure_secret_backend.x', /the write-only argument client_secret_wo needs Terraform >= 1\.11/],
   ['unknown top-level block', 'resources "vault_policy" "x" {\n}\n', 'resources', /unknown top-level block "resources"/],
   ['wrong label count', 'resource "vault_policy" {\n}\n', 'resource', /takes 2 labels/],
   ['parse error', 'resource "vault_policy" "x" {\n  name = "x\n}\n', '(file)', /unterminated string/],
@@ -204,6 +206,22 @@ for (const [what, body, address, message] of planted) {
     assert.match(hit as string, /^main\.tf:\d+:\d+: /, 'positioned file:line:col');
   });
 }
+
+test('planted: an azurerm resource with no provider "azurerm" block (features is required)', () => {
+  const versions = VERSIONS.replace(/provider "azurerm" \{\n  features \{\}\n\}\n/, '');
+  assert.not.match(versions, /provider "azurerm"/);
+  const r = checkTerraform([{ path: 'versions.tf', content: versions }, { path: 'main.tf', content: GOOD }]);
+  assert.ok(r.problems.some((p) => /^main\.tf:\d+:\d+: provider\.azurerm: no provider "azurerm" block, and hashicorp\/azurerm 4\.73\.0 requires features/.test(p)), r.problems.join('\n'));
+  assert.is(r.problems.length, 1, r.problems.join('\n'));
+});
+
+test('planted: required_version that admits Terraform < 1.11 beside a write-only argument', () => {
+  const body = 'resource "vault_azure_secret_backend" "x" {\n  subscription_id          = "s"\n  tenant_id                = "t"\n  client_secret_wo         = "x"\n  client_secret_wo_version = 1\n}\n';
+  const versions = (v: string) => VERSIONS.replace('terraform {\n', `terraform {\n  required_version = "${v}"\n`);
+  const old = checkTerraform([{ path: 'versions.tf', content: versions('>= 1.3') }, { path: 'main.tf', content: body }]);
+  assert.ok(old.problems.some((p) => /^versions\.tf:2:3: terraform: required_version ">= 1\.3" admits Terraform < 1\.11/.test(p)), old.problems.join('\n'));
+  assert.equal(checkTerraform([{ path: 'versions.tf', content: versions('>= 1.11') }, { path: 'main.tf', content: body }]).problems, []);
+});
 
 test('planted: a deprecated argument and a schema outside the version range are notes, not problems', () => {
   const r = check(`${GOOD}\nresource "aws_iam_role" "d" {\n  name                = "d"\n  assume_role_policy  = "{}"\n  managed_policy_arns = []\n}\n`);

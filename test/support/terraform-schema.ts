@@ -36,6 +36,7 @@ export interface TfArgument {
   max_items?: number;
   min_items?: number;
   deprecated?: boolean;
+  write_only?: boolean;
   recursive?: string;
   arguments?: Record<string, TfArgument>;
 }
@@ -594,6 +595,11 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
   // ------------------------------------------------------------------ declarations
   const declared = new Map<string, Declared>();
   const variables = new Set<string>();
+  /** Variables declared `ephemeral = true` (Terraform 1.10+): usable only where the value is never stored. */
+  const ephemeralVariables = new Set<string>();
+  let requiredVersion: { value: string; file: string; node: AttrNode } | undefined;
+  /** Where Terraform 1.11 is needed (a write-only argument set, an ephemeral variable): the first such place. */
+  let needs111: { file: string; node: { line: number; col: number }; address: string; what: string } | undefined;
   const locals = new Set<string>();
   const modules = new Set<string>();
   const requiredProviders = new Map<string, { source?: string; version?: string }>();
@@ -626,10 +632,18 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
       } else if (b.type === 'variable' && b.labels[0]) {
         if (variables.has(b.labels[0])) at(file, b, `var.${b.labels[0]}`, 'duplicate variable');
         variables.add(b.labels[0]);
+        const eph = b.body.find((x): x is AttrNode => x.kind === 'attribute' && x.name === 'ephemeral');
+        if (eph && valueOf(eph.tokens).kind === 'bool' && eph.tokens[0]?.text === 'true') {
+          ephemeralVariables.add(b.labels[0]);
+          needs111 ??= { file, node: b, address: `var.${b.labels[0]}`, what: 'an ephemeral variable (1.10)' };
+        }
       } else if (b.type === 'module' && b.labels[0]) modules.add(b.labels[0]);
       else if (b.type === 'locals') {
         for (const x of b.body) if (x.kind === 'attribute') locals.add(x.name);
       } else if (b.type === 'terraform') {
+        const rv = b.body.find((x): x is AttrNode => x.kind === 'attribute' && x.name === 'required_version');
+        const rvValue = rv && valueOf(rv.tokens);
+        if (rv && rvValue?.kind === 'string' && rvValue.value !== undefined) requiredVersion = { value: rvValue.value, file, node: rv };
         for (const rp of b.body) {
           if (rp.kind !== 'block' || rp.type !== 'required_providers') continue;
           for (const entry of rp.body) {
@@ -842,6 +856,17 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
           continue;
         }
         if ((seen.get(name) ?? 0) > 1) at(scope.file, item, scope.address, `${path}: argument ${JSON.stringify(name)} is set twice`);
+        // cdktf-derived schemas carry no write_only mark; upstream names every write-only argument *_wo.
+        const writeOnly = a.write_only === true || /_wo$/.test(name);
+        if (writeOnly) needs111 ??= { file: scope.file, node: item, address: scope.address, what: `the write-only argument ${name}` };
+        if (!writeOnly) {
+          for (const r of referencesIn(item.tokens)) {
+            const v = r.root.text === 'var' && r.steps[0] && 'attr' in r.steps[0] ? r.steps[0].attr : undefined;
+            if (v && ephemeralVariables.has(v)) {
+              at(scope.file, item, scope.address, `${path}: var.${v} is ephemeral and ${JSON.stringify(name)} is not a write-only argument in ${schemaLabel}: Terraform refuses to store it`);
+            }
+          }
+        }
         const m = typeMismatch(a.type, valueOf(item.tokens));
         if (m) at(scope.file, item, scope.address, `${path}: ${m} (${schemaLabel}: ${a.type})`);
       } else {
@@ -1000,6 +1025,22 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
       } else {
         at(file, b, b.type, `unknown top-level block ${JSON.stringify(b.type)}`);
       }
+    }
+  }
+  // A provider whose configuration has a required block or argument (azurerm: features) needs a provider block:
+  // without one Terraform configures it empty and the provider refuses.
+  const used = new Set([...declared.values()].map((d) => providerOfType(d.type)));
+  for (const name of used) {
+    if (providerBlocks.has(name)) continue;
+    const s = providerSchemas(name)[0];
+    const needed = s ? Object.entries(s.provider_config.arguments).filter(([, a]) => a.required || (a.min_items ?? 0) > 0).map(([n]) => n) : [];
+    const first = [...declared.values()].find((d) => providerOfType(d.type) === name) as Declared;
+    if (needed.length > 0) at(first.file, first.block, `provider.${name}`, `no provider "${name}" block, and ${s ? label(s) : name} requires ${needed.join(', ')} in it`);
+  }
+  if (needs111) {
+    if (!requiredVersion) at(needs111.file, needs111.node, needs111.address, `${needs111.what} needs Terraform >= 1.11 (write-only arguments), but no terraform.required_version says so`);
+    else if (versionAllowed('1.10.99', requiredVersion.value)) {
+      at(requiredVersion.file, requiredVersion.node, 'terraform', `required_version ${JSON.stringify(requiredVersion.value)} admits Terraform < 1.11, which has no write-only arguments (${needs111.what} at ${needs111.file}:${needs111.node.line})`);
     }
   }
   return { problems, notes: [...new Set(notes)], blocks };
