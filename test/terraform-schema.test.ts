@@ -9,6 +9,10 @@ import { parse } from 'yaml';
 import { checkTerraform, versionAllowed, type TerraformFile } from './support/terraform-schema.js';
 import { exampleNames, examplesDir, renderText, repoRoot } from './support/wi-gen.js';
 import { PLACEHOLDER } from '../src/spec/placeholders.js';
+import fc from 'fast-check';
+import { loadSpec } from '../src/spec/load.js';
+import { render } from '../src/render.js';
+import { seedSpecs, specArbitrary } from './support/fuzz.js';
 
 interface SpecCase {
   name: string;
@@ -60,7 +64,7 @@ function regressionSpecs(): SpecCase[] {
 // The specs whose Terraform is checked. A bigger matrix (test/support/spec-matrix.ts) plugs in here.
 const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs(), ...regressionSpecs()];
 
-const totals = { modules: 0, topLevel: 0, nested: 0, notes: new Set<string>() };
+const totals = { modules: 0, topLevel: 0, nested: 0, fuzzModules: 0, fuzzBlocks: 0, notes: new Set<string>() };
 
 for (const spec of specs) {
   test(`${spec.name}: every Terraform block matches its provider schema`, () => {
@@ -78,6 +82,28 @@ for (const spec of specs) {
     for (const n of r.notes) totals.notes.add(`${spec.name}: ${n}`);
   });
 }
+
+// Fuzzed variants of the examples and templates (test/support/fuzz.ts), with a fixed seed so that a failure
+// reproduces: the specs wi-gen accepts render Terraform that matches the schemas too.
+const FUZZ_RUNS = Number(process.env['WI_GEN_TF_FUZZ_RUNS'] ?? 400);
+const FUZZ_SEED = Number(process.env['WI_GEN_TF_FUZZ_SEED'] ?? 42);
+test(`fuzzed specs (${FUZZ_RUNS}, seed ${FUZZ_SEED}): the Terraform of every accepted one matches the schemas`, () => {
+  const failures: string[] = [];
+  let accepted = 0;
+  for (const c of fc.sample(specArbitrary(seedSpecs()), { numRuns: FUZZ_RUNS, seed: FUZZ_SEED })) {
+    const loaded = loadSpec(c.bytes, { file: 'spec.yaml' });
+    if (!loaded.ok) continue;
+    accepted++;
+    const files = render(loaded.model).files.filter((f) => /^cloud\/terraform\/[^/]+\.tf$/.test(f.path));
+    if (files.length === 0) continue;
+    const r = checkTerraform(files);
+    totals.fuzzModules++;
+    totals.fuzzBlocks += r.blocks.topLevel + r.blocks.nested;
+    if (r.problems.length > 0) failures.push(`${c.category} (${c.seed}):\n  ${r.problems.join('\n  ')}\n  spec: ${JSON.stringify(new TextDecoder().decode(c.bytes))}`);
+  }
+  assert.ok(accepted > FUZZ_RUNS / 20, `only ${accepted} of ${FUZZ_RUNS} fuzzed specs were accepted`);
+  assert.equal(failures, [], failures.slice(0, 3).join('\n\n'));
+});
 
 // ------------------------------------------------------------------------------------ planted bad blocks
 
@@ -246,7 +272,7 @@ test('totals', () => {
   assert.is(totals.modules, specs.length);
   console.log(
     `# terraform-schema: ${totals.topLevel + totals.nested} Terraform blocks checked (${totals.topLevel} top-level, ${totals.nested} nested) ` +
-      `in ${totals.modules} modules (${specs.length} specs), 0 problems` +
+      `in ${totals.modules} modules (${specs.length} specs), 0 problems; and ${totals.fuzzBlocks} blocks in ${totals.fuzzModules} modules of fuzzed specs` +
       (totals.notes.size ? `; notes:\n#   ${[...totals.notes].join('\n#   ')}` : ''),
   );
 });

@@ -936,7 +936,8 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
           const t = (b.type === 'data' ? s.data_sources : s.resources)[type];
           if (t) bound.push({ s, args: t.arguments });
           else if (n === 0 || !s.restricted_to || s.restricted_to.families.some((f) => new RegExp(f).test(type))) {
-            at(file, b, address, `unknown ${b.type === 'data' ? 'data source' : 'resource'} type ${JSON.stringify(type)} in ${label(s)}`);
+            at(file, b, address, `unknown ${b.type === 'data' ? 'data source' : 'resource'} type ${JSON.stringify(type)} in ${label(s)} ` +
+              '(test/upstream/ keeps only the types named in src/: for a real type, run node scripts/upstream-facts.mjs)');
           }
         });
         const lifecycleArgs = b.type === 'data' ? LIFECYCLE_DATA : LIFECYCLE_RESOURCE;
