@@ -439,7 +439,10 @@ function referencesIn(toks: Token[]): Reference[] {
     const prev = toks[i - 1];
     const next = toks[i + 1];
     if (prev && prev.kind === 'punct' && prev.text === '.') continue; // an attribute step, handled with its root
-    if (next && next.kind === 'punct' && (next.text === '(' || next.text === '=' || next.text === ':')) continue; // function, object key
+    if (next && next.kind === 'punct' && (next.text === '(' || next.text === '=')) continue; // function, object key
+    // `key: value` in an object, but not the `a` of `c ? a : b`
+    const startsEntry = !prev || prev.line < t.line || (prev.kind === 'punct' && (prev.text === '{' || prev.text === ','));
+    if (next && next.kind === 'punct' && next.text === ':' && startsEntry) continue;
     if (['true', 'false', 'null', 'for', 'in', 'if'].includes(t.text)) continue;
     const steps: Step[] = [];
     let j = i + 1;
