@@ -272,9 +272,14 @@ export function roleTerraformBlocks(plan: RoleScript, ctx: MethodContext, refere
       ]),
     );
   }
-  for (const arn of identity.config.policyARNs ?? []) {
+  // One attachment per distinct ARN; the policy's own name keeps the address short unless two ARNs share it
+  // (a managed and a customer policy, or two paths): then the account and path tell them apart.
+  const arns = [...new Set(identity.config.policyARNs ?? [])];
+  const shortName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  for (const arn of arns) {
+    const clash = arns.some((other) => other !== arn && shortName(other) === shortName(arn));
     blocks.push(
-      block('resource', ['aws_iam_role_policy_attachment', tfName(identity.name, arn.slice(arn.lastIndexOf('/') + 1))], [
+      block('resource', ['aws_iam_role_policy_attachment', tfName(identity.name, clash ? arn.slice(arn.indexOf('::') + 2) : shortName(arn))], [
         attr('role', expr(`${roleResource(identity)}.name`)),
         attr('policy_arn', arn),
       ]),

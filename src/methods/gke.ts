@@ -298,9 +298,14 @@ function terraformBlocks(identity: Identity<GkeIdentity>, ctx: MethodContext): H
             ]),
       );
     }
-    for (const role of cfg.roles) {
+    // One member per distinct role; the role ID keeps the address short unless a predefined and a custom
+    // role share it (roles/x and projects/P/roles/x): then the whole role names it.
+    const roles = [...new Set(cfg.roles)];
+    const roleId = (role: string) => role.replace(/^.*roles\//, '');
+    for (const role of roles) {
+      const clash = roles.some((other) => other !== role && roleId(other) === roleId(role));
       blocks.push(
-        block('resource', ['google_project_iam_member', tfName(identity.name, ...who, role.replace(/^.*roles\//, ''))], [
+        block('resource', ['google_project_iam_member', tfName(identity.name, ...who, clash ? role : roleId(role))], [
           attr('project', rolesProject(identity, ctx)),
           attr('role', role),
           memberExpr(member),

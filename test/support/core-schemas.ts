@@ -1,6 +1,6 @@
 // Test-only validator for built-in Kubernetes kinds (ServiceAccount, Secret, ConfigMap, Namespace, Role,
 // RoleBinding, ClusterRole, ClusterRoleBinding, Deployment, StatefulSet, DaemonSet, Job, CronJob, ...), which
-// have no CRD in ../shared/upstream. As strict as validateObject() in ./upstream.ts (design §5).
+// have no CRD in test/upstream. As strict as validateObject() in ./upstream.ts (design §5).
 //
 //   validateCoreObject(obj)        one built-in object against the Kubernetes OpenAPI schema, STRICTLY
 //   hasCoreSchemaFor(apiVersion, kind)
@@ -323,7 +323,7 @@ export function validateCoreObject(input: unknown): string[] {
 }
 
 /**
- * Validates any Kubernetes object this project emits: a kind with a CRD in ../shared/upstream goes to
+ * Validates any Kubernetes object this project emits: a kind with a CRD in test/upstream goes to
  * validateObject() (./upstream.ts), a built-in kind to validateCoreObject(); anything else is one error.
  */
 export function validateKubernetesObject(input: unknown): string[] {

@@ -1,4 +1,6 @@
-// Test-only validators backed by the upstream files in ../shared/upstream (never copied into this repo).
+// Test-only validators backed by facts about upstream APIs kept in test/upstream/: trimmed, description-free
+// JSON made by scripts/upstream-facts.mjs from ../shared/upstream (test/upstream-facts.test.ts fails when it is
+// stale), so that the tests need nothing beside the repository.
 //
 //   validateObject(obj)        one Kubernetes object against its CRD's openAPIV3Schema, STRICTLY (design §5)
 //   hasSchemaFor(apiVersion, kind)
@@ -26,7 +28,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parseAllDocuments } from 'yaml';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type SchemaNode = Record<string, unknown>;
@@ -35,6 +36,9 @@ type SchemaNode = Record<string, unknown>;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Absolute path of test/upstream/, the project's trimmed copy of the upstream facts. */
+export const factsDir = join(repoRoot, 'test', 'upstream');
+
 /** Absolute path of the shared/ directory that sits beside the repository (`<repo>/../shared`).
  *  WI_GEN_SHARED_DIR overrides it (for unusual checkouts). */
 export function sharedDir(): string {
@@ -42,7 +46,8 @@ export function sharedDir(): string {
   return override ? resolve(override) : resolve(repoRoot, '..', 'shared');
 }
 
-/** Absolute path of `<shared>/upstream`. Throws a clear error when it is missing. */
+/** Absolute path of `<shared>/upstream`, the full upstream files test/upstream/ is made from (only the staleness
+ *  test reads them). Throws a clear error when it is missing. */
 export function upstreamDir(): string {
   const dir = join(sharedDir(), 'upstream');
   if (!existsSync(dir)) {
@@ -152,12 +157,12 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-function yamlFilesUnder(dir: string): string[] {
+function jsonFilesUnder(dir: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) files.push(...yamlFilesUnder(p));
-    else if (/\.ya?ml$/.test(name)) files.push(p);
+    if (statSync(p).isDirectory()) files.push(...jsonFilesUnder(p));
+    else if (name.endsWith('.json')) files.push(p);
   }
   return files;
 }
@@ -166,32 +171,27 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Scans every *.yaml under upstream/ once and indexes CRD versions by group/version/kind. */
+interface CrdFacts {
+  group: string;
+  kind: string;
+  scope: 'Namespaced' | 'Cluster';
+  versions: { name: string; served: boolean; schema: SchemaNode }[];
+}
+
+/** Reads every test/upstream/**\/*.json holding `crds` once and indexes CRD versions by group/version/kind. */
 function crds(): Map<string, CrdVersion> {
   if (crdIndex) return crdIndex;
+  if (!existsSync(factsDir)) throw new Error(`${factsDir} not found: run node scripts/upstream-facts.mjs`);
   const index = new Map<string, CrdVersion>();
-  for (const file of yamlFilesUnder(upstreamDir())) {
-    const text = readFileSync(file, 'utf8');
-    if (!/kind:\s*CustomResourceDefinition/.test(text)) continue;
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
-      const crd: unknown = doc.toJS({ maxAliasCount: -1 });
-      if (!isRecord(crd) || crd['kind'] !== 'CustomResourceDefinition') continue;
-      if (crd['apiVersion'] !== 'apiextensions.k8s.io/v1') {
-        throw new Error(`${file}: only apiextensions.k8s.io/v1 CRDs are supported, got ${String(crd['apiVersion'])}`);
-      }
-      const spec = crd['spec'] as Record<string, unknown>;
-      const group = spec['group'] as string;
-      const kind = (spec['names'] as Record<string, unknown>)['kind'] as string;
-      const scope = spec['scope'] as 'Namespaced' | 'Cluster';
-      for (const v of spec['versions'] as Record<string, unknown>[]) {
-        const version = v['name'] as string;
-        const schema = (v['schema'] as Record<string, unknown> | undefined)?.['openAPIV3Schema'];
-        if (!isRecord(schema)) throw new Error(`${file}: ${group}/${version} ${kind} has no openAPIV3Schema`);
-        const key = gvkKey(group, version, kind);
+  for (const file of jsonFilesUnder(factsDir)) {
+    const facts: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (!isRecord(facts) || !Array.isArray(facts['crds'])) continue;
+    for (const crd of facts['crds'] as CrdFacts[]) {
+      for (const v of crd.versions) {
+        const key = gvkKey(crd.group, v.name, crd.kind);
         const prior = index.get(key);
         if (prior) throw new Error(`${key} is defined twice: in ${prior.file} and in ${file}`);
-        index.set(key, { group, version, kind, scope, served: v['served'] !== false, schema, file });
+        index.set(key, { group: crd.group, version: v.name, kind: crd.kind, scope: crd.scope, served: v.served, schema: v.schema, file });
       }
     }
   }
@@ -204,7 +204,7 @@ export function knownKinds(): string[] {
   return [...crds().keys()].sort();
 }
 
-/** True when ../shared/upstream has a CRD schema for this apiVersion and kind. */
+/** True when test/upstream has a CRD schema for this apiVersion and kind. */
 export function hasSchemaFor(apiVersion: string, kind: string): boolean {
   const { group, version } = splitApiVersion(apiVersion);
   return crds().has(gvkKey(group, version, kind));
@@ -501,7 +501,7 @@ function describeAll(errors: ErrorObject[] | null | undefined, data: unknown, pr
 
 /**
  * Validates one Kubernetes object (must have apiVersion and kind) against the matching CRD schema in
- * ../shared/upstream, strictly. Returns readable error strings; [] means valid. For a kind with no CRD
+ * test/upstream, strictly. Returns readable error strings; [] means valid. For a kind with no CRD
  * there (ServiceAccount, Role, Deployment, ...) it returns one error saying so: ask hasSchemaFor() first.
  */
 export function validateObject(input: unknown): string[] {
@@ -521,7 +521,7 @@ export function validateObject(input: unknown): string[] {
       .filter((c) => c.group === group && c.kind === kind)
       .map((c) => c.version);
     return [
-      `${label}(root): no schema known for apiVersion ${apiVersion} kind ${kind} in ${upstreamDir()}` +
+      `${label}(root): no schema known for apiVersion ${apiVersion} kind ${kind} in test/upstream` +
         (versions.length ? ` (known versions: ${versions.join(', ')})` : ''),
     ];
   }
@@ -540,9 +540,9 @@ export function validateObject(input: unknown): string[] {
 
 let helmValidator: ValidateFunction | undefined;
 
-/** Path of cert-manager's values.schema.json in upstream/. */
+/** Path of the trimmed copy of cert-manager's values.schema.json in test/upstream/. */
 export function helmValuesSchemaPath(): string {
-  return join(upstreamDir(), 'cert-manager-v1.21.1', 'values.schema.json');
+  return join(factsDir, 'cert-manager-v1.21.1', 'values.schema.json');
 }
 
 /**
