@@ -464,3 +464,21 @@ export function gkeIamGrants(identity: Identity<GkeIdentity>, ctx: MethodContext
   }
   return grants;
 }
+
+/** What gcloud.sh creates and grants, as records for pruning and teardown (src/lifecycle). */
+export function gkeCloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
+  const out: import('../lifecycle/cloud-grant.js').CloudGrant[] = [];
+  const cfg = identity.config;
+  if (cfg.mode === 'impersonation') {
+    const email = cfg.serviceAccount as string;
+    const { project } = parseGsaEmail(email) as { accountId: string; project: string };
+    out.push({ cli: 'gcloud', kind: 'gcp-service-account', email, project, created: cfg.create });
+  }
+  if (cfg.dnsRole === 'leastPrivilege') {
+    for (const project of [...new Set(dnsGrants(identity, ctx).map((g) => g.project))]) {
+      out.push({ cli: 'gcloud', kind: 'gcp-custom-role', project, roleId: customRoleId(identity) });
+    }
+  }
+  for (const g of gkeIamGrants(identity, ctx)) out.push({ cli: 'gcloud', kind: 'gcp-iam-binding', resource: g.resource, role: g.role, member: g.member });
+  return out;
+}
