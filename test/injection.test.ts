@@ -94,6 +94,7 @@ for (const [i, payload] of PAYLOADS.entries()) {
       [
         'gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', 'nightly-reporter@acme-analytics.iam.gserviceaccount.com', '--project', 'acme-analytics',
         '--role', 'roles/iam.workloadIdentityUser', '--member', `serviceAccount:acme-analytics.svc.id.goog[ns ${payload}/sa ${payload}]`,
+        '--condition', 'None',
       ],
       ['gcloud', 'projects', 'add-iam-policy-binding', 'acme-analytics', '--role', 'roles/bigquery.dataViewer', '--member', 'serviceAccount:nightly-reporter@acme-analytics.iam.gserviceaccount.com', '--condition', 'None'],
       ['gcloud', 'projects', 'add-iam-policy-binding', 'acme-analytics', '--role', 'roles/bigquery.jobUser', '--member', 'serviceAccount:nightly-reporter@acme-analytics.iam.gserviceaccount.com', '--condition', 'None'],

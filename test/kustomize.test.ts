@@ -141,6 +141,39 @@ certManager:
     assert.is(injector[injector.length - 1], '--leader-election-namespace=cert-manager');
     assert.is(find(objs, 'Deployment', 'cert-manager').spec.template.spec.nodeSelector['iam.gke.io/gke-metadata-server-enabled'], undefined, 'no metadata-server nodeSelector on Autopilot');
   });
+
+  it('Autopilot: the generated Component alone moves the leader-election Roles and RoleBindings to cert-manager', () => {
+    const rendered = renderText(`apiVersion: wi-gen.dev/v1alpha1
+kind: WorkloadIdentitySpec
+cluster: {name: ap, gke: {project: acme-autopilot, autopilot: true}}
+identities:
+  - name: dns
+    gke: {serviceAccount: dns-solver@acme-autopilot.iam.gserviceaccount.com}
+certManager:
+  install: manifests
+  identity: dns
+`);
+    const dir = tmpDir('wi-gen-out-');
+    for (const f of rendered.files) {
+      mkdirSync(join(dir, f.path, '..'), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    const staticManifest = [join(fixtures, 'cert-manager-static', 'cert-manager.yaml'), join(fixtures, 'cert-manager-static', 'leader-election.yaml')];
+    const objs = build(staticManifest, [join(dir, 'kustomize', 'cert-manager')]);
+    const rbac = objs.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding');
+    assert.equal(rbac.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort(), [
+      'Role/cert-manager/cert-manager-cainjector:leaderelection',
+      'Role/cert-manager/cert-manager:leaderelection',
+      'RoleBinding/cert-manager/cert-manager-cainjector:leaderelection',
+      'RoleBinding/cert-manager/cert-manager:leaderelection',
+    ]);
+    assert.not.ok(objs.some((o) => o.metadata.namespace === 'kube-system'), 'nothing left in kube-system, which Autopilot refuses');
+    for (const o of rbac) assert.equal(validateKubernetesObject(o), [], o.metadata.name);
+    // Still builds together with the hand-written overlay that did the same before, and without
+    // the Roles at all (a target that matches nothing is not an error).
+    build(staticManifest, [join(dir, 'kustomize', 'cert-manager'), join(repoRoot, 'overlays', 'cert-manager-static')]);
+    build([join(fixtures, 'cert-manager-static', 'cert-manager.yaml')], [join(dir, 'kustomize', 'cert-manager')]);
+  });
 }
 
 it.run();

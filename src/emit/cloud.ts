@@ -30,6 +30,7 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
   }
   return [...byFile.entries()].map(([file, sections]) => {
     const body = sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`).join('\n');
+    const helpers = [...new Set(sections.flatMap((s) => s.helpers ?? []))];
     const purpose = SCRIPT_PURPOSE[file] ?? 'Cloud side of the bindings.';
     return {
       path: `cloud/${file}`,
@@ -39,6 +40,7 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
         generatedHeader(model.specName, 'hash') +
         `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
         'set -euo pipefail\n\n' +
+        helpers.map((h) => `${h.replace(/\n$/, '')}\n\n`).join('') +
         body,
     };
   });

@@ -165,6 +165,27 @@ export function certManagerComponent(model: Model, config: CertManagerConfig): O
   const controllerArgs = [...config.controllerArgs, ...leader];
   if (controllerArgs.length > 0) appendArgs('controller-args.yaml', spec.deployment, spec.container, controllerArgs);
   if (leader.length > 0) appendArgs('cainjector-args.yaml', `${spec.deployment}-cainjector`, 'cert-manager-cainjector', leader);
+  if (config.leaderElectionNamespace) {
+    // The leases follow --leader-election-namespace, so the Roles and RoleBindings that allow
+    // taking them must too: the static manifest creates them in kube-system (which Autopilot
+    // refuses), where the chart puts them in global.leaderElection.namespace (templates
+    // rbac.yaml and cainjector-rbac.yaml, "<fullname>:leaderelection"). Move them.
+    patches.push({
+      path: 'leader-election-rbac.yaml',
+      target: {
+        group: 'rbac.authorization.k8s.io',
+        version: 'v1',
+        kind: '^(Role|RoleBinding)$',
+        name: `^${escapeRegExp(spec.deployment)}(-cainjector)?:leaderelection$`,
+        namespace: 'kube-system',
+      },
+    });
+    files.push(
+      yamlFile(`${dir}/leader-election-rbac.yaml`, model.specName, [
+        { op: 'replace', path: '/metadata/namespace', value: config.leaderElectionNamespace },
+      ]),
+    );
+  }
   if (patches.length === 0) return [];
   files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
   return files;

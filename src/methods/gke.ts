@@ -10,6 +10,7 @@
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
  * @see https://cert-manager.io/docs/configuration/acme/dns01/google/
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
 import type { GkeCluster } from '../spec/cluster.js';
@@ -27,7 +28,9 @@ import {
   ksaMember,
   ksaPrincipal,
   parseGsaEmail,
+  workloadPool,
 } from './gcp-names.js';
+import { ADD_DNS_ZONE_IAM_MEMBER, ADD_DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './gcloud-script.js';
 
 const IAM_ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles\/[a-zA-Z0-9_.]{3,64}|organizations\/[0-9]+\/roles\/[a-zA-Z0-9_.]{3,64})$/;
 
@@ -104,9 +107,21 @@ function dnsGrants(identity: Identity, ctx: MethodContext): DnsGrant[] {
   return [...seen.values()];
 }
 
-function customRoleId(identity: Identity): string {
-  return `wigen_dns01_${identity.name.replace(/-/g, '_')}`;
+/** IAM custom role IDs: `[a-zA-Z0-9_.]{3,64}`. @see https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/create */
+export const CUSTOM_ROLE_ID = /^[a-zA-Z0-9_.]{3,64}$/;
+
+/**
+ * `wigen_dns01_<identity>` (identity names are DNS labels, so `-` → `_` loses nothing). An ID over
+ * 64 characters keeps its head and ends in a hash of the whole, so it stays unique and stable.
+ */
+export function customRoleId(identityName: string): string {
+  const full = `wigen_dns01_${identityName.replace(/-/g, '_')}`;
+  if (full.length <= 64) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.slice(0, 53)}_${hash}`;
 }
+
+const customRoleTitle = (identity: Identity): string => `cert-manager DNS-01 (${identity.name})`;
 
 function customRolePermissions(identity: Identity, ctx: MethodContext): string[] {
   const needsLookup = dnsGrants(identity, ctx).some((g) => g.zone === undefined);
@@ -114,7 +129,7 @@ function customRolePermissions(identity: Identity, ctx: MethodContext): string[]
 }
 
 function dnsRole(identity: Identity<GkeIdentity>, grant: DnsGrant): string {
-  return identity.config.dnsRole === 'admin' ? 'roles/dns.admin' : `projects/${grant.project}/roles/${customRoleId(identity)}`;
+  return identity.config.dnsRole === 'admin' ? 'roles/dns.admin' : `projects/${grant.project}/roles/${customRoleId(identity.name)}`;
 }
 
 function rolesProject(identity: Identity<GkeIdentity>, ctx: MethodContext): string {
@@ -122,10 +137,18 @@ function rolesProject(identity: Identity<GkeIdentity>, ctx: MethodContext): stri
   return identity.config.rolesProject ?? own ?? gkeCluster(ctx).project;
 }
 
-function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): string[] {
+function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): { lines: string[]; helpers: string[] } {
   const cfg = identity.config;
   const cluster = gkeCluster(ctx);
   const lines: string[] = [];
+  const helpers = new Set<string>();
+  // A binding that names a service account or role this script just created can race IAM's
+  // propagation: run it through retry_iam. Re-running an add-binding is harmless.
+  const afterCreate = (created: boolean, ...argv: string[]): string => {
+    if (!created) return command(...argv);
+    helpers.add(RETRY_IAM_FUNCTION);
+    return command(RETRY_IAM, ...argv);
+  };
   if (cfg.mode === 'impersonation') {
     const email = cfg.serviceAccount as string;
     const { accountId, project } = parseGsaEmail(email) as { accountId: string; project: string };
@@ -142,52 +165,71 @@ function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): str
     }
     for (const b of identity.bindings) {
       lines.push(
-        command(
+        // --condition=None: without it gcloud prompts (or, without a terminal, fails) when the
+        // policy already holds conditional bindings.
+        afterCreate(
+          cfg.create,
           'gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', email, '--project', project,
           '--role', 'roles/iam.workloadIdentityUser', '--member', ksaMember(cluster.project, b.namespace, b.name),
+          '--condition', 'None',
         ),
       );
     }
   }
   const grants = dnsGrants(identity, ctx);
-  if (cfg.dnsRole === 'leastPrivilege') {
+  const leastPrivilege = cfg.dnsRole === 'leastPrivilege';
+  if (leastPrivilege) {
     for (const project of [...new Set(grants.map((g) => g.project))]) {
+      const roleId = customRoleId(identity.name);
+      const roleFlags = [
+        '--title', customRoleTitle(identity), '--stage', 'GA', '--permissions', customRolePermissions(identity, ctx).join(','),
+      ];
+      const describe = command('gcloud', 'iam', 'roles', 'describe', roleId, '--project', project);
       lines.push(
-        unless(
-          command('gcloud', 'iam', 'roles', 'describe', customRoleId(identity), '--project', project),
-          command(
-            'gcloud', 'iam', 'roles', 'create', customRoleId(identity), '--project', project,
-            '--title', `cert-manager DNS-01 (${identity.name})`, '--stage', 'GA',
-            '--permissions', customRolePermissions(identity, ctx).join(','),
-          ),
-        ),
+        [
+          `if ! ${describe} >/dev/null 2>&1; then`,
+          `  ${command('gcloud', 'iam', 'roles', 'create', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')}`,
+          'else',
+          '  # Deleted in the last 7 days: only soft-deleted, and create would fail on the taken ID.',
+          `  if [ "$(${command('gcloud', 'iam', 'roles', 'describe', roleId, '--project', project, '--format', 'value(deleted)')})" = True ]; then`,
+          `    ${command('gcloud', 'iam', 'roles', 'undelete', roleId, '--project', project)} >/dev/null`,
+          '  fi',
+          '  # Converge a role an earlier run (or a person) left with other permissions.',
+          `  ${command('gcloud', 'iam', 'roles', 'update', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')} >/dev/null`,
+          'fi',
+        ].join('\n'),
       );
     }
   }
   for (const member of grantees(identity, ctx)) {
     for (const grant of grants) {
-      lines.push(
-        grant.zone
-          ? command(
-              'gcloud', 'dns', 'managed-zones', 'add-iam-policy-binding', grant.zone, '--project', grant.project,
-              '--role', dnsRole(identity, grant), '--member', member,
-            )
-          : command(
-              'gcloud', 'projects', 'add-iam-policy-binding', grant.project, '--role', dnsRole(identity, grant),
-              '--member', member, '--condition', 'None',
-            ),
-      );
+      if (grant.zone) {
+        helpers.add(ADD_DNS_ZONE_IAM_MEMBER_FUNCTION);
+        lines.push(
+          afterCreate(cfg.create || leastPrivilege, ADD_DNS_ZONE_IAM_MEMBER, grant.zone, grant.project, dnsRole(identity, grant), member),
+        );
+      } else {
+        lines.push(
+          afterCreate(
+            cfg.create || leastPrivilege,
+            'gcloud', 'projects', 'add-iam-policy-binding', grant.project, '--role', dnsRole(identity, grant),
+            '--member', member, '--condition', 'None',
+          ),
+        );
+      }
     }
     for (const role of cfg.roles) {
       lines.push(
-        command(
+        afterCreate(
+          cfg.create,
           'gcloud', 'projects', 'add-iam-policy-binding', rolesProject(identity, ctx), '--role', role,
           '--member', member, '--condition', 'None',
         ),
       );
     }
   }
-  return lines;
+  // retry_iam before the zone helper: a fixed order keeps the script's bytes deterministic.
+  return { lines, helpers: [RETRY_IAM_FUNCTION, ADD_DNS_ZONE_IAM_MEMBER_FUNCTION].filter((h) => helpers.has(h)) };
 }
 
 function terraformBlocks(identity: Identity<GkeIdentity>, ctx: MethodContext): HclBlock[] {
@@ -229,8 +271,8 @@ function terraformBlocks(identity: Identity<GkeIdentity>, ctx: MethodContext): H
       blocks.push(
         block('resource', ['google_project_iam_custom_role', tfName(identity.name, project)], [
           attr('project', project),
-          attr('role_id', customRoleId(identity)),
-          attr('title', `cert-manager DNS-01 (${identity.name})`),
+          attr('role_id', customRoleId(identity.name)),
+          attr('title', customRoleTitle(identity)),
           attr('permissions', customRolePermissions(identity, ctx)),
         ]),
       );
@@ -242,7 +284,8 @@ function terraformBlocks(identity: Identity<GkeIdentity>, ctx: MethodContext): H
     for (const grant of grants) {
       blocks.push(
         grant.zone
-          ? block('resource', ['google_dns_managed_zone_iam_member', tfName(identity.name, ...who, 'dns', grant.zone)], [
+          ? // The project is part of the name: one zone name can exist in several projects.
+            block('resource', ['google_dns_managed_zone_iam_member', tfName(identity.name, ...who, 'dns', grant.project, grant.zone)], [
               attr('project', grant.project),
               attr('managed_zone', grant.zone),
               attr('role', roleExpr(grant)),
@@ -300,12 +343,32 @@ function configConnectorObjects(identity: Identity<GkeIdentity>, ctx: MethodCont
   }
   const members = grantees(identity, ctx);
   const grants = dnsGrants(identity, ctx);
+  if (cfg.dnsRole === 'leastPrivilege') {
+    // The custom role the DNS grants below name; Config Connector creates it (and keeps its
+    // permissions in step) like any other resource.
+    for (const project of [...new Set(grants.map((g) => g.project))]) {
+      objects.push({
+        apiVersion: 'iam.cnrm.cloud.google.com/v1beta1',
+        kind: 'IAMCustomRole',
+        metadata: { name: `${identity.name}-dns01-${project}`, namespace, annotations: { 'cnrm.cloud.google.com/project-id': project } },
+        spec: {
+          resourceID: customRoleId(identity.name),
+          title: customRoleTitle(identity),
+          stage: 'GA',
+          permissions: customRolePermissions(identity, ctx),
+        },
+      });
+    }
+  }
   members.forEach((member, index) => {
     const memberField =
       cfg.mode === 'impersonation' && cfg.create ? { memberFrom: { serviceAccountRef: { name: identity.name } } } : { member };
     const suffix = cfg.mode === 'impersonation' ? '' : `-${index}`;
     for (const grant of grants) {
-      policyMember(`${identity.name}-dns-${grant.zone ?? grant.project}${suffix}`, {
+      // Zone grants carry their project too (one zone name can exist in several projects); the
+      // dot cannot occur in a project ID, so a zone grant never takes a project grant's name.
+      policyMember(`${identity.name}-dns-${grant.zone ? `${grant.project}.${grant.zone}` : grant.project}${suffix}`, {
+        // DNSManagedZone's idTemplate in Config Connector's servicemappings/dns.yaml (iamConfig: zone-level IAM member).
         resourceRef: grant.zone ? { kind: 'DNSManagedZone', external: `projects/${grant.project}/managedZones/${grant.zone}` } : { kind: 'Project', external: `projects/${grant.project}` },
         role: dnsRole(identity, grant),
         ...memberField,
@@ -388,7 +451,7 @@ export const gke = defineMethod<GkeIdentity>({
         {
           file: 'gcloud.sh',
           title: `identity ${identity.name}: GKE Workload Identity (${identity.config.mode === 'impersonation' ? `impersonating ${identity.config.serviceAccount}` : 'direct principal'})`,
-          lines: gcloudSection(identity, ctx),
+          ...gcloudSection(identity, ctx),
         },
       ],
       terraform: [
@@ -405,22 +468,45 @@ export const gke = defineMethod<GkeIdentity>({
   readme(identity, ctx) {
     const cluster = gkeCluster(ctx);
     const cfg = identity.config;
+    const pool = workloadPool(cluster.project);
+    const [zoneGrant] = dnsGrants(identity, ctx);
     const verify = identity.bindings.map((b) => {
       const overrides: Record<string, unknown> = { spec: { serviceAccountName: b.name } };
       if (cluster.metadataServerNodeSelector && !cluster.autopilot) {
         (overrides.spec as Record<string, unknown>).nodeSelector = { [GKE_METADATA_NODE_LABEL]: 'true' };
       }
-      const expected = cfg.mode === 'impersonation' ? `\`${cfg.serviceAccount}\`` : `the federated principal of \`${b.namespace}/${b.name}\``;
-      return [
-        `\`${b.namespace}/${b.name}\` should authenticate as ${expected}:`,
-        '',
-        '```sh',
-        `kubectl run -n ${b.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
-        `  --overrides='${JSON.stringify(overrides)}' -- gcloud auth list`,
-        '```',
-        '',
-        `A broken binding lists \`${cluster.project}.svc.id.goog\` instead of the service account, and API calls fail with 403 from the metadata server: check the annotation on the ServiceAccount and the \`roles/iam.workloadIdentityUser\` member on the Google service account.`,
-      ].join('\n');
+      const run = (...cmd: string[]) =>
+        [
+          '```sh',
+          `kubectl run -n ${b.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
+          `  --overrides='${JSON.stringify(overrides)}' -- ${cmd.join(' ')}`,
+          '```',
+        ].join('\n');
+      if (cfg.mode === 'impersonation') {
+        // gcloud auth list only echoes the annotation; a token for the GSA needs the
+        // roles/iam.workloadIdentityUser grant, so that is the call that proves the binding.
+        return [
+          `\`${b.namespace}/${b.name}\` should get tokens as \`${cfg.serviceAccount}\`: this prints that account, then \`token OK\` (the token itself is discarded):`,
+          '',
+          run(`sh -c 'gcloud auth list --filter=status:ACTIVE --format="value(account)" && gcloud auth print-access-token >/dev/null && echo token OK'`),
+          '',
+          `Listing \`${pool}\` instead of the service account means the ServiceAccount lacks the \`${GKE_GSA_ANNOTATION}\` annotation. Listing the service account but failing on the token (for example \`Unable to generate access token; IAM returned 403 Forbidden\`) means the Google service account lacks the \`roles/iam.workloadIdentityUser\` member \`${ksaMember(cluster.project, b.namespace, b.name)}\`.`,
+        ].join('\n');
+      }
+      // Direct principal: every KSA of the pool gets a federated token, so only a call the
+      // granted roles allow tells a working binding from a missing grant.
+      const probe = zoneGrant
+        ? zoneGrant.zone
+          ? `gcloud dns record-sets list --zone ${zoneGrant.zone} --project ${zoneGrant.project} --limit 1`
+          : `gcloud dns managed-zones list --project ${zoneGrant.project} --limit 1`
+        : undefined;
+      const principal = ksaPrincipal(cluster.project, cluster.projectNumber as string, b.namespace, b.name);
+      const intro = `\`${b.namespace}/${b.name}\` acts as its own federated principal (no Google service account): \`gcloud auth list\` in its pods shows \`${pool}\`, which is correct here.`;
+      if (!probe) {
+        const roles = cfg.roles.map((r) => `\`${r}\``).join(', ') || 'none yet';
+        return `${intro} Any pod gets a token, so prove the grant with a call one of its roles (${roles}) allows, run as this ServiceAccount; a 403 naming \`${principal}\` means the grant is missing.`;
+      }
+      return [`${intro} A call its DNS grant allows proves the grant:`, '', run(probe), '', `A 403 naming \`${principal}\` means the grant is missing.`].join('\n');
     });
     return {
       prerequisites: [

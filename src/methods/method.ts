@@ -54,6 +54,11 @@ export interface ScriptSection {
   readonly title: string;
   /** Shell lines, already quoted (see `emit/shell.ts`). */
   readonly lines: readonly string[];
+  /**
+   * Shell functions the lines call, written once near the top of the script however many
+   * sections ask for the same text (identical definitions are merged).
+   */
+  readonly helpers?: readonly string[];
 }
 
 export interface TerraformProvider {

@@ -4,6 +4,85 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# IAM is eventually consistent: a service account or role created a moment ago may not be
+# known yet to the next call. Retry with growing pauses (6 tries, about 2.5 minutes).
+retry_iam() {
+  local attempt=1 pause=5 status
+  while :; do
+    status=0
+    "$@" || status=$?
+    if [ "$status" -eq 0 ]; then
+      return 0
+    fi
+    if [ "$status" -eq 3 ] || [ "$attempt" -ge 6 ]; then
+      return "$status"
+    fi
+    echo "wi-gen: retrying in ${pause}s (IAM may not know a new service account or role yet): $*" >&2
+    sleep "$pause"
+    attempt=$((attempt + 1))
+    pause=$((pause * 2))
+  done
+}
+
+# Grant ROLE to MEMBER on one Cloud DNS managed zone. gcloud has no add-iam-policy-binding for
+# zones, so read the policy, add the member and write it back; the etag (read first) makes a
+# concurrent change fail the write instead of being lost.
+add_dns_zone_iam_member() {
+  local zone="$1" project="$2" role="$3" member="$4"
+  local etag pairs rows pair_role pair_member conditional policy_file
+  etag="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" --format='value(etag)')" || return 1
+  pairs="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" \
+    --flatten='bindings[].members' \
+    --format='value(bindings.role,bindings.members,bindings.condition.yesno(yes=conditional,no=""))')" || return 1
+  rows="$role"$'\t'"$member"
+  while IFS=$'\t' read -r pair_role pair_member conditional; do
+    [ -n "$pair_role" ] || continue
+    if [ -n "$conditional" ]; then
+      echo "wi-gen: managed zone $zone in $project has conditional role bindings; grant $role to $member there by hand" >&2
+      return 3
+    fi
+    if [ "$pair_role" = "$role" ] && [ "$pair_member" = "$member" ]; then
+      return 0
+    fi
+    rows="$rows"$'\n'"$pair_role"$'\t'"$pair_member"
+  done <<POLICY
+$pairs
+POLICY
+  case "$rows$etag" in
+    *\"* | *\\*)
+      echo "wi-gen: unexpected quote or backslash in the IAM policy of managed zone $zone in $project; grant $role to $member by hand" >&2
+      return 3
+      ;;
+  esac
+  policy_file="$(mktemp "${TMPDIR:-/tmp}/wi-gen-zone-policy.XXXXXX")" || return 1
+  {
+    printf '{\n  "etag": "%s",\n  "bindings": [' "$etag"
+    printf '%s\n' "$rows" | LC_ALL=C sort -u | {
+      previous=''
+      separator=''
+      while IFS=$'\t' read -r pair_role pair_member; do
+        if [ "$pair_role" != "$previous" ]; then
+          [ -z "$previous" ] || printf ']},'
+          printf '\n    {"role": "%s", "members": [' "$pair_role"
+          previous="$pair_role"
+          separator=''
+        fi
+        printf '%s"%s"' "$separator" "$pair_member"
+        separator=', '
+      done
+      printf ']}\n  ]\n}\n'
+    }
+  } >"$policy_file" || {
+    rm -f "$policy_file"
+    return 1
+  }
+  if ! gcloud dns managed-zones set-iam-policy "$zone" --project "$project" --policy-file "$policy_file" >/dev/null; then
+    rm -f "$policy_file"
+    return 1
+  fi
+  rm -f "$policy_file"
+}
+
 # --- identity dns01-solver: GKE Workload Identity (impersonating dns01-solver@acme-prod-dns.iam.gserviceaccount.com)
 if ! gcloud iam service-accounts describe dns01-solver@acme-prod-dns.iam.gserviceaccount.com \
     --project acme-prod-dns >/dev/null 2>&1; then
@@ -11,18 +90,27 @@ if ! gcloud iam service-accounts describe dns01-solver@acme-prod-dns.iam.gservic
       --project acme-prod-dns \
       --display-name 'cert-manager DNS-01 solver'
 fi
-gcloud iam service-accounts add-iam-policy-binding dns01-solver@acme-prod-dns.iam.gserviceaccount.com \
+retry_iam gcloud iam service-accounts add-iam-policy-binding dns01-solver@acme-prod-dns.iam.gserviceaccount.com \
     --project acme-prod-dns \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:acme-prod-cluster.svc.id.goog[cert-manager/cert-manager]'
+    --member 'serviceAccount:acme-prod-cluster.svc.id.goog[cert-manager/cert-manager]' \
+    --condition None
 if ! gcloud iam roles describe wigen_dns01_dns01_solver --project acme-prod-dns >/dev/null 2>&1; then
   gcloud iam roles create wigen_dns01_dns01_solver \
       --project acme-prod-dns \
       --title 'cert-manager DNS-01 (dns01-solver)' \
       --stage GA \
       --permissions dns.changes.create,dns.changes.get,dns.changes.list,dns.resourceRecordSets.create,dns.resourceRecordSets.delete,dns.resourceRecordSets.list,dns.resourceRecordSets.update
+else
+  # Deleted in the last 7 days: only soft-deleted, and create would fail on the taken ID.
+  if [ "$(gcloud iam roles describe wigen_dns01_dns01_solver --project acme-prod-dns --format 'value(deleted)')" = True ]; then
+    gcloud iam roles undelete wigen_dns01_dns01_solver --project acme-prod-dns >/dev/null
+  fi
+  # Converge a role an earlier run (or a person) left with other permissions.
+  gcloud iam roles update wigen_dns01_dns01_solver \
+      --project acme-prod-dns \
+      --title 'cert-manager DNS-01 (dns01-solver)' \
+      --stage GA \
+      --permissions dns.changes.create,dns.changes.get,dns.changes.list,dns.resourceRecordSets.create,dns.resourceRecordSets.delete,dns.resourceRecordSets.list,dns.resourceRecordSets.update >/dev/null
 fi
-gcloud dns managed-zones add-iam-policy-binding acme-example \
-    --project acme-prod-dns \
-    --role projects/acme-prod-dns/roles/wigen_dns01_dns01_solver \
-    --member serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com
+retry_iam add_dns_zone_iam_member acme-example acme-prod-dns projects/acme-prod-dns/roles/wigen_dns01_dns01_solver serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com

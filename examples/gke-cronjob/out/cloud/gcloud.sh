@@ -4,6 +4,26 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# IAM is eventually consistent: a service account or role created a moment ago may not be
+# known yet to the next call. Retry with growing pauses (6 tries, about 2.5 minutes).
+retry_iam() {
+  local attempt=1 pause=5 status
+  while :; do
+    status=0
+    "$@" || status=$?
+    if [ "$status" -eq 0 ]; then
+      return 0
+    fi
+    if [ "$status" -eq 3 ] || [ "$attempt" -ge 6 ]; then
+      return "$status"
+    fi
+    echo "wi-gen: retrying in ${pause}s (IAM may not know a new service account or role yet): $*" >&2
+    sleep "$pause"
+    attempt=$((attempt + 1))
+    pause=$((pause * 2))
+  done
+}
+
 # --- identity reporter: GKE Workload Identity (impersonating nightly-reporter@acme-analytics.iam.gserviceaccount.com)
 if ! gcloud iam service-accounts describe nightly-reporter@acme-analytics.iam.gserviceaccount.com \
     --project acme-analytics >/dev/null 2>&1; then
@@ -11,15 +31,16 @@ if ! gcloud iam service-accounts describe nightly-reporter@acme-analytics.iam.gs
       --project acme-analytics \
       --display-name 'nightly report CronJob'
 fi
-gcloud iam service-accounts add-iam-policy-binding nightly-reporter@acme-analytics.iam.gserviceaccount.com \
+retry_iam gcloud iam service-accounts add-iam-policy-binding nightly-reporter@acme-analytics.iam.gserviceaccount.com \
     --project acme-analytics \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:acme-analytics.svc.id.goog[reporting/nightly-reporter]'
-gcloud projects add-iam-policy-binding acme-analytics \
+    --member 'serviceAccount:acme-analytics.svc.id.goog[reporting/nightly-reporter]' \
+    --condition None
+retry_iam gcloud projects add-iam-policy-binding acme-analytics \
     --role roles/bigquery.dataViewer \
     --member serviceAccount:nightly-reporter@acme-analytics.iam.gserviceaccount.com \
     --condition None
-gcloud projects add-iam-policy-binding acme-analytics \
+retry_iam gcloud projects add-iam-policy-binding acme-analytics \
     --role roles/bigquery.jobUser \
     --member serviceAccount:nightly-reporter@acme-analytics.iam.gserviceaccount.com \
     --condition None

@@ -4,6 +4,26 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# IAM is eventually consistent: a service account or role created a moment ago may not be
+# known yet to the next call. Retry with growing pauses (6 tries, about 2.5 minutes).
+retry_iam() {
+  local attempt=1 pause=5 status
+  while :; do
+    status=0
+    "$@" || status=$?
+    if [ "$status" -eq 0 ]; then
+      return 0
+    fi
+    if [ "$status" -eq 3 ] || [ "$attempt" -ge 6 ]; then
+      return "$status"
+    fi
+    echo "wi-gen: retrying in ${pause}s (IAM may not know a new service account or role yet): $*" >&2
+    sleep "$pause"
+    attempt=$((attempt + 1))
+    pause=$((pause * 2))
+  done
+}
+
 # --- identity storefront: GKE Workload Identity (impersonating storefront@shop-prod-1234.iam.gserviceaccount.com)
 if ! gcloud iam service-accounts describe storefront@shop-prod-1234.iam.gserviceaccount.com \
     --project shop-prod-1234 >/dev/null 2>&1; then
@@ -11,23 +31,26 @@ if ! gcloud iam service-accounts describe storefront@shop-prod-1234.iam.gservice
       --project shop-prod-1234 \
       --display-name 'wi-gen storefront'
 fi
-gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
+retry_iam gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
     --project shop-prod-1234 \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop/web]'
-gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
+    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop/web]' \
+    --condition None
+retry_iam gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
     --project shop-prod-1234 \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop/checkout]'
-gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
+    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop/checkout]' \
+    --condition None
+retry_iam gcloud iam service-accounts add-iam-policy-binding storefront@shop-prod-1234.iam.gserviceaccount.com \
     --project shop-prod-1234 \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop-jobs/catalog-sync]'
-gcloud projects add-iam-policy-binding shop-prod-1234 \
+    --member 'serviceAccount:shop-prod-1234.svc.id.goog[shop-jobs/catalog-sync]' \
+    --condition None
+retry_iam gcloud projects add-iam-policy-binding shop-prod-1234 \
     --role roles/storage.objectViewer \
     --member serviceAccount:storefront@shop-prod-1234.iam.gserviceaccount.com \
     --condition None
-gcloud projects add-iam-policy-binding shop-prod-1234 \
+retry_iam gcloud projects add-iam-policy-binding shop-prod-1234 \
     --role roles/pubsub.publisher \
     --member serviceAccount:storefront@shop-prod-1234.iam.gserviceaccount.com \
     --condition None
@@ -39,11 +62,12 @@ if ! gcloud iam service-accounts describe dns01-solver@shop-prod-1234.iam.gservi
       --project shop-prod-1234 \
       --display-name 'wi-gen dns01-solver'
 fi
-gcloud iam service-accounts add-iam-policy-binding dns01-solver@shop-prod-1234.iam.gserviceaccount.com \
+retry_iam gcloud iam service-accounts add-iam-policy-binding dns01-solver@shop-prod-1234.iam.gserviceaccount.com \
     --project shop-prod-1234 \
     --role roles/iam.workloadIdentityUser \
-    --member 'serviceAccount:shop-prod-1234.svc.id.goog[cert-manager/cert-manager]'
-gcloud projects add-iam-policy-binding shop-prod-1234 \
+    --member 'serviceAccount:shop-prod-1234.svc.id.goog[cert-manager/cert-manager]' \
+    --condition None
+retry_iam gcloud projects add-iam-policy-binding shop-prod-1234 \
     --role roles/dns.admin \
     --member serviceAccount:dns01-solver@shop-prod-1234.iam.gserviceaccount.com \
     --condition None

@@ -19,7 +19,7 @@ resource "google_project_iam_custom_role" "dns01-solver_acme-prod-dns" {
   permissions = ["dns.changes.create", "dns.changes.get", "dns.changes.list", "dns.resourceRecordSets.create", "dns.resourceRecordSets.delete", "dns.resourceRecordSets.list", "dns.resourceRecordSets.update"]
 }
 
-resource "google_dns_managed_zone_iam_member" "dns01-solver_dns_acme-example" {
+resource "google_dns_managed_zone_iam_member" "dns01-solver_dns_acme-prod-dns_acme-example" {
   project      = "acme-prod-dns"
   managed_zone = "acme-example"
   role         = google_project_iam_custom_role.dns01-solver_acme-prod-dns.name
