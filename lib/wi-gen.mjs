@@ -89,3 +89,5 @@ function pruneStale(dir) {
 
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+// The bundle is also the library (lib/index.mjs): loading it runs nothing, the CLI starts here.
+module.exports.runCli();

@@ -1,16 +1,24 @@
 #!/usr/bin/env node
-// Test runner: uvu over test/**/*.test.ts, TypeScript loaded by tsx, and a last line the CI can read:
+// Test runner: `tsc --noEmit` first, then uvu over test/**/*.test.ts, TypeScript loaded by tsx, and a
+// last line the CI can read:
 //   "N passed, N failed, N skipped"
 //
-//   node scripts/test.mjs            every test/**/*.test.ts (helpers in test/support/ are not tests)
+// tsx strips types without checking them, so the type check is its own step: a type error fails the
+// run before any test starts (incremental, so an unchanged tree checks in a few seconds). It runs on
+// a whole run, or with --typecheck; a filtered run (a helper iterating on one file) skips it.
+// WI_GEN_TYPECHECK_PROJECT names another tsconfig (the test that plants a type error uses it).
+//
+//   node scripts/test.mjs            type check, then every test/**/*.test.ts (test/support/ holds helpers)
 //   node scripts/test.mjs gke synth  only test files whose path matches /gke/i or /synth/i
 //   node scripts/test.mjs --bail gke arguments starting with "-" go to uvu as options (use --opt=value)
 //
 // uvu prints "Total / Passed / Skipped" but no failed count: failed = Total - Passed (Total excludes skips).
 // If uvu dies before its summary (a test file throws while being imported, or the process crashes),
 // that is reported as one failure. The exit code is uvu's (1 on any failure), or 1 on a crash.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,11 +30,33 @@ const uvuBin = join(dirname(createRequire(import.meta.url).resolve('uvu')), '..'
 // Filters from argv are OR-ed, and a file must still end in .test.ts.
 const escapeFilter = (f) => f.replaceAll('/', '[\\\\/]');
 const args = process.argv.slice(2).filter((a) => a !== '');
-const uvuOptions = args.filter((a) => a.startsWith('-'));
+const typecheckFlag = args.includes('--typecheck');
+const uvuOptions = args.filter((a) => a.startsWith('-') && a !== '--typecheck');
 const filters = args.filter((a) => !a.startsWith('-'));
 const pattern = filters.length === 0
   ? '\\.test\\.ts$'
   : `^(?=.*(?:${filters.map(escapeFilter).join('|')})).*\\.test\\.ts$`;
+
+const typecheckProject = process.env.WI_GEN_TYPECHECK_PROJECT;
+if (filters.length === 0 || typecheckFlag || typecheckProject) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const project = typecheckProject ? resolve(typecheckProject) : join(repoRoot, 'tsconfig.json');
+  // The project's own check is incremental, its state in the temp dir, one file per checkout (not in
+  // node_modules, which worktrees may share); another project's check is not.
+  const buildInfo = join(tmpdir(), `wi-gen-tsc-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 16)}.tsbuildinfo`);
+  const incremental = typecheckProject ? [] : ['--incremental', '--tsBuildInfoFile', buildInfo];
+  const started = Date.now();
+  const check = spawnSync(process.execPath, [tsc, '-p', project, '--noEmit', ...incremental, '--pretty', 'false'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (check.status !== 0) {
+    console.error(`scripts/test.mjs: tsc --noEmit failed (exit ${check.status ?? check.signal}): fix the type errors above; no test ran`);
+    process.stdout.write('0 passed, 1 failed, 0 skipped\n', () => process.exit(1));
+    await new Promise(() => {});
+  }
+  console.log(`tsc --noEmit: no type errors (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
 
 // `--import tsx` (rather than uvu's `-r tsx`) keeps the test files native ESM: import.meta, top-level await.
 const child = spawn(

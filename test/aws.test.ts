@@ -12,6 +12,12 @@ import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
 import type { Rendered } from '../src/render.js';
 import { loadSpec } from '../src/spec/load.js';
+import type { PolicyDocument } from '../src/methods/aws-names.js';
+
+// IAM's default role trust policy quota, counted without whitespace (IAM and STS quotas, "Role trust
+// policy length"); measured here independently of the code under test.
+const TRUST_POLICY_LIMIT = 2048;
+const policyLength = (policy: unknown): number => JSON.stringify(policy).length;
 
 const EKS = `apiVersion: wi-gen.dev/v1alpha1
 kind: WorkloadIdentitySpec
@@ -338,16 +344,22 @@ function scriptDocuments(script: string): Record<string, unknown> {
   return out;
 }
 
-const irsaStatement = (namespace: string, name: string, audience = 'sts.amazonaws.com') => ({
+/** The one IRSA trust statement: the cluster's OIDC provider, the audience, and the bound KSAs as a list of `:sub`. */
+const irsaStatement = (subjects: readonly string[], audience = 'sts.amazonaws.com') => ({
   Effect: 'Allow',
   Principal: { Federated: PROVIDER_ARN },
   Action: 'sts:AssumeRoleWithWebIdentity',
-  Condition: { StringEquals: { [`${ISSUER_HOST}:sub`]: `system:serviceaccount:${namespace}:${name}`, [`${ISSUER_HOST}:aud`]: audience } },
+  Condition: {
+    StringEquals: {
+      [`${ISSUER_HOST}:sub`]: subjects.length === 1 ? `system:serviceaccount:${subjects[0]}` : subjects.map((s) => `system:serviceaccount:${s}`),
+      [`${ISSUER_HOST}:aud`]: audience,
+    },
+  },
 });
 
 const GET_CHANGE = { Effect: 'Allow', Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' };
 const TXT_ONLY = { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] } };
-const RECORD_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'];
+const RECORD_ACTIONS = 'route53:ChangeResourceRecordSets';
 const LIST_ZONES = { Effect: 'Allow', Action: 'route53:ListHostedZonesByName', Resource: '*' };
 
 const IRSA_SPEC = `${EKS}identities:
@@ -373,13 +385,10 @@ certManager:
 
 // ------------------------------------------------------------------------------------------ IRSA
 
-test('IRSA: one trust statement per bound KSA, each with :sub and :aud', () => {
+test('IRSA: one trust statement for the provider, pinning :aud and listing every bound KSA as :sub', () => {
   const docs = scriptDocuments(file(renderText(IRSA_SPEC), 'cloud/aws.sh'));
-  assert.equal(docs['trust_policy_app'], {
-    Version: '2012-10-17',
-    Statement: [irsaStatement('shop', 'api'), irsaStatement('batch', 'reports')],
-  });
-  assert.equal(docs['trust_policy_dns'], { Version: '2012-10-17', Statement: [irsaStatement('cert-manager', 'cert-manager')] });
+  assert.equal(docs['trust_policy_app'], { Version: '2012-10-17', Statement: [irsaStatement(['shop:api', 'batch:reports'])] });
+  assert.equal(docs['trust_policy_dns'], { Version: '2012-10-17', Statement: [irsaStatement(['cert-manager:cert-manager'])] });
 });
 
 test('IRSA: every issuer names its hosted zone, so the policy lists those zones and no ListHostedZonesByName', () => {
@@ -599,7 +608,7 @@ test('dedicated ServiceAccount: Issuers name the role and the ServiceAccount, ne
   const docs = scriptDocuments(file(r, 'cloud/aws.sh'));
   assert.equal(docs['trust_policy_team_dns'], {
     Version: '2012-10-17',
-    Statement: [irsaStatement('certs', 'route53', 'sts.example.internal'), irsaStatement('team-a', 'route53', 'sts.example.internal')],
+    Statement: [irsaStatement(['certs:route53', 'team-a:route53'], 'sts.example.internal')],
   });
 });
 
@@ -747,5 +756,221 @@ for (const name of ['eks-irsa', 'eks-pod-identity', 'eks-dedicated-serviceaccoun
     for (const o of objects) assert.equal(validateKubernetesObject(o), []);
   });
 }
+
+// ------------------------------------------------------------------------------------------ issue 11: apply-time defects
+
+test("Route53 policy: exactly the calls cert-manager's solver makes, ListResourceRecordSets nowhere", () => {
+  // cert-manager pkg/issuer/acme/dns/route53/route53.go calls ChangeResourceRecordSets, GetChange and
+  // (without a hostedZoneID) ListHostedZonesByName; it never lists record sets.
+  const solverCalls = new Set(['route53:ChangeResourceRecordSets', 'route53:GetChange', 'route53:ListHostedZonesByName']);
+  const withZone = scriptDocuments(file(renderText(IRSA_SPEC), 'cloud/aws.sh'))['route53_policy_dns'] as PolicyDocument;
+  const anyZone = scriptDocuments(
+    file(renderText(IRSA_SPEC.replace('dns01: {route53: {hostedZoneID: ZB2222222222222222222}}', 'dns01: {route53: {}}')), 'cloud/aws.sh'),
+  )['route53_policy_dns'] as PolicyDocument;
+  const actions = (p: PolicyDocument) => p.Statement.flatMap((st) => [st['Action']].flat() as string[]).sort();
+  assert.equal(actions(withZone), ['route53:ChangeResourceRecordSets', 'route53:GetChange']);
+  assert.equal(actions(anyZone), [...solverCalls].sort());
+  for (const policy of [withZone, anyZone]) {
+    const change = policy.Statement.find((st) => st['Action'] === 'route53:ChangeResourceRecordSets');
+    assert.equal(change?.['Condition'], TXT_ONLY, 'record changes stay TXT-only');
+  }
+  for (const example of awsExamples) {
+    for (const f of renderText(readFileSync(join(examplesDir, example, 'spec.yaml'), 'utf8')).files) {
+      assert.not.ok(f.content.includes('ListResourceRecordSets'), `${example}/${f.path} grants ListResourceRecordSets`);
+    }
+  }
+});
+
+/** A spec with one IRSA identity bound to `count` KSAs, `app-NN` in namespaces `team-NN`. */
+const manyIrsaKsas = (count: number, method = 'awsIrsa', cluster = EKS): string => {
+  const bindings = Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    return `  - identity: app\n    serviceAccount: {namespace: team-${n}, name: app-${n}}\n`;
+  });
+  return `${cluster}identities:\n  - name: app\n    ${method}: {roleARN: "arn:aws:iam::111122223333:role/app"}\nbindings:\n${bindings.join('')}`;
+};
+
+test('IRSA: 40 KSAs on one role fit one trust statement under the 2,048-character quota (5 used to break it)', () => {
+  const docs = scriptDocuments(file(renderText(manyIrsaKsas(40)), 'cloud/aws.sh'));
+  const trust = docs['trust_policy_app'] as PolicyDocument;
+  assert.is(trust.Statement.length, 1);
+  const subs = (trust.Statement[0] as any).Condition.StringEquals[`${ISSUER_HOST}:sub`] as string[];
+  assert.is(subs.length, 40);
+  assert.is(subs[39], 'system:serviceaccount:team-40:app-40');
+  const length = policyLength(trust);
+  assert.ok(length <= TRUST_POLICY_LIMIT, `${length}`);
+  // IAM counts no whitespace: the measure is the minified document, the same bytes jsonencode sends.
+  assert.is(length, JSON.stringify(JSON.parse(JSON.stringify(trust, null, 2))).length);
+});
+
+test('trust policy past the quota: a positioned spec error with the length, exit 2, no output', () => {
+  for (const [method, count] of [['awsIrsa', 60], ['awsPodIdentity', 20]] as const) {
+    const spec = method === 'awsIrsa' ? manyIrsaKsas(count) : manyIrsaKsas(count, method, cluster('{accountID: "111122223333", region: eu-west-1}'));
+    const dir = tmpDir('wi-gen-aws-trust-');
+    writeFileSync(join(dir, 'spec.yaml'), spec);
+    const r = cli(['spec.yaml'], { cwd: dir });
+    assert.is(r.stdout, '');
+    assert.is(r.code, 2, r.stderr);
+    const lines = spec.split('\n');
+    const line = lines.findIndex((l) => l.includes(`${method}:`)) + 1;
+    const column = (lines[line - 1] as string).indexOf('{') + 1;
+    assert.match(
+      r.stderr.trimEnd(),
+      new RegExp(
+        `^spec\\.yaml:${line}:${column}: identities\\[0\\]\\.${method}: the trust policy of role app would be [0-9]{4} characters \\(whitespace not counted\\), over IAM's default quota of 2048 for a role trust policy; give some of its ServiceAccounts an identity with a role of their own$`,
+      ),
+    );
+  }
+});
+
+test('Pod Identity: namespaces with the same KSA names share a statement; the allowed pairs are exactly the bound KSAs', () => {
+  const bound = [['a', 'x'], ['a', 'y'], ['b', 'y'], ['b', 'x'], ['c', 'z'], ['d', 'x']];
+  const spec = `${cluster('{accountID: "111122223333", region: eu-west-1}')}identities:
+  - name: app
+    awsPodIdentity: {roleARN: "arn:aws:iam::111122223333:role/app"}
+bindings:
+${bound.map(([ns, name]) => `  - identity: app\n    serviceAccount: {namespace: ${ns}, name: ${name}}\n`).join('')}`;
+  const trust = scriptDocuments(file(renderText(spec), 'cloud/aws.sh'))['trust_policy_app'] as PolicyDocument;
+  const conditions = trust.Statement.map((st) => (st as any).Condition.StringEquals as Record<string, string | string[]>);
+  assert.equal(
+    conditions.map((c) => [c['aws:RequestTag/kubernetes-namespace'], c['aws:RequestTag/kubernetes-service-account']]),
+    [[['a', 'b'], ['x', 'y']], ['c', 'z'], ['d', 'x']],
+  );
+  for (const st of trust.Statement) {
+    assert.equal(st['Principal'], { Service: 'pods.eks.amazonaws.com' });
+    assert.equal(st['Action'], ['sts:AssumeRole', 'sts:TagSession']);
+  }
+  const allowed = conditions.flatMap((c) =>
+    [c['aws:RequestTag/kubernetes-namespace']].flat().flatMap((ns) => [c['aws:RequestTag/kubernetes-service-account']].flat().map((n) => `${ns}/${n}`)),
+  );
+  assert.equal(allowed.sort(), bound.map(([ns, n]) => `${ns}/${n}`).sort(), 'no namespace x name pair beyond the bound KSAs');
+  assert.ok(conditions.every((c) => c['aws:RequestTag/eks-cluster-arn'] === 'arn:aws:eks:eu-west-1:111122223333:cluster/prod'));
+});
+
+test('Terraform: the aws provider is pinned to the cluster region (Pod Identity associations are regional)', () => {
+  for (const example of awsExamples) {
+    const region = (parse(readFileSync(join(examplesDir, example, 'spec.yaml'), 'utf8')) as any).cluster.eks.region as string;
+    const versions = file(renderText(readFileSync(join(examplesDir, example, 'spec.yaml'), 'utf8')), 'cloud/terraform/versions.tf');
+    assert.ok(versions.includes(`provider "aws" {\n  region = "${region}"\n}`), `${example}:\n${versions}`);
+  }
+  assert.ok(file(renderText(POD_IDENTITY_SPEC), 'cloud/terraform/versions.tf').includes('region = "us-gov-west-1"'));
+});
+
+const ADOPTED_SPEC = IRSA_SPEC.replace('awsIrsa: {roleARN: "arn:aws:iam::111122223333:role/app",', 'awsIrsa: {create: false, roleARN: "arn:aws:iam::111122223333:role/app",');
+
+test('existing role (create: false): Terraform imports it by name and needs Terraform 1.5; a created role has no import', () => {
+  assert.not.equal(ADOPTED_SPEC, IRSA_SPEC);
+  const r = renderText(ADOPTED_SPEC);
+  const tf = file(r, 'cloud/terraform/aws-app.tf');
+  assert.ok(tf.includes('import {\n  to = aws_iam_role.app\n  id = "app"\n}'), tf);
+  assert.ok(tf.includes('resource "aws_iam_role" "app" {'), 'the adopted role is managed, so its trust policy is written');
+  assert.ok(file(r, 'cloud/terraform/versions.tf').includes('required_version = ">= 1.5"'));
+  assert.ok(file(r, 'README.md').includes('Role `app` exists already (`create: false`)'));
+  assert.not.ok(file(r, 'cloud/terraform/aws-dns.tf').includes('import {'));
+  const created = renderText(IRSA_SPEC);
+  assert.not.ok(created.files.some((f) => f.content.includes('import {')));
+  assert.ok(file(created, 'cloud/terraform/versions.tf').includes('required_version = ">= 1.3"'));
+});
+
+test('existing role (create: false): aws.sh stops when the role is missing, never creates it, and updates it when present', () => {
+  const dir = tmpDir('wi-gen-aws-adopted-');
+  const script = join(dir, 'aws.sh');
+  writeFileSync(script, file(renderText(ADOPTED_SPEC), 'cloud/aws.sh'));
+  const { dir: stub, log } = stubAws();
+  const missing = run('bash', [script], { env: { PATH: `${stub}:${process.env['PATH']}` } });
+  assert.is(missing.code, 1);
+  assert.ok(missing.stderr.includes('role arn:aws:iam::111122223333:role/app does not exist, and the spec says create: false'), missing.stderr);
+  const calls = () => readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as string[]);
+  assert.not.ok(calls().some((c) => c[1] === 'create-role' && flag(c, '--role-name') === 'app'));
+  writeFileSync(log, '');
+  const present = run('bash', [script], { env: { PATH: `${stub}:${process.env['PATH']}`, ROLE_EXISTS: '1' } });
+  assert.is(present.code, 0, present.stderr);
+  assert.equal(
+    calls().filter((c) => flag(c, '--role-name') === 'app').map((c) => c[1]),
+    ['get-role', 'update-assume-role-policy', 'attach-role-policy'],
+  );
+  if (hasTool('shellcheck')) {
+    const lint = run('shellcheck', ['--severity=style', script]);
+    assert.is(lint.code, 0, lint.stdout + lint.stderr);
+  }
+});
+
+test('aws.sh: every IAM call names the cluster region, so GovCloud and China reach their own IAM endpoint', () => {
+  const dir = tmpDir('wi-gen-aws-gov-');
+  const script = join(dir, 'aws.sh');
+  writeFileSync(script, file(renderText(POD_IDENTITY_SPEC), 'cloud/aws.sh'));
+  const { dir: stub, log } = stubAws();
+  const r = run('bash', [script], { env: { PATH: `${stub}:${process.env['PATH']}` } });
+  assert.is(r.code, 0, r.stderr);
+  const calls = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as string[]);
+  const iam = calls.filter((c) => c[0] === 'iam');
+  assert.ok(iam.length >= 6, `${iam.length} IAM calls`);
+  assert.equal([...new Set(calls.map((c) => flag(c, '--region')))], ['us-gov-west-1']);
+});
+
+// The aws CLI exits 255 on a parse failure and on missing credentials alike: read the message.
+const AWS_PARSE_FAILURE = /Unknown options|Invalid choice|the following arguments are required|Parameter validation failed|You must specify a region/;
+const AWS_PARSED = /Unable to locate credentials|Could not connect to the endpoint URL|InvalidIdentityToken|AccessDenied/;
+
+/**
+ * Runs one aws command with no credentials and no region. `endpoint` is the URL the CLI could not
+ * reach, for unsigned calls (STS web identity) that get past credentials to the network.
+ */
+function awsParse(argv: readonly string[]): { parsed: boolean; message: string; endpoint?: string } {
+  const env = {
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_RETRY_MODE: 'standard',
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    AWS_PROFILE: undefined,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+  };
+  // assume-role-with-web-identity is unsigned, so it reaches the network: fail fast there.
+  const r = run('aws', [...argv, '--cli-connect-timeout', '1'], { env, timeoutMs: 30_000 });
+  const message = r.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+  const endpoint = /Could not connect to the endpoint URL: "([^"]+)"/.exec(r.stderr)?.[1];
+  return { parsed: r.code === 255 && AWS_PARSED.test(r.stderr) && !AWS_PARSE_FAILURE.test(r.stderr), message, ...(endpoint ? { endpoint } : {}) };
+}
+
+/** The aws commands of a README's sh blocks, continuation lines joined, `"$(…)"` replaced by a stand-in token. */
+function readmeAwsCommands(readme: string): string[][] {
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => (m[1] as string).replace(/\\\n\s*/g, ''));
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .filter((l) => l.startsWith('aws '))
+    .map((l) => l.replace(/"\$\([^)]*\)"/g, 'eyJhbGciOiJSUzI1NiJ9.stand-in.token').split(/\s+/).slice(1));
+}
+
+test(`README aws commands get past the real aws CLI's argument parsing${hasTool('aws') ? '' : ' (skipped: no aws CLI on PATH)'}`, () => {
+  const commands = awsExamples.flatMap((e) => readmeAwsCommands(readFileSync(join(examplesDir, e, 'out', 'README.md'), 'utf8')));
+  assert.equal(
+    commands.map((c) => `${c[0]} ${c[1]}`).sort(),
+    ['eks list-pod-identity-associations', 'eks list-pod-identity-associations', 'sts assume-role-with-web-identity'],
+  );
+  assert.ok(commands.every((c) => c.includes('--region')));
+  if (!hasTool('aws')) {
+    console.log('skip: no aws CLI on PATH; README aws commands not parsed');
+    return;
+  }
+  for (const argv of commands) {
+    const r = awsParse(argv);
+    assert.ok(r.parsed, `aws ${argv.join(' ')}: ${r.message}`);
+    // Offline, an unsigned STS call shows where it went: the regional endpoint of --region.
+    if (r.endpoint) assert.is(r.endpoint, `https://sts.${argv[argv.indexOf('--region') + 1]}.amazonaws.com/`);
+  }
+  // The checker fails on the commands the README used to print.
+  const listWithoutCluster = awsParse(['eks', 'list-pod-identity-associations', '--region', 'us-east-2']);
+  assert.not.ok(listWithoutCluster.parsed);
+  assert.match(listWithoutCluster.message, 'the following arguments are required: --cluster-name');
+  // Without --region, CLI v2 stops ("You must specify a region"); v1 falls back to the global STS endpoint.
+  const sts = commands.find((c) => c[0] === 'sts') as string[];
+  const stsWithoutRegion = awsParse(sts.filter((a, i, all) => a !== '--region' && all[i - 1] !== '--region'));
+  assert.ok(!stsWithoutRegion.parsed || stsWithoutRegion.endpoint === 'https://sts.amazonaws.com/', stsWithoutRegion.message);
+});
 
 test.run();

@@ -1,4 +1,4 @@
-/** Process entry point: wires `main` to the real stdio and exit code. */
+/** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen.mjs calls `runCli`). */
 import { writeSync } from 'node:fs';
 import { MAX_SPEC_BYTES } from '../spec/load.js';
 import { main, readBounded } from './main.js';
@@ -18,9 +18,11 @@ function write(fd: number, text: string): void {
   }
 }
 
-process.exitCode = main(process.argv.slice(2), {
-  stdout: (t) => write(1, t),
-  stderr: (t) => write(2, t),
-  // One byte past the limit is enough to refuse an oversized spec without reading all of it.
-  readStdin: () => readBounded(0, MAX_SPEC_BYTES + 1).bytes,
-});
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
+  process.exitCode = main(argv, {
+    stdout: (t) => write(1, t),
+    stderr: (t) => write(2, t),
+    // One byte past the limit is enough to refuse an oversized spec without reading all of it.
+    readStdin: () => readBounded(0, MAX_SPEC_BYTES + 1).bytes,
+  });
+}

@@ -9,17 +9,20 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/
  */
 import { z } from 'zod';
+import { parseOidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { block, attr, expr } from '../emit/hcl.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
 import {
+  adoptedRoleNotes,
   awsRoleFields,
   callerIdentityCheck,
   checkAmbientIssuerRegions,
   checkRole,
   checkTrusted,
+  checkTrustPolicyLength,
   eksCluster,
   oidcProvider,
   oidcProviderPrerequisite,
@@ -49,6 +52,7 @@ function check(identity: Identity<AwsIrsaIdentity>, ctx: CheckContext): void {
   const at = [...identity.path, KEY];
   if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
   checkTrusted(identity, ctx, at, identity.bindings.length);
+  if (parseOidcProviderArn(eksCluster(ctx).oidcProviderARN ?? '')) checkTrustPolicyLength(identity, ctx, at, trustPolicy(identity, ctx));
   checkAmbientIssuerRegions(identity, ctx, 'the EKS Pod Identity webhook');
 }
 
@@ -82,7 +86,7 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     return {
       scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
-        terraformFile(identity, [
+        terraformFile(identity, ctx, [
           // A data source, not a resource: the provider belongs to the cluster, and the plan fails early if it is missing.
           block('data', ['aws_iam_openid_connect_provider', tfName(identity.name)], [attr('arn', providerArn)]),
           ...roleTerraformBlocks(plan, ctx, new Map([[providerArn, expr(`${providerData}.arn`)]])),
@@ -103,11 +107,14 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
           "An `assumed-role/…NodeInstanceRole…` ARN means the pod started before the annotation (restart it) or the annotation is missing; `AccessDenied … AssumeRoleWithWebIdentity` means the trust policy's `:sub` or `:aud` does not match the KSA.",
         ),
       ),
-      notes: certManager
-        ? [
-            `Restart cert-manager after the ServiceAccount is annotated (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the webhook injects the IRSA token only into new pods.`,
-          ]
-        : [],
+      notes: [
+        ...(certManager
+          ? [
+              `Restart cert-manager after the ServiceAccount is annotated (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the webhook injects the IRSA token only into new pods.`,
+            ]
+          : []),
+        ...adoptedRoleNotes(identity),
+      ],
     };
   },
 });

@@ -77,46 +77,84 @@ export interface KsaRef {
 }
 
 /**
- * IRSA and dedicated-ServiceAccount trust: one statement per KSA, each pinning both the subject
- * and the audience (eksctl does the same), so no other KSA and no token minted for another
- * audience can assume the role.
+ * IAM's default quota for a role trust policy, in characters of the document as IAM counts them:
+ * whitespace outside strings is not counted, so the minified JSON is what is measured. The
+ * quota can be raised through Service Quotas; wi-gen stays within the default so the role can
+ * be created in any account.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Role trust policy length")
+ */
+export const TRUST_POLICY_LIMIT = 2048;
+
+/** Length of a policy as IAM counts it against its quota (no whitespace between tokens). */
+export const policyLength = (policy: PolicyDocument): number => JSON.stringify(policy).length;
+
+/**
+ * IRSA and dedicated-ServiceAccount trust: one statement for the cluster's OIDC provider,
+ * pinning the audience and listing every bound KSA as an allowed `:sub` (IAM ORs the values of
+ * one key), so no other KSA and no token minted for another audience can assume the role. A
+ * statement per KSA (as eksctl writes) repeats the principal and the audience each time and
+ * passes IAM's 2,048-character quota at about five KSAs; the list adds only the subject.
  */
 export function webIdentityTrustPolicy(providerArn: string, issuer: string, subjects: readonly KsaRef[], audience: string): PolicyDocument {
+  if (subjects.length === 0) return { Version: '2012-10-17', Statement: [] };
+  const subs = [...new Set(subjects.map((s) => ksaSubject(s.namespace, s.name)))];
   return {
     Version: '2012-10-17',
-    Statement: subjects.map((s) => ({
-      Effect: 'Allow',
-      Principal: { Federated: providerArn },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: ksaSubject(s.namespace, s.name),
-          [`${issuer}:aud`]: audience,
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: subs.length === 1 ? subs[0] : subs,
+            [`${issuer}:aud`]: audience,
+          },
         },
       },
-    })),
+    ],
   };
 }
 
 /**
- * EKS Pod Identity trust: the EKS Auth service assumes the role and tags the session. One
- * statement per KSA, conditioned on the session tags EKS sets, so only this cluster's KSA gets
- * it even if someone associates the role elsewhere.
+ * EKS Pod Identity trust: the EKS Auth service assumes the role and tags the session with the
+ * cluster ARN, namespace and ServiceAccount of the pod; the conditions on those session tags let
+ * only the bound KSAs of this cluster through, even if someone associates the role elsewhere.
  *
- * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ * Namespace and ServiceAccount are separate tags, so one statement listing both sets would admit
+ * every namespace × name pair. Namespaces with the same set of names therefore share a statement
+ * (the product is then exactly the bound KSAs): one statement for many KSAs in one namespace, or
+ * for the same KSA name in many namespaces.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html (the trust policy, conditions on
+ *   aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account)
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html (session tags: eks-cluster-arn,
+ *   eks-cluster-name, kubernetes-namespace, kubernetes-service-account, kubernetes-pod-name, kubernetes-pod-uid)
  */
 export function podIdentityTrustPolicy(clusterArn: string, subjects: readonly KsaRef[]): PolicyDocument {
+  const namesByNamespace = new Map<string, Set<string>>();
+  for (const s of subjects) namesByNamespace.set(s.namespace, (namesByNamespace.get(s.namespace) ?? new Set()).add(s.name));
+  const groups = new Map<string, { namespaces: string[]; names: string[] }>();
+  for (const [namespace, names] of namesByNamespace) {
+    const sorted = [...names].sort();
+    const key = sorted.join('\n');
+    const group = groups.get(key) ?? { namespaces: [], names: sorted };
+    group.namespaces.push(namespace);
+    groups.set(key, group);
+  }
+  const one = (values: readonly string[]): string | readonly string[] => (values.length === 1 ? (values[0] as string) : values);
   return {
     Version: '2012-10-17',
-    Statement: subjects.map((s) => ({
+    Statement: [...groups.values()].map((g) => ({
       Effect: 'Allow',
       Principal: { Service: POD_IDENTITY_SERVICE },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Condition: {
         StringEquals: {
           'aws:RequestTag/eks-cluster-arn': clusterArn,
-          'aws:RequestTag/kubernetes-namespace': s.namespace,
-          'aws:RequestTag/kubernetes-service-account': s.name,
+          'aws:RequestTag/kubernetes-namespace': one(g.namespaces),
+          'aws:RequestTag/kubernetes-service-account': one(g.names),
         },
       },
     })),
@@ -124,19 +162,23 @@ export function podIdentityTrustPolicy(clusterArn: string, subjects: readonly Ks
 }
 
 /**
- * What cert-manager's Route53 solver calls, and nothing more: record changes limited to TXT
- * records, on the named hosted zones only when every issuer names its zone;
- * `ListHostedZonesByName` only when some issuer has to look its zone up.
+ * What cert-manager's Route53 solver calls, and nothing more: `ChangeResourceRecordSets` (limited
+ * to TXT records, on the named hosted zones only when every issuer names its zone), `GetChange`
+ * while it waits for the change to be INSYNC, and `ListHostedZonesByName` only when some issuer
+ * has to look its zone up. The solver never lists record sets, so `ListResourceRecordSets`
+ * (in cert-manager's sample policy) is not granted.
  *
  * @param zoneIDs hosted zones of the issuers, or undefined when some issuer names none
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/
+ * @see cert-manager/cert-manager pkg/issuer/acme/dns/route53/route53.go (2d0d7f7f): the only
+ *   Route53 client calls are ChangeResourceRecordSets, GetChange and ListHostedZonesByName.
  */
 export function route53Policy(partition: string, zoneIDs: readonly string[] | undefined): PolicyDocument {
   const statements: Record<string, unknown>[] = [
     { Effect: 'Allow', Action: 'route53:GetChange', Resource: `arn:${partition}:route53:::change/*` },
     {
       Effect: 'Allow',
-      Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
+      Action: 'route53:ChangeResourceRecordSets',
       Resource: zoneIDs ? zoneIDs.map((z) => `arn:${partition}:route53:::hostedzone/${z}`) : `arn:${partition}:route53:::hostedzone/*`,
       Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] } },
     },

@@ -13,13 +13,15 @@ import { attr, block, expr } from '../emit/hcl.js';
 import { command, shellVar } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { eksClusterArn, podIdentityTrustPolicy } from './aws-names.js';
+import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
 import {
+  adoptedRoleNotes,
   awsRoleFields,
   callerIdentityCheck,
   checkAmbientIssuerRegions,
   checkRole,
   checkTrusted,
+  checkTrustPolicyLength,
   eksCluster,
   partitionOf,
   roleOf,
@@ -46,6 +48,8 @@ function clusterArn(ctx: MethodContext): string {
   const cluster = eksCluster(ctx);
   return eksClusterArn(partitionOf(ctx), cluster.region, cluster.accountID, clusterName(ctx));
 }
+
+const trustPolicy = (identity: Identity<AwsRoleConfig>, ctx: MethodContext): PolicyDocument => podIdentityTrustPolicy(clusterArn(ctx), identity.bindings);
 
 function associationLines(identity: Identity<AwsRoleConfig>, ctx: MethodContext): string[] {
   const region = eksCluster(ctx).region;
@@ -80,6 +84,7 @@ function check(identity: Identity<AwsPodIdentityIdentity>, ctx: CheckContext): v
     );
   }
   checkTrusted(identity, ctx, at, identity.bindings.length);
+  checkTrustPolicyLength(identity, ctx, at, trustPolicy(identity, ctx));
   checkAmbientIssuerRegions(identity, ctx, 'the EKS Pod Identity Agent');
 }
 
@@ -105,7 +110,7 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
   cloudPlan(identity, ctx) {
     const plan = {
       identity,
-      trust: podIdentityTrustPolicy(clusterArn(ctx), identity.bindings),
+      trust: trustPolicy(identity, ctx),
       description: `wi-gen identity ${identity.name} (EKS Pod Identity)`,
     };
     const associations = identity.bindings.map((b) =>
@@ -124,7 +129,7 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
           lines: [...roleScriptLines(plan, ctx), ...associationLines(identity, ctx)],
         },
       ],
-      terraform: [terraformFile(identity, [...roleTerraformBlocks(plan, ctx), ...associations])],
+      terraform: [terraformFile(identity, ctx, [...roleTerraformBlocks(plan, ctx), ...associations])],
     };
   },
 
@@ -141,14 +146,18 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
           b.namespace,
           b.name,
           identity,
-          '`aws eks list-pod-identity-associations` shows the association; a node role in the ARN means the pod started before the association existed (restart it) or the agent is not running; `AccessDenied` on AssumeRole means the trust policy\'s session-tag conditions do not match the cluster, namespace or KSA.',
+          "The second command must list the association; a node role in the ARN means the pod started before the association existed (restart it) or the agent is not running; `AccessDenied` on AssumeRole means the trust policy's session-tag conditions do not match the cluster, namespace or KSA.",
+          [command('aws', 'eks', 'list-pod-identity-associations', '--region', region, '--cluster-name', name, '--namespace', b.namespace, '--service-account', b.name)],
         ),
       ),
-      notes: certManager
-        ? [
-            `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the agent's credentials are wired into new pods only.`,
-          ]
-        : [],
+      notes: [
+        ...(certManager
+          ? [
+              `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the agent's credentials are wired into new pods only.`,
+            ]
+          : []),
+        ...adoptedRoleNotes(identity),
+      ],
     };
   },
 });

@@ -8,26 +8,44 @@ import { awsPartition } from '../spec/common.js';
 import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../emit/hcl.js';
-import { command, heredocAssignment, shellVar, unless } from '../emit/shell.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
-import type { CheckContext, MethodContext, TerraformFile } from './method.js';
+import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from './method.js';
 import {
   parseRoleArn,
   policyArn,
   policyArnPartition,
   roleArn,
   route53Policy,
+  policyLength,
   STS_AUDIENCE,
   ROUTE53_POLICY_NAME,
+  TRUST_POLICY_LIMIT,
   type PolicyDocument,
   type RoleArn,
 } from './aws-names.js';
 
+export const ROLE_ARN_DESCRIPTION =
+  'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen owns its trust policy; see create for who makes the role.';
+
+/**
+ * Who makes the role. Terraform cannot both create a role and take over one that exists, so the
+ * spec says which. An existing role is adopted with an `import` block rather than read with
+ * `data "aws_iam_role"`: the trust policy is an argument of `aws_iam_role` itself (IAM has no
+ * separate trust-policy object), so a data source would leave the Terraform path without the
+ * trust aws.sh writes, and the two paths would no longer grant the same.
+ */
+export const roleCreateField = z
+  .boolean()
+  .default(true)
+  .describe(
+    'true: the role is created (aws.sh creates it if missing; Terraform creates it and fails if it exists). false: the role exists already; aws.sh stops if it is missing, Terraform adopts it with an import block (Terraform >= 1.5). Either way wi-gen then writes its trust policy, the Route53 policy and the attachments. @default true',
+  );
+
 /** Fields every AWS identity has: the role, and managed policies for its workloads. */
 export const awsRoleFields = {
-  roleARN: roleArn.describe(
-    'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen creates it if missing and owns its trust policy.',
-  ),
+  roleARN: roleArn.describe(ROLE_ARN_DESCRIPTION),
+  create: roleCreateField,
   policyARNs: z
     .array(policyArn)
     .default([])
@@ -36,10 +54,19 @@ export const awsRoleFields = {
 
 export interface AwsRoleConfig {
   readonly roleARN: string;
+  /** @default true */
+  readonly create?: boolean;
   readonly policyARNs?: readonly string[];
 }
 
-export const AWS_TERRAFORM_PROVIDER = { aws: { source: 'hashicorp/aws', version: '>= 5.31.0, < 7' } };
+/**
+ * The aws provider, pinned to the cluster's region: IAM is global, but Pod Identity associations
+ * live in the cluster's region, and the region also picks the partition's endpoints (aws-cn,
+ * aws-us-gov). 5.31.0 added `aws_eks_pod_identity_association`.
+ */
+export function awsTerraformProvider(ctx: MethodContext): Record<string, TerraformProvider> {
+  return { aws: { source: 'hashicorp/aws', version: '>= 5.31.0, < 7', configuration: [attr('region', eksCluster(ctx).region)] } };
+}
 
 export function eksCluster(ctx: MethodContext): EksCluster {
   // check() has rejected specs without cluster.eks before any emitter runs.
@@ -121,6 +148,21 @@ export function checkTrusted(identity: Identity, ctx: CheckContext, at: readonly
 }
 
 /**
+ * IAM refuses a trust policy over its quota (`LimitExceeded: Cannot exceed quota for
+ * ACLSizePerRole`) at apply time, after part of the script or plan has run; the spec is refused
+ * instead, saying how far over it is.
+ */
+export function checkTrustPolicyLength(identity: Identity<AwsRoleConfig>, ctx: CheckContext, at: readonly (string | number)[], trust: PolicyDocument): void {
+  const length = policyLength(trust);
+  if (length <= TRUST_POLICY_LIMIT) return;
+  const kinds = identity.method.key === 'awsServiceAccountRef' ? 'issuer namespaces' : 'ServiceAccounts';
+  ctx.diagnostics.error(
+    at,
+    `the trust policy of role ${roleOf(identity).name} would be ${length} characters (whitespace not counted), over IAM's default quota of ${TRUST_POLICY_LIMIT} for a role trust policy; give some of its ${kinds} an identity with a role of their own`,
+  );
+}
+
+/**
  * Ambient methods: the identity webhook or agent injects AWS_REGION (the cluster's region) into
  * cert-manager's pod, and cert-manager then ignores `route53.region`. A different value there
  * only misleads, so it is refused.
@@ -157,26 +199,39 @@ export function roleScriptLines(plan: RoleScript, ctx: MethodContext): string[] 
   const trustVar = scriptVar('trust_policy', identity);
   const route53 = route53PolicyFor(identity, ctx);
   const route53Var = scriptVar('route53_policy', identity);
+  // IAM is global, but its endpoint is per partition (iam.amazonaws.com.cn, iam.us-gov.amazonaws.com):
+  // the cluster's region picks the right one whatever the caller's default region.
+  const region = eksCluster(ctx).region;
+  const iam = (subcommand: string, ...args: (string | ReturnType<typeof shellVar>)[]): string =>
+    command('aws', 'iam', subcommand, '--region', region, ...args);
   const lines = [
     // aws CLI v2 pipes output through a pager on a terminal, which would stop the script.
     "export AWS_PAGER=''",
     heredocAssignment(trustVar, JSON.stringify(plan.trust, null, 2)),
     ...(route53 ? [heredocAssignment(route53Var, JSON.stringify(route53, null, 2))] : []),
-    unless(
-      command('aws', 'iam', 'get-role', '--role-name', role.name),
-      command(
-        'aws', 'iam', 'create-role', '--role-name', role.name, ...(role.path === '/' ? [] : ['--path', role.path]),
-        '--description', plan.description, '--assume-role-policy-document', shellVar(trustVar),
-      ),
-    ),
-    command('aws', 'iam', 'update-assume-role-policy', '--role-name', role.name, '--policy-document', shellVar(trustVar)),
+    identity.config.create === false
+      ? // An adopted role must exist; get-role's own error (NoSuchEntity, or no credentials) stays visible.
+        [
+          `if ! ${iam('get-role', '--role-name', role.name)} >/dev/null; then`,
+          `  echo ${shellQuote(`role ${role.arn} does not exist, and the spec says create: false; create it or set create: true`)} >&2`,
+          '  exit 1',
+          'fi',
+        ].join('\n')
+      : unless(
+          iam('get-role', '--role-name', role.name),
+          iam(
+            'create-role', '--role-name', role.name, ...(role.path === '/' ? [] : ['--path', role.path]),
+            '--description', plan.description, '--assume-role-policy-document', shellVar(trustVar),
+          ),
+        ),
+    iam('update-assume-role-policy', '--role-name', role.name, '--policy-document', shellVar(trustVar)),
   ];
   if (route53) {
     lines.push(
-      command('aws', 'iam', 'put-role-policy', '--role-name', role.name, '--policy-name', ROUTE53_POLICY_NAME, '--policy-document', shellVar(route53Var)),
+      iam('put-role-policy', '--role-name', role.name, '--policy-name', ROUTE53_POLICY_NAME, '--policy-document', shellVar(route53Var)),
     );
   }
-  for (const arn of identity.config.policyARNs ?? []) lines.push(command('aws', 'iam', 'attach-role-policy', '--role-name', role.name, '--policy-arn', arn));
+  for (const arn of identity.config.policyARNs ?? []) lines.push(iam('attach-role-policy', '--role-name', role.name, '--policy-arn', arn));
   return lines;
 }
 
@@ -198,6 +253,8 @@ export function roleTerraformBlocks(plan: RoleScript, ctx: MethodContext, refere
   const role = roleOf(identity);
   const id = tfName(identity.name);
   const blocks: HclBlock[] = [
+    // An existing role is adopted (Terraform >= 1.5); the import is a no-op once it is in the state.
+    ...(identity.config.create === false ? [block('import', [], [attr('to', expr(roleResource(identity))), attr('id', role.name)])] : []),
     block('resource', ['aws_iam_role', id], [
       attr('name', role.name),
       ...(role.path !== '/' ? [attr('path', role.path)] : []),
@@ -226,8 +283,14 @@ export function roleTerraformBlocks(plan: RoleScript, ctx: MethodContext, refere
   return blocks;
 }
 
-export function terraformFile(identity: Identity, blocks: HclBlock[]): TerraformFile {
-  return { file: `aws-${identity.name}.tf`, providers: AWS_TERRAFORM_PROVIDER, blocks };
+export function terraformFile(identity: Identity<AwsRoleConfig>, ctx: MethodContext, blocks: HclBlock[]): TerraformFile {
+  return {
+    file: `aws-${identity.name}.tf`,
+    providers: awsTerraformProvider(ctx),
+    blocks,
+    // import blocks arrived in Terraform 1.5.
+    ...(identity.config.create === false ? { minimumTerraformVersion: '1.5' } : {}),
+  };
 }
 
 /** Identical for every identity that needs it, so the README says it once. */
@@ -237,7 +300,7 @@ export function oidcProviderPrerequisite(ctx: MethodContext): string {
 }
 
 /** How a pod proves its AWS identity; the README's verify step for each bound KSA. */
-export function callerIdentityCheck(namespace: string, serviceAccount: string, identity: Identity<AwsRoleConfig>, broken: string): string {
+export function callerIdentityCheck(namespace: string, serviceAccount: string, identity: Identity<AwsRoleConfig>, broken: string, moreCommands: readonly string[] = []): string {
   const overrides = JSON.stringify({ spec: { serviceAccountName: serviceAccount } });
   const role = roleOf(identity);
   return [
@@ -246,8 +309,18 @@ export function callerIdentityCheck(namespace: string, serviceAccount: string, i
     '```sh',
     `kubectl run -n ${namespace} wi-gen-check-${serviceAccount} --rm -i --restart=Never --image=amazon/aws-cli \\`,
     `  --overrides='${overrides}' -- sts get-caller-identity`,
+    ...moreCommands,
     '```',
     '',
     `The \`Arn\` must be \`arn:${role.partition}:sts::${role.accountID}:assumed-role/${role.name}/…\`. ${broken}`,
   ].join('\n');
+}
+
+/** README note for an adopted role: what Terraform's import means for the role's lifetime. */
+export function adoptedRoleNotes(identity: Identity<AwsRoleConfig>): string[] {
+  if (identity.config.create !== false) return [];
+  const role = roleOf(identity);
+  return [
+    `Role \`${role.name}\` exists already (\`create: false\`): \`aws.sh\` stops if it is missing, and Terraform adopts it with an \`import\` block on the first apply, then owns its trust policy like a created role's. \`terraform destroy\` would delete it; \`terraform state rm ${roleResource(identity)}\` first to keep it.`,
+  ];
 }

@@ -11,15 +11,19 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
 import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
+import { parseOidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { attr, block, expr } from '../emit/hcl.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef } from './aws-names.js';
+import { roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
 import {
+  adoptedRoleNotes,
   checkRole,
   checkTrusted,
+  checkTrustPolicyLength,
+  roleCreateField,
   eksCluster,
   issuersOf,
   oidcProvider,
@@ -33,8 +37,9 @@ import {
 export const AwsServiceAccountRefSchema = z
   .strictObject({
     roleARN: roleArn.describe(
-      'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen creates it if missing and owns its trust policy.',
+      'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
     ),
+    create: roleCreateField,
     serviceAccountName: dnsLabel('a ServiceAccount name')
       .optional()
       .describe(
@@ -65,6 +70,11 @@ export const tokenRequestRoleName = (serviceAccount: string): string => `${servi
 export const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
   `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
 
+function trustPolicy(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): PolicyDocument {
+  const providerArn = eksCluster(ctx).oidcProviderARN as string;
+  return webIdentityTrustPolicy(providerArn, oidcProvider(ctx).issuer, dedicatedServiceAccounts(identity, ctx), identity.config.audience);
+}
+
 function check(identity: Identity<AwsServiceAccountRefIdentity>, ctx: CheckContext): void {
   const at = [...identity.path, KEY];
   for (const b of identity.bindings) {
@@ -77,6 +87,7 @@ function check(identity: Identity<AwsServiceAccountRefIdentity>, ctx: CheckConte
   if (!checkRole(identity, ctx, { at, needsOidcProvider: true })) return;
   const accounts = dedicatedServiceAccounts(identity, ctx);
   checkTrusted(identity, ctx, at, accounts.length);
+  if (parseOidcProviderArn(eksCluster(ctx).oidcProviderARN ?? '')) checkTrustPolicyLength(identity, ctx, at, trustPolicy(identity, ctx));
 
   const cm = ctx.model.certManager;
   const taken = new Map<string, string>();
@@ -172,18 +183,17 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
   },
 
   cloudPlan(identity, ctx) {
-    const provider = oidcProvider(ctx);
     const providerArn = eksCluster(ctx).oidcProviderARN as string;
     const plan = {
       identity,
-      trust: webIdentityTrustPolicy(providerArn, provider.issuer, dedicatedServiceAccounts(identity, ctx), identity.config.audience),
+      trust: trustPolicy(identity, ctx),
       description: `wi-gen identity ${identity.name} (cert-manager dedicated ServiceAccount)`,
     };
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
     return {
       scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
-        terraformFile(identity, [
+        terraformFile(identity, ctx, [
           block('data', ['aws_iam_openid_connect_provider', tfName(identity.name)], [attr('arn', providerArn)]),
           ...roleTerraformBlocks(plan, ctx, new Map([[providerArn, expr(`${providerData}.arn`)]])),
         ]),
@@ -201,7 +211,8 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
         '',
         '```sh',
         `kubectl auth can-i create serviceaccounts/${sa.name} --subresource=token -n ${sa.namespace} --as=system:serviceaccount:${cm?.namespace}:${cm?.serviceAccount}`,
-        `aws sts assume-role-with-web-identity --role-arn ${role.arn} --role-session-name wi-gen-check \\`,
+        // STS is regional and the CLI needs a region for it ("You must specify a region").
+        `aws sts assume-role-with-web-identity --region ${cluster.region} --role-arn ${role.arn} --role-session-name wi-gen-check \\`,
         `  --web-identity-token "$(kubectl create token ${sa.name} -n ${sa.namespace} --audience ${identity.config.audience} --duration 10m)"`,
         '```',
         '',
@@ -217,6 +228,7 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
       ],
       verify,
       notes: [
+        ...adoptedRoleNotes(identity),
         `Identity \`${identity.name}\` is not ambient: each issuer names role \`${role.arn}\` and ServiceAccount \`${serviceAccountName(identity)}\` in its own namespace, so namespaced Issuers need no \`--issuer-ambient-credentials\`, and cert-manager can mint tokens only for that ServiceAccount.`,
       ],
     };

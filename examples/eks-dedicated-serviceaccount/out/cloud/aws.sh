@@ -38,10 +38,7 @@ route53_policy_team_a_dns=$(cat <<'JSON'
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets"
-      ],
+      "Action": "route53:ChangeResourceRecordSets",
       "Resource": [
         "arn:aws:route53:::hostedzone/Z0TEAMA00000000000000"
       ],
@@ -57,17 +54,20 @@ route53_policy_team_a_dns=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name team-a-route53 >/dev/null 2>&1; then
+if ! aws iam get-role --region eu-central-1 --role-name team-a-route53 >/dev/null 2>&1; then
   aws iam create-role \
+      --region eu-central-1 \
       --role-name team-a-route53 \
       --path /tenants/ \
       --description 'wi-gen identity team-a-dns (cert-manager dedicated ServiceAccount)' \
       --assume-role-policy-document "$trust_policy_team_a_dns"
 fi
 aws iam update-assume-role-policy \
+    --region eu-central-1 \
     --role-name team-a-route53 \
     --policy-document "$trust_policy_team_a_dns"
 aws iam put-role-policy \
+    --region eu-central-1 \
     --role-name team-a-route53 \
     --policy-name wi-gen-route53-dns01 \
     --policy-document "$route53_policy_team_a_dns"
@@ -95,16 +95,19 @@ trust_policy_team_a_app=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name team-a-assets >/dev/null 2>&1; then
+if ! aws iam get-role --region eu-central-1 --role-name team-a-assets >/dev/null 2>&1; then
   aws iam create-role \
+      --region eu-central-1 \
       --role-name team-a-assets \
       --path /tenants/ \
       --description 'wi-gen identity team-a-app (IRSA)' \
       --assume-role-policy-document "$trust_policy_team_a_app"
 fi
 aws iam update-assume-role-policy \
+    --region eu-central-1 \
     --role-name team-a-assets \
     --policy-document "$trust_policy_team_a_app"
 aws iam attach-role-policy \
+    --region eu-central-1 \
     --role-name team-a-assets \
     --policy-arn arn:aws:iam::777788889999:policy/tenants/team-a-assets-read

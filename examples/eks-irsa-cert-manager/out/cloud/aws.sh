@@ -38,10 +38,7 @@ route53_policy_dns01_solver=$(cat <<'JSON'
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets"
-      ],
+      "Action": "route53:ChangeResourceRecordSets",
       "Resource": [
         "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
       ],
@@ -57,16 +54,19 @@ route53_policy_dns01_solver=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name cert-manager-route53 >/dev/null 2>&1; then
+if ! aws iam get-role --region eu-west-1 --role-name cert-manager-route53 >/dev/null 2>&1; then
   aws iam create-role \
+      --region eu-west-1 \
       --role-name cert-manager-route53 \
       --description 'wi-gen identity dns01-solver (IRSA)' \
       --assume-role-policy-document "$trust_policy_dns01_solver"
 fi
 aws iam update-assume-role-policy \
+    --region eu-west-1 \
     --role-name cert-manager-route53 \
     --policy-document "$trust_policy_dns01_solver"
 aws iam put-role-policy \
+    --region eu-west-1 \
     --role-name cert-manager-route53 \
     --policy-name wi-gen-route53-dns01 \
     --policy-document "$route53_policy_dns01_solver"
@@ -85,20 +85,10 @@ trust_policy_reports=$(cat <<'JSON'
       "Action": "sts:AssumeRoleWithWebIdentity",
       "Condition": {
         "StringEquals": {
-          "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:reports:reporter",
-          "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"
-        }
-      }
-    },
-    {
-      "Effect": "Allow",
-      "Principal": {
-        "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-      },
-      "Action": "sts:AssumeRoleWithWebIdentity",
-      "Condition": {
-        "StringEquals": {
-          "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:reports:report-api",
+          "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": [
+            "system:serviceaccount:reports:reporter",
+            "system:serviceaccount:reports:report-api"
+          ],
           "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"
         }
       }
@@ -107,16 +97,19 @@ trust_policy_reports=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name reports-s3-read >/dev/null 2>&1; then
+if ! aws iam get-role --region eu-west-1 --role-name reports-s3-read >/dev/null 2>&1; then
   aws iam create-role \
+      --region eu-west-1 \
       --role-name reports-s3-read \
       --path /apps/ \
       --description 'wi-gen identity reports (IRSA)' \
       --assume-role-policy-document "$trust_policy_reports"
 fi
 aws iam update-assume-role-policy \
+    --region eu-west-1 \
     --role-name reports-s3-read \
     --policy-document "$trust_policy_reports"
 aws iam attach-role-policy \
+    --region eu-west-1 \
     --role-name reports-s3-read \
     --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess

@@ -42,10 +42,7 @@ route53_policy_dns01_solver=$(cat <<'JSON'
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets"
-      ],
+      "Action": "route53:ChangeResourceRecordSets",
       "Resource": "arn:aws:route53:::hostedzone/*",
       "Condition": {
         "ForAllValues:StringEquals": {
@@ -64,16 +61,19 @@ route53_policy_dns01_solver=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name shop-cert-manager-route53 >/dev/null 2>&1; then
+if ! aws iam get-role --region us-east-2 --role-name shop-cert-manager-route53 >/dev/null 2>&1; then
   aws iam create-role \
+      --region us-east-2 \
       --role-name shop-cert-manager-route53 \
       --description 'wi-gen identity dns01-solver (EKS Pod Identity)' \
       --assume-role-policy-document "$trust_policy_dns01_solver"
 fi
 aws iam update-assume-role-policy \
+    --region us-east-2 \
     --role-name shop-cert-manager-route53 \
     --policy-document "$trust_policy_dns01_solver"
 aws iam put-role-policy \
+    --region us-east-2 \
     --role-name shop-cert-manager-route53 \
     --policy-name wi-gen-route53-dns01 \
     --policy-document "$route53_policy_dns01_solver"
@@ -126,16 +126,19 @@ trust_policy_orders_worker=$(cat <<'JSON'
 }
 JSON
 )
-if ! aws iam get-role --role-name shop-orders-queue >/dev/null 2>&1; then
+if ! aws iam get-role --region us-east-2 --role-name shop-orders-queue >/dev/null 2>&1; then
   aws iam create-role \
+      --region us-east-2 \
       --role-name shop-orders-queue \
       --description 'wi-gen identity orders-worker (EKS Pod Identity)' \
       --assume-role-policy-document "$trust_policy_orders_worker"
 fi
 aws iam update-assume-role-policy \
+    --region us-east-2 \
     --role-name shop-orders-queue \
     --policy-document "$trust_policy_orders_worker"
 aws iam attach-role-policy \
+    --region us-east-2 \
     --role-name shop-orders-queue \
     --policy-arn arn:aws:iam::444455556666:policy/shop-orders-queue-consume
 association_id=$(aws eks list-pod-identity-associations \

@@ -41,7 +41,7 @@ resource "aws_iam_role_policy" "team-a-dns_route53" {
       },
       {
         Effect   = "Allow"
-        Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+        Action   = "route53:ChangeResourceRecordSets"
         Resource = ["arn:aws:route53:::hostedzone/Z0TEAMA00000000000000"]
         Condition = {
           "ForAllValues:StringEquals" = {

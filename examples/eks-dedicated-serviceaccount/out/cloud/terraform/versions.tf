@@ -9,3 +9,7 @@ terraform {
     }
   }
 }
+
+provider "aws" {
+  region = "eu-central-1"
+}

@@ -37,7 +37,7 @@ resource "aws_iam_role_policy" "dns01-solver_route53" {
       },
       {
         Effect   = "Allow"
-        Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+        Action   = "route53:ChangeResourceRecordSets"
         Resource = "arn:aws:route53:::hostedzone/*"
         Condition = {
           "ForAllValues:StringEquals" = {

@@ -9,3 +9,7 @@ terraform {
     }
   }
 }
+
+provider "aws" {
+  region = "us-east-2"
+}
