@@ -7,7 +7,7 @@ import { generatedHeader, type OutputFile } from '../emit/tree.js';
 import type { CloudGrant } from './cloud-grant.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
-import { removalSteps } from './removal.js';
+import { removalHelpers, removalSteps } from './removal.js';
 
 export const PRUNE_SCRIPT = 'cloud/prune.sh';
 export const TEARDOWN_SCRIPT = 'cloud/teardown.sh';
@@ -23,8 +23,9 @@ function body(grants: readonly CloudGrant[]): string {
   // Controller objects are deleted with kubectl (README), not by the cloud scripts.
   const steps = removalOrder(grants.filter(deletes).filter((g) => g.cli !== 'kubectl'));
   const used = [...new Set(steps.map((g) => g.cli))];
-  const needs = `for cli in ${used.join(' ')}; do\n  command -v "$cli" >/dev/null 2>&1 || { echo "wi-gen: $cli is not installed" >&2; exit 2; }\ndone\n`;
-  return `${needs}\n${steps.map((g) => removalSteps(g).join('\n')).join('\n\n')}\n`;
+  const needs = used.map((cli) => `command -v ${cli} >/dev/null 2>&1 || { echo "wi-gen: ${cli} is not installed" >&2; exit 2; }\n`).join('');
+  const helpers = removalHelpers(steps).map((h) => `${h}\n\n`).join('');
+  return `${helpers}${needs}\n${steps.map((g) => removalSteps(g).join('\n')).join('\n\n')}\n`;
 }
 
 function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): string {

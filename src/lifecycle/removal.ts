@@ -5,6 +5,12 @@
  */
 import { command, shellQuote, shellVar } from '../emit/shell.js';
 import type { AzurePrincipal, CloudGrant, GcpIamResource } from './cloud-grant.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/gcloud-script.js';
+
+/** Shell functions the removal steps of these grants call, defined once at the top of a script. */
+export function removalHelpers(grants: readonly CloudGrant[]): string[] {
+  return grants.some((g) => g.kind === 'gcp-iam-binding' && g.resource.type === 'managedZone') ? [DNS_ZONE_IAM_MEMBER_FUNCTION] : [];
+}
 
 const indent = (text: string): string => `  ${text.replace(/\n/g, '\n  ')}`;
 
@@ -27,30 +33,6 @@ function gcpPolicyQuery(r: GcpIamResource, role: string, member: string): string
   return command('gcloud', 'dns', 'managed-zones', 'get-iam-policy', r.zone, '--project', r.project, ...flatten);
 }
 
-/**
- * Cloud DNS has no remove-iam-policy-binding: read the zone's policy, drop the member from the
- * role's binding with Python (the interpreter gcloud itself runs on), and write it back with
- * its etag, so a concurrent change makes set-iam-policy fail instead of being overwritten.
- */
-function zoneBindingRemoval(r: Extract<GcpIamResource, { type: 'managedZone' }>, role: string, member: string): string[] {
-  const edit = [
-    'import json, sys',
-    'p = json.load(open(sys.argv[1]))',
-    'for b in p.get("bindings", []):',
-    '    if b.get("role") == sys.argv[2] and "condition" not in b:',
-    '        b["members"] = [m for m in b.get("members", []) if m != sys.argv[3]]',
-    'p["bindings"] = [b for b in p.get("bindings", []) if b.get("members")]',
-    'json.dump(p, open(sys.argv[1], "w"))',
-  ].join('\n');
-  return [
-    'zone_policy="$(mktemp)"',
-    `${command('gcloud', 'dns', 'managed-zones', 'get-iam-policy', r.zone, '--project', r.project, '--format', 'json')} >"$zone_policy"`,
-    `"\${CLOUDSDK_PYTHON:-python3}" -c ${shellQuote(edit)} "$zone_policy" ${shellQuote(role)} ${shellQuote(member)}`,
-    command('gcloud', 'dns', 'managed-zones', 'set-iam-policy', r.zone, shellVar('zone_policy'), '--project', r.project),
-    'rm -f "$zone_policy"',
-  ];
-}
-
 function gcpBindingRemoval(g: Extract<CloudGrant, { kind: 'gcp-iam-binding' }>): string {
   const r = g.resource;
   const args = ['--role', g.role, '--member', g.member, '--condition=None'];
@@ -59,7 +41,7 @@ function gcpBindingRemoval(g: Extract<CloudGrant, { kind: 'gcp-iam-binding' }>):
       ? [command('gcloud', 'iam', 'service-accounts', 'remove-iam-policy-binding', r.email, '--project', r.project, ...args)]
       : r.type === 'project'
         ? [command('gcloud', 'projects', 'remove-iam-policy-binding', r.project, ...args)]
-        : zoneBindingRemoval(r, g.role, g.member);
+        : [command(DNS_ZONE_IAM_MEMBER, 'remove', r.zone, r.project, g.role, g.member)];
   return whenFound(gcpPolicyQuery(r, g.role, g.member), ...remove);
 }
 
