@@ -4,6 +4,7 @@
 // pod template, absent from every selector).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -202,6 +203,38 @@ certManager:
       'spec.yaml:17:13: certManager.issuers[0].kind: a namespaced Issuer with identity "dns" relies on cert-manager\'s own (ambient) credentials, which cert-manager disables for Issuers by default; use kind: ClusterIssuer, or set certManager.issuerAmbientCredentials: true to pass --issuer-ambient-credentials=true (every tenant that can create an Issuer can then use this identity)',
     ],
   },
+  {
+    name: 'workload identity with a tenantID other than the cluster\'s',
+    spec: `${HEAD}identities:
+  - name: dns
+    azureWorkloadIdentity:
+      resourceGroup: rg-id
+      clientID: 44444444-4444-4444-4444-444444444444
+      tenantID: 66666666-6666-6666-6666-666666666666
+`,
+    stderr: [
+      "spec.yaml:15:17: identities[0].azureWorkloadIdentity.tenantID: is 66666666-6666-6666-6666-666666666666, but cluster.aks.tenantID is 11111111-1111-1111-1111-111111111111: the managed identity is looked up and created in subscription 33333333-3333-3333-3333-333333333333, which belongs to the cluster's tenant; use an identity of that tenant, or leave tenantID out",
+    ],
+  },
+  {
+    name: 'azureDNS issuers in two Azure clouds',
+    spec: `${HEAD}identities:
+  - name: dns
+    ${WI}
+certManager:
+  identity: dns
+  issuers:
+    - name: public
+      acme: {server: letsencrypt}
+      dns01: {azureDNS: {subscriptionID: ${SUB}, resourceGroupName: rg-dns}}
+    - name: china
+      acme: {server: letsencrypt}
+      dns01: {azureDNS: {subscriptionID: ${SUB}, resourceGroupName: rg-dns-cn, environment: AzureChinaCloud}}
+`,
+    stderr: [
+      'spec.yaml:21:123: certManager.issuers[1].dns01.azureDNS.environment: is AzureChinaCloud, but another azureDNS issuer of this spec is in AzurePublicCloud; the cluster, its identities and the generated az.sh and Terraform work in one Azure cloud',
+    ],
+  },
 ];
 
 for (const c of badSpecs) {
@@ -242,7 +275,7 @@ test('workload identity: KSA annotations and labels, pod label as the string "tr
     azureWorkloadIdentity:
       resourceGroup: rg-id
       clientID: 44444444-4444-4444-4444-444444444444
-      tenantID: 66666666-6666-6666-6666-666666666666
+      tenantID: 11111111-1111-1111-1111-111111111111
       tokenExpiration: 7200
 bindings:
   - identity: dns
@@ -259,7 +292,7 @@ certManager:
   assert.equal(sa.metadata.annotations, {
     'azure.workload.identity/client-id': '44444444-4444-4444-4444-444444444444',
     'azure.workload.identity/service-account-token-expiration': '7200',
-    'azure.workload.identity/tenant-id': '66666666-6666-6666-6666-666666666666',
+    'azure.workload.identity/tenant-id': '11111111-1111-1111-1111-111111111111',
   });
   assert.is(sa.metadata.labels['azure.workload.identity/use'], 'true');
   const valuesText = file(r, 'helm/cert-manager.values.yaml');
@@ -274,7 +307,7 @@ certManager:
     azureDNS: {
       environment: 'AzurePublicCloud',
       hostedZoneName: 'corp.example',
-      managedIdentity: { clientID: '44444444-4444-4444-4444-444444444444', tenantID: '66666666-6666-6666-6666-666666666666' },
+      managedIdentity: { clientID: '44444444-4444-4444-4444-444444444444', tenantID: '11111111-1111-1111-1111-111111111111' },
       resourceGroupName: 'rg-dns',
       subscriptionID: SUB,
       zoneType: 'AzurePrivateZone',
@@ -285,7 +318,7 @@ certManager:
   const az = file(r, 'cloud/az.sh');
   assert.match(
     az,
-    `--role b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n    --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
+    `--role /subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n      --scope /subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/corp.example`,
     'private zone: Private DNS Zone Contributor on the privateDnsZones scope',
   );
 });
@@ -310,8 +343,9 @@ certManager:
   assert.equal(issuer.spec.acme.solvers[0].dns01.azureDNS.managedIdentity, { resourceID: rid });
   const az = file(r, 'cloud/az.sh');
   assert.match(az, '--query identityProfile.kubeletidentity.objectId');
-  assert.match(az, `if [[ "\${NODE_RESOURCE_ID,,}" != '${rid.toLowerCase()}' ]]; then`);
-  assert.match(az, '--assignee-object-id "$NODE_PRINCIPAL_ID" \\\n    --assignee-principal-type ServicePrincipal');
+  assert.match(az, `NODE_RESOURCE_ID="$(az aks show`);
+  assert.match(az, `--output tsv | tr '[:upper:]' '[:lower:]')"\nif [ "$NODE_RESOURCE_ID" != ${rid.toLowerCase()} ]; then`);
+  assert.match(az, '--assignee-object-id "$NODE_PRINCIPAL_ID" \\\n      --assignee-principal-type ServicePrincipal');
   const tf = file(r, 'cloud/terraform/azure-node.tf');
   assert.match(tf, 'principal_id                     = data.azurerm_kubernetes_cluster.node.kubelet_identity[0].object_id');
   assert.match(tf, 'skip_service_principal_aad_check = true');
@@ -388,7 +422,7 @@ test('az.sh: identity first, then one federated credential per KSA in spec order
   const creates = [...section.matchAll(/az identity federated-credential create[^]*?--audiences (\S+)/g)];
   assert.is(creates.length, 3);
   for (const m of creates) assert.is(m[1], 'api://AzureADTokenExchange', 'audience passed explicitly');
-  const names = [...section.matchAll(/--identity-name id-apps \\\n {4}--name (\S+)/g)].map((m) => m[1] as string);
+  const names = [...section.matchAll(/--identity-name id-apps \\\n {6}--name (\S+)/g)].map((m) => m[1] as string);
   assert.equal(names, ['prod-shop-web', 'prod-shop-checkout', 'prod-jobs-sync-v2']);
   for (const n of names) assert.match(n, FEDERATED_CREDENTIAL_NAME);
   const subjects = [...section.matchAll(/--subject (\S+)/g)].map((m) => m[1]);
@@ -477,6 +511,223 @@ bindings:
   });
   for (const o of objs) assert.equal(validateKubernetesObject(o), [], `${o.kind}`);
 });
+
+// ------------------------------------------------------------------------------------------ apply-time behaviour
+
+const DNS_ISSUER = (environment = 'AzurePublicCloud') => `certManager:
+  identity: dns
+  issuers:
+    - name: le
+      acme: {server: letsencrypt}
+      dns01: {azureDNS: {subscriptionID: ${SUB}, resourceGroupName: rg-dns, hostedZoneName: example.com, environment: ${environment}}}
+`;
+const WI_SPEC = (environment = 'AzurePublicCloud') => `${HEAD}identities:
+  - name: dns
+    ${WI}
+${DNS_ISSUER(environment)}`;
+
+/**
+ * An `az` stub: logs each call's argv (arguments separated by \x1f) to $LOG and answers the
+ * lookups the scripts make; every other call succeeds silently.
+ */
+const AZ_STUB = `#!/usr/bin/env bash
+{ printf '%s\\x1f' "$@"; printf '\\n'; } >>"$LOG"
+case "$1 $2 $3" in
+  'cloud show --query') printf '%s\\n' "\${AZ_CLOUD:-AzureCloud}" ;;
+  'identity federated-credential list') printf '%s\\n' "\${EXISTING_CREDENTIAL:-}" ;;
+  'role assignment list') printf '%s\\n' "\${EXISTING_ASSIGNMENT:-}" ;;
+  'identity show --subscription')
+    case "$*" in
+      *'--query clientId'*) printf '%s\\n' 44444444-4444-4444-4444-444444444444 | tr '[:lower:]' '[:upper:]' ;;
+      *'--query principalId'*) printf '%s\\n' 77777777-7777-7777-7777-777777777777 ;;
+    esac ;;
+esac
+`;
+
+function runAzScript(script: string, env: Record<string, string | undefined>) {
+  const dir = tmpDir('wi-gen-az-run-');
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'az'), AZ_STUB, { mode: 0o755 });
+  writeFileSync(join(dir, 'az.sh'), script);
+  const log = join(dir, 'log');
+  writeFileSync(log, '');
+  const r = run('bash', [join(dir, 'az.sh')], {
+    env: { PATH: `${join(dir, 'bin')}:${process.env['PATH']}`, LOG: log, AZ_CLOUD: undefined, EXISTING_CREDENTIAL: undefined, EXISTING_ASSIGNMENT: undefined, ...env },
+  });
+  const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\x1f').slice(0, -1));
+  return { ...r, calls, dir };
+}
+
+const callsOf = (calls: string[][], ...words: string[]) => calls.filter((c) => words.every((w, i) => c[i] === w));
+
+test('az.sh, first run: creates the federated credential and the role assignment once each; an upper-case client ID from Azure still matches', () => {
+  const r = runAzScript(file(renderText(WI_SPEC()), 'cloud/az.sh'), {});
+  assert.is(r.code, 0, r.stderr);
+  const [list] = callsOf(r.calls, 'identity', 'federated-credential', 'list');
+  assert.ok(list, 'credentials are listed before one is created');
+  assert.is(list[list.indexOf('--query') + 1], `[?issuer=='${ISSUER}' && subject=='system:serviceaccount:cert-manager:cert-manager'].name | [0]`);
+  assert.is(callsOf(r.calls, 'identity', 'federated-credential', 'create').length, 1);
+  const [roleList] = callsOf(r.calls, 'role', 'assignment', 'list');
+  assert.ok(roleList, 'role assignments are listed before one is created');
+  // Role matched in the query: `--role GUID` would be resolved in the signed-in subscription, not the scope's.
+  assert.is(roleList[roleList.indexOf('--query') + 1], "[?principalId=='77777777-7777-7777-7777-777777777777' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id");
+  assert.not.ok(roleList.includes('--role'));
+  // And the create names the definition in the scope's subscription, which az passes through unchanged.
+  const [create] = callsOf(r.calls, 'role', 'assignment', 'create');
+  assert.is((create as string[])[(create as string[]).indexOf('--role') + 1], `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314`);
+  assert.is(callsOf(r.calls, 'role', 'assignment', 'create').length, 1);
+});
+
+test('az.sh re-run: reuses a federated credential with the same issuer and subject under another name, and an existing role assignment', () => {
+  const r = runAzScript(file(renderText(WI_SPEC()), 'cloud/az.sh'), {
+    EXISTING_CREDENTIAL: 'made-by-hand',
+    EXISTING_ASSIGNMENT: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/0000`,
+  });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(callsOf(r.calls, 'identity', 'federated-credential', 'create'), [], 'no duplicate credential (Azure would answer 409)');
+  assert.equal(callsOf(r.calls, 'role', 'assignment', 'create'), [], 'no create for an existing assignment');
+  assert.match(r.stderr, 'wi-gen: reusing federated credential made-by-hand of dns for system:serviceaccount:cert-manager:cert-manager (wi-gen would name it prod-cert-manager-cert-manager)');
+});
+
+test('sovereign clouds: az.sh stops unless az is set to the spec\'s cloud; Terraform providers name it', () => {
+  const china = renderText(WI_SPEC('AzureChinaCloud'));
+  const wrong = runAzScript(file(china, 'cloud/az.sh'), {});
+  assert.is(wrong.code, 1);
+  assert.match(wrong.stderr, "wi-gen: az is set to cloud AzureCloud, but the spec's Azure DNS environment is AzureChinaCloud: run 'az cloud set --name AzureChinaCloud' and 'az login', then re-run this script");
+  assert.equal(wrong.calls.map((c) => c.slice(0, 2).join(' ')), ['cloud show'], 'nothing else runs against the wrong cloud');
+  assert.is(runAzScript(file(china, 'cloud/az.sh'), { AZ_CLOUD: 'AzureChinaCloud' }).code, 0);
+  assert.match(file(china, 'cloud/terraform/versions.tf'), `provider "azurerm" {\n  subscription_id = "${SUB}"\n  environment     = "china"\n  features {}\n}`);
+  const usgov = renderText(WI_SPEC('AzureUSGovernmentCloud'));
+  assert.match(file(usgov, 'cloud/az.sh'), 'if [ "$az_cloud" != AzureUSGovernment ]; then');
+  assert.match(file(usgov, 'cloud/terraform/versions.tf'), 'environment     = "usgovernment"');
+  // Public Azure: the check still runs (az may be set to another cloud), the provider keeps its default.
+  const pub = renderText(WI_SPEC());
+  assert.match(file(pub, 'cloud/az.sh'), 'if [ "$az_cloud" != AzureCloud ]; then');
+  assert.not.match(file(pub, 'cloud/terraform/versions.tf'), 'environment');
+  // One check per script, however many identities: it is a preamble, not part of each section.
+  assert.is(file(renderText(THREE_KSAS), 'cloud/az.sh').split('az cloud show').length - 1, 1);
+  // The other Azure methods get the same.
+  const kubelet = renderText(`${HEAD}identities:\n  - name: dns\n    azureKubeletIdentity: {}\n${DNS_ISSUER('AzureChinaCloud')}`);
+  assert.match(file(kubelet, 'cloud/az.sh'), 'if [ "$az_cloud" != AzureChinaCloud ]; then');
+  assert.match(file(kubelet, 'cloud/terraform/versions.tf'), 'environment     = "china"');
+});
+
+test('an identity without role assignments leaves no unused variable in az.sh (ShellCheck SC2034)', () => {
+  const r = renderText(`${HEAD}identities:
+  - name: apps
+    ${WI}
+  - name: node
+    azureKubeletIdentity: {objectID: 77777777-7777-7777-7777-777777777777}
+  - name: legacy
+    aadPodIdentity: {resourceID: ${POD_IDENTITY_ID}, clientID: 44444444-4444-4444-4444-444444444444}
+bindings:
+  - {identity: apps, serviceAccount: {namespace: shop, name: web}}
+  - {identity: legacy, serviceAccount: {namespace: shop, name: old}}
+`);
+  const az = file(r, 'cloud/az.sh');
+  assert.not.match(az, /PRINCIPAL_ID=/, 'no principal ID is looked up when no role needs it');
+  if (!hasTool('shellcheck')) {
+    console.log('  skipped ShellCheck: shellcheck is not on PATH');
+    return;
+  }
+  const dir = tmpDir('wi-gen-azure-sc-');
+  writeFileSync(join(dir, 'az.sh'), az);
+  const ok = run('shellcheck', ['--severity=style', join(dir, 'az.sh')]);
+  assert.is(ok.code, 0, ok.stdout + ok.stderr);
+  // Control: the same script with the lookup it used to make is flagged.
+  writeFileSync(join(dir, 'planted.sh'), az.replace('set -euo pipefail\n', 'set -euo pipefail\nAPPS_PRINCIPAL_ID="$(az identity show --ids x --query principalId --output tsv)"\n'));
+  const bad = run('shellcheck', ['--severity=style', join(dir, 'planted.sh')]);
+  assert.is(bad.code, 1);
+  assert.match(bad.stdout, 'SC2034');
+});
+
+test('Azure Service Operator creating the identity: the README reads the client ID back from the ConfigMap ASO writes', () => {
+  const r = renderText(`${HEAD}identities:
+  - name: dns
+    azureWorkloadIdentity:
+      name: id-dns
+      resourceGroup: rg-id
+      clientID: 44444444-4444-4444-4444-444444444444
+      create: true
+      location: westeurope
+      serviceOperator: {namespace: aso}
+${DNS_ISSUER()}`);
+  const objs = yamlDocs(file(r, 'cloud/azure-service-operator/dns.yaml')) as Obj[];
+  const identity = objs.find((o) => o.kind === 'UserAssignedIdentity') as Obj;
+  const target = identity.spec.operatorSpec.configMaps.clientId;
+  const readme = file(r, 'README.md');
+  assert.match(readme, `kubectl wait -n aso userassignedidentity/${identity.metadata.name} --for=condition=Ready --timeout=10m`);
+  assert.match(readme, `kubectl get configmap -n aso ${target.name} -o jsonpath='{.data.${target.key}}'; echo   # must print 44444444-4444-4444-4444-444444444444`);
+  assert.match(readme, 'put that in identities[0].azureWorkloadIdentity.clientID, re-render, and only then apply the rest');
+  // Without ASO, or for an existing identity, there is nothing to read back.
+  assert.not.match(file(renderText(WI_SPEC()), 'README.md'), 'kubectl get configmap');
+});
+
+test('README troubleshooting quotes Azure DNS errors for Azure issuers, never the Cloud DNS / Route53 ones', () => {
+  const readme = file(
+    renderText(`${HEAD}identities:
+  - name: dns
+    ${WI}
+certManager:
+  identity: dns
+  issuerAmbientCredentials: true
+  issuers:
+    - name: team
+      kind: Issuer
+      namespace: team-a
+      acme: {server: letsencrypt}
+      dns01: {azureDNS: {subscriptionID: ${SUB}, resourceGroupName: rg-dns}}
+`),
+    'README.md',
+  );
+  assert.match(readme, '`ClientID was omitted…` means a namespaced Issuer without `--issuer-ambient-credentials=true`');
+  assert.match(readme, '403 (`AuthorizationFailed` from Azure)');
+  assert.not.match(readme, 'empty credentials; perhaps you meant to enable ambient credentials?');
+});
+
+if (hasTool('az')) {
+  test('the az commands the scripts now run parse with the real az (exit 1 "az login", never 2)', async () => {
+    const r = runAzScript(file(renderText(THREE_KSAS), 'cloud/az.sh'), {});
+    assert.is(r.code, 0, r.stderr);
+    // One call of each shape: the forms this change added or touched.
+    const shapes = new Map<string, string[]>();
+    for (const c of r.calls) {
+      const first = c.findIndex((w) => w.startsWith('-'));
+      const key = c.slice(0, first < 0 ? c.length : first).join(' ');
+      if (!shapes.has(key)) shapes.set(key, c);
+    }
+    for (const key of ['cloud show', 'identity federated-credential list', 'identity federated-credential create', 'role assignment list', 'role assignment create']) {
+      assert.ok(shapes.has(key), `no ${key} call`);
+    }
+    const config = tmpDir('wi-gen-az-config-');
+    // Two at a time (az takes 1-2 s per call on a quiet machine).
+    const azRun = (argv: string[]) =>
+      new Promise<{ code: number; text: string }>((resolve) => {
+        execFile('az', argv, { env: { ...process.env, AZURE_CONFIG_DIR: config }, timeout: 60_000 }, (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, text: stdout + stderr });
+        });
+      });
+    // Control: a planted bad flag must be caught by the same test of the answer.
+    const PLANTED = 'planted: role assignment list --assignee-object-id';
+    const entries = [...shapes, [PLANTED, ['role', 'assignment', 'list', '--assignee-object-id', 'x', '--output', 'tsv']] as [string, string[]]];
+    for (let i = 0; i < entries.length; i += 2) {
+      const batch = entries.slice(i, i + 2);
+      const results = await Promise.all(batch.map(([, argv]) => azRun(argv)));
+      batch.forEach(([key], j) => {
+        const out = results[j] as { code: number; text: string };
+        if (key === PLANTED) {
+          assert.is(out.code, 2, out.text);
+          assert.match(out.text, /unrecognized arguments/);
+          return;
+        }
+        assert.not.match(out.text, /unrecognized arguments|misspelled or not recognized|Unknown options|the following arguments are required/, `${key}: ${out.text}`);
+        assert.ok(out.code === 0 || (out.code === 1 && /az login/.test(out.text)), `${key}: exit ${out.code}: ${out.text}`);
+      });
+    }
+  });
+} else {
+  console.log('azure.test.ts: skipped the real-az parse check: az is not on PATH (Debian package azure-cli)');
+}
 
 // ------------------------------------------------------------------------------------------ kubectl kustomize
 

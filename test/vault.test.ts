@@ -164,8 +164,59 @@ test('the Vault side names what the Kubernetes side uses', () => {
   assert.match(fileOf(r, 'cloud/terraform/versions.tf'), /required_version = ">= 1\.11"/);
 
   const az = fileOf(r, 'cloud/az.sh');
-  assert.match(az, /--role 'DNS Zone Contributor' \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns\/providers\/Microsoft\.Network\/dnszones\/lab\.example\n/);
-  assert.match(az, /--role 'Private DNS Zone Contributor' \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns-private\/providers\/Microsoft\.Network\/privateDnsZones\/team-a\.lab\.example\n/);
+  // DNS Zone Contributor and Private DNS Zone Contributor, by role definition GUID, as Terraform assigns them.
+  assert.match(az, /--role \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/providers\/Microsoft\.Authorization\/roleDefinitions\/befefa01-2a29-4197-83a8-272ff33ce314 \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns\/providers\/Microsoft\.Network\/dnsZones\/lab\.example\n/);
+  assert.match(az, /--role \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/providers\/Microsoft\.Authorization\/roleDefinitions\/b12aa53e-6015-4669-85d0-8515ebb3ae7f \\\n\s+--scope \/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/resourceGroups\/dns-private\/providers\/Microsoft\.Network\/privateDnsZones\/team-a\.lab\.example\n/);
+});
+
+test('Terraform makes the DNS role assignments az.sh makes, to the service principal of the application', () => {
+  const r = renderText(BOTH);
+  const tf = fileOf(r, 'cloud/terraform/azure-azuredns.tf');
+  assert.match(tf, new RegExp(`data "azuread_application" "azuredns" \\{\\n  client_id = "${CLIENT_ID}"`));
+  assert.match(tf, new RegExp(`condition += lower\\(self\\.object_id\\) == "${OBJECT_ID}"`));
+  assert.match(tf, new RegExp(`data "azuread_service_principal" "azuredns" \\{\\n  client_id = "${CLIENT_ID}"\\n\\}`));
+  const assignments = [...tf.matchAll(/resource "azurerm_role_assignment" "[^"]+" \{\n([\s\S]*?)\n\}/g)].map((m) => m[1] as string);
+  assert.is(assignments.length, 2, tf);
+  const scopes = assignments.map((a) => /scope += "([^"]+)"/.exec(a)?.[1]);
+  assert.equal(scopes, [
+    '/subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnsZones/lab.example',
+    '/subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns-private/providers/Microsoft.Network/privateDnsZones/team-a.lab.example',
+  ]);
+  assert.match(assignments[0] as string, /role_definition_id += "\/subscriptions\/3f2504e0-4f89-41d3-9a0c-0305e82c3301\/providers\/Microsoft\.Authorization\/roleDefinitions\/befefa01-2a29-4197-83a8-272ff33ce314"/);
+  for (const a of assignments) assert.match(a, /principal_id += data\.azuread_service_principal\.azuredns\.object_id\n/);
+  // Every grant az.sh makes (role GUID, scope) is in the Terraform, and the other way round.
+  const az = fileOf(r, 'cloud/az.sh');
+  const scriptGrants = [...az.matchAll(/az role assignment create(?:[^\n\\]|\\\n)*/g)].map((m) => {
+    const text = m[0];
+    return `${/--role \S*\/roleDefinitions\/(\S+)/.exec(text)?.[1]} ${/--scope (\S+)/.exec(text)?.[1]}`;
+  });
+  const tfGrants = assignments.map((a) => `${/roleDefinitions\/([0-9a-f-]+)"/.exec(a)?.[1]} ${/scope += "([^"]+)"/.exec(a)?.[1]}`);
+  assert.equal(scriptGrants, tfGrants);
+  const versions = fileOf(r, 'cloud/terraform/versions.tf');
+  assert.match(versions, /azuread = \{/);
+  assert.match(versions, /azurerm = \{/);
+  const readme = fileOf(r, 'README.md');
+  assert.not.match(readme, /Terraform\*\* configures Vault only/);
+});
+
+test('sovereign cloud: vault.sh, the Vault and Azure Terraform and az.sh all name it', () => {
+  const china = renderText(BOTH.replaceAll('hostedZoneName: lab.example}', 'hostedZoneName: lab.example, environment: AzureChinaCloud}').replace('zoneType: AzurePrivateZone}', 'zoneType: AzurePrivateZone, environment: AzureChinaCloud}'));
+  assert.match(fileOf(china, 'cloud/vault.sh'), /environment=AzureChinaCloud \\\n/);
+  assert.match(fileOf(china, 'cloud/terraform/vault-azuredns.tf'), /environment += "AzureChinaCloud"/);
+  const versions = fileOf(china, 'cloud/terraform/versions.tf');
+  assert.match(versions, 'provider "azuread" {\n  environment = "china"\n}');
+  assert.match(versions, /provider "azurerm" \{\n  subscription_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"\n  environment     = "china"\n/);
+  assert.match(fileOf(china, 'cloud/az.sh'), 'if [ "$az_cloud" != AzureChinaCloud ]; then');
+});
+
+test('README names the events VSO really records (VaultClientConfigError, SecretSyncError), not VaultClientError', () => {
+  const readme = fileOf(renderText(BOTH), 'README.md');
+  for (const reason of ['VaultClientConfigError', 'SecretSyncError', 'SecretLeaseRenewalError', 'SecretSynced', 'SecretRotated', 'RolloutRestartTriggered', 'RolloutRestartFailed']) {
+    assert.ok(readme.includes(`\`${reason}\``), `README lacks ${reason}`);
+  }
+  assert.not.ok(readme.includes('`VaultClientError`'), 'VSO never records VaultClientError for these objects');
+  // Not the Cloud DNS / Route53 wording for an Azure DNS solver.
+  assert.not.ok(readme.includes('empty credentials; perhaps you meant to enable ambient credentials?'));
 });
 
 test('README explains rotation cadence, the restart and how to check them', () => {
@@ -417,7 +468,11 @@ const VAULT_STUB = `#!/usr/bin/env bash
 { printf 'ARGV'; printf ' %s' "$@"; printf '\\n'; } >>"$LOG"
 case "$1 $2" in
   'secrets list') if [ -n "\${MOUNTED:-}" ]; then printf '{"azure/": {"type": "azure"}}\\n'; else printf '{"secret/": {}}\\n'; fi ;;
-  'read -field=client_id') printf '%s' "\${CONFIGURED:-}" ;;
+  'read -field=client_id')
+    # As the real CLI: a 404 prints "No value found at PATH", any other failure "Error reading PATH: …"; both exit 2.
+    if [ -n "\${READ_ERROR:-}" ]; then printf 'Error reading %s: Error making API request.\n\nCode: %s. Errors:\n\n* permission denied\n' "$3" "$READ_ERROR" >&2; exit 2; fi
+    if [ -z "\${CONFIGURED:-}" ]; then printf 'No value found at %s\n' "$3" >&2; exit 2; fi
+    printf '%s' "$CONFIGURED" ;;
 esac
 for a in "$@"; do
   if [ "$a" = - ] || [ "$a" = client_secret=- ]; then printf 'STDIN %s\\n' "$(cat)" >>"$LOG"; fi
@@ -432,7 +487,7 @@ function runVaultScript(env: Record<string, string | undefined>) {
   const log = join(dir, 'log');
   writeFileSync(log, '');
   const r = run('bash', [join(exampleOut, 'cloud', 'vault.sh')], {
-    env: { PATH: `${join(dir, 'bin')}:${process.env['PATH']}`, LOG: log, AZURE_CLIENT_SECRET: undefined, MOUNTED: undefined, CONFIGURED: undefined, ...env },
+    env: { PATH: `${join(dir, 'bin')}:${process.env['PATH']}`, LOG: log, AZURE_CLIENT_SECRET: undefined, MOUNTED: undefined, CONFIGURED: undefined, READ_ERROR: undefined, ...env },
   });
   return { ...r, log: readFileSync(log, 'utf8') };
 }
@@ -471,6 +526,20 @@ test('vault.sh refuses an engine configured for another principal', () => {
   assert.is(r.code, 1);
   assert.match(r.stderr, /azure\/config signs in as 00000000-0000-0000-0000-000000000000, not 1c3e5a7b-9d2f-4b6a-8c0e-2f4a6b8c0d1e; to switch, run: vault delete azure\/config/);
   assert.not.match(r.log, /roles\/azuredns/);
+});
+
+test('vault.sh: a read of azure/config that fails for another reason than 404 stops the script, secret or not', () => {
+  for (const code of ['403', '500', '503']) {
+    const r = runVaultScript({ MOUNTED: '1', READ_ERROR: code, AZURE_CLIENT_SECRET: 'abc8Q~only-in-the-environment-0123456789ab' });
+    assert.is(r.code, 1, `${code}: ${r.stderr}`);
+    assert.match(r.stderr, /wi-gen: cannot read azure\/config, so cannot tell whether it is configured; stopping rather than overwrite it:/);
+    assert.match(r.stderr, new RegExp(`Code: ${code}\\.`));
+    assert.not.match(r.log, /write azure\/config|rotate-root|roles\/azuredns/);
+  }
+  // A 404 is the one "absent": the engine gets configured.
+  const absent = runVaultScript({ MOUNTED: '1', AZURE_CLIENT_SECRET: 'abc8Q~only-in-the-environment-0123456789ab' });
+  assert.is(absent.code, 0, absent.stderr);
+  assert.match(absent.log, /ARGV write azure\/config /);
 });
 
 if (hasTool('terraform')) {

@@ -29,8 +29,9 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
     }
   }
   return [...byFile.entries()].map(([file, sections]) => {
-    const body = sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`).join('\n');
     const helpers = [...new Set(sections.flatMap((s) => s.helpers ?? []))];
+    const preambles = [...new Set(sections.flatMap((s) => (s.preamble?.length ? [s.preamble.join('\n')] : [])))];
+    const body = [...preambles.map((p) => `${p}\n`), ...sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`)].join('\n');
     const purpose = SCRIPT_PURPOSE[file] ?? 'Cloud side of the bindings.';
     return {
       path: `cloud/${file}`,

@@ -33,6 +33,30 @@ function bullet(lines: readonly string[]): string {
   return lines.map((l) => `- ${l.replace(/\n/g, '\n  ')}`).join('\n');
 }
 
+/**
+ * What cert-manager says when a namespaced Issuer lacks ambient credentials, or the DNS role is
+ * missing, in the words of the DNS providers the spec uses: Cloud DNS and Route53 fail with
+ * "empty credentials…", Azure DNS with "ClientID was omitted…" (cert-manager's solvers; see
+ * ../shared/research/gke-cert-manager.md), and Azure calls a missing role `AuthorizationFailed`.
+ */
+function dnsFailureHint(model: Model): string {
+  const issuers = model.certManager?.issuers ?? [];
+  const providersOf = (list: typeof issuers) =>
+    new Set(list.flatMap((i) => Object.keys(i.dns01).filter((k) => k !== 'zones' && (i.dns01 as Record<string, unknown>)[k] !== undefined)));
+  const providers = providersOf(issuers);
+  // Only namespaced Issuers on ambient credentials can hit the missing-flag errors.
+  const ambientProviders = providersOf(issuers.filter((i) => i.kind === 'Issuer' && i.identity.method.ambient(i.identity)));
+  const ambient = [
+    ...(ambientProviders.has('cloudDNS') || ambientProviders.has('route53') ? ['`empty credentials; perhaps you meant to enable ambient credentials?`'] : []),
+    ...(ambientProviders.has('azureDNS') ? ['`ClientID was omitted…`'] : []),
+  ];
+  const denied = providers.has('azureDNS') ? 'a 403 (`AuthorizationFailed` from Azure)' : 'a 403';
+  const deniedText = `${denied} means the DNS role or the identity binding is missing.`;
+  return ambient.length
+    ? `${ambient.join(' or ')} means a namespaced Issuer without \`${ISSUER_AMBIENT_CREDENTIALS_FLAG}\`; ${deniedText}`
+    : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
+}
+
 export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], record?: GrantRecord): OutputFile {
   const ctx: MethodContext = { model };
   const contributions: ReadmeContribution[] = model.identities.map((i) => i.method.readme?.(i, ctx) ?? {});
@@ -61,7 +85,9 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
   out.push(`${step++}. **Cloud side.** ${cloud.join(', ')}.`);
-  if (prerequisites.length) out.push(`   Prerequisites:\n${prerequisites.map((p) => `   - ${p}`).join('\n')}`);
+  // A multi-line prerequisite (one with a code block) stays inside its list item.
+  const indentItem = (p: string) => p.replace(/\n(?=.)/g, '\n     ');
+  if (prerequisites.length) out.push(`   Prerequisites:\n${prerequisites.map((p) => `   - ${indentItem(p)}`).join('\n')}`);
   if (config) {
     const cm = config.spec;
     if (has('helm/cert-manager.values.yaml')) {
@@ -118,8 +144,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
         ...names.map((n) => `kubectl get ${n} -o wide`),
         '```',
         '',
-        'A DNS-01 challenge that fails shows why in `kubectl describe challenges -A`. `empty credentials; perhaps you meant to enable ambient credentials?` or `ClientID was omitted…` means a namespaced Issuer without ' +
-          `\`${ISSUER_AMBIENT_CREDENTIALS_FLAG}\`; a 403 means the DNS role or the identity binding is missing.`,
+        'A DNS-01 challenge that fails shows why in `kubectl describe challenges -A`. ' + dnsFailureHint(model),
       ].join('\n'),
     );
   }

@@ -25,6 +25,9 @@ import {
   grantsOf,
   postcondition,
   tfRoleAssignments,
+  assignLowercase,
+  azCloudCheck,
+  checkAzureEnvironment,
 } from './azure-common.js';
 import {
   AAD_POD_IDENTITY_API_VERSION,
@@ -80,14 +83,18 @@ function azSection(identity: Identity<AadPodIdentity>, ctx: MethodContext): stri
   const cfg = identity.config;
   const clientId = shellVar(shellVarName(identity.name, 'client_id'));
   const principalId = shellVar(shellVarName(identity.name, 'principal_id'));
+  const grants = grantsOf(identity, cfg.roles, ctx);
   return [
-    assign(clientId, command('az', 'identity', 'show', '--ids', cfg.resourceID, '--query', 'clientId', '--output', 'tsv')),
-    assign(principalId, command('az', 'identity', 'show', '--ids', cfg.resourceID, '--query', 'principalId', '--output', 'tsv')),
-    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    assignLowercase(clientId, command('az', 'identity', 'show', '--ids', cfg.resourceID, '--query', 'clientId', '--output', 'tsv')),
+    `if [ "$${clientId.name}" != ${cfg.clientID.toLowerCase()} ]; then`,
     `  echo "wi-gen: managed identity ${managedIdentity(identity).name} has client ID $${clientId.name}, but ${formatPath([...identity.path, KEY, 'clientID'])} says ${cfg.clientID}" >&2`,
     '  exit 1',
     'fi',
-    ...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx)),
+    // Only when a role needs it: an unused variable is dead code (ShellCheck SC2034).
+    ...(grants.length > 0
+      ? [assign(principalId, command('az', 'identity', 'show', '--ids', cfg.resourceID, '--query', 'principalId', '--output', 'tsv'))]
+      : []),
+    ...azRoleAssignments(principalId, grants),
   ];
 }
 
@@ -110,6 +117,7 @@ function terraformBlocks(identity: Identity<AadPodIdentity>, ctx: MethodContext)
 }
 
 function check(identity: Identity<AadPodIdentity>, ctx: CheckContext): void {
+  checkAzureEnvironment(identity, ctx);
   const subscription = aksCluster(ctx)?.subscriptionID;
   const own = managedIdentity(identity).subscriptionID;
   if (subscription && subscription.toLowerCase() !== own.toLowerCase()) {
@@ -243,7 +251,7 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
 
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx) }],
+      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [
         {
           file: `azure-${identity.name}.tf`,

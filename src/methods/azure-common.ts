@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AksCluster } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclExpression } from '../emit/hcl.js';
-import { command, type ShellVariable } from '../emit/shell.js';
+import { command, shellQuote, type ShellVariable } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import type { CheckContext, MethodContext, TerraformProvider } from './method.js';
 import {
@@ -126,18 +126,116 @@ export function grantsOf(identity: Identity, roles: readonly AzureRole[], ctx: M
 const describeGrant = (g: AzureGrant): string => `${g.roleName ?? `role ${g.roleGuid}`} on ${g.scope}`;
 
 /**
+ * The JMESPath test for one role in `az role assignment list` output. Matched on the definition
+ * ID's last segment, not with --role: az resolves a --role GUID in the signed-in subscription,
+ * which misses assignments on a scope in another subscription (a DNS zone elsewhere).
+ */
+/**
+ * `--role` of `az role assignment create`: the full definition ID in the scope's subscription,
+ * which az passes through as is (a bare GUID it would place in the signed-in subscription).
+ */
+export const azRoleArgument = (g: AzureGrant): string => roleDefinitionId(scopeSubscription(g.scope), g.roleGuid);
+
+export const roleDefinitionFilter = (roleGuid: string): string => `ends_with(roleDefinitionId, '/${roleGuid}')`;
+
+/**
  * `az role assignment create` by object ID and principal type: no Graph lookup, so a fresh
- * identity is not hit by replication lag. The command returns the existing assignment when it
- * is already there, so re-running is safe.
+ * identity is not hit by replication lag. Each create runs only when a list of the scope finds no
+ * assignment of that role to the principal: re-running never depends on how an az version
+ * answers a duplicate (some print the existing one, some fail with 409 RoleAssignmentExists).
+ * The list filters by principalId in the query, not with --assignee, which would ask Graph, and by
+ * role in the query too (roleDefinitionFilter).
  */
 export function azRoleAssignments(principal: ShellVariable, grants: readonly AzureGrant[]): string[] {
-  return grants.flatMap((g) => [
-    `# ${describeGrant(g)}`,
-    command(
+  return grants.flatMap((g) => {
+    const list = command('az', 'role', 'assignment', 'list', '--scope', g.scope, '--query', 'QUERY', '--output', 'tsv')
+      // The query names the shell variable, so it is double-quoted (principal IDs are GUIDs).
+      .replace('QUERY', `"[?principalId=='$${principal.name}' && ${roleDefinitionFilter(g.roleGuid)}].id"`);
+    const create = command(
       'az', 'role', 'assignment', 'create', '--assignee-object-id', principal, '--assignee-principal-type', 'ServicePrincipal',
-      '--role', g.roleGuid, '--scope', g.scope,
-    ),
-  ]);
+      '--role', azRoleArgument(g), '--scope', g.scope,
+    );
+    return [
+      `# ${describeGrant(g)}`,
+      `if [ -z "$(${indentContinuation(list)})" ]; then`,
+      `  ${indentContinuation(create)}`,
+      'fi',
+    ];
+  });
+}
+
+/**
+ * A JMESPath `--query` as one shell word, double-quoted so its `'…'` literals stay readable
+ * (single-quoting would turn each into `'\\''`). Falls back to single quotes when the text holds
+ * a character double quotes would expand.
+ */
+export function doubleQuotedQuery(query: string): string {
+  return /^[^"$`\\!]*$/.test(query) ? `"${query}"` : shellQuote(query);
+}
+
+const indentContinuation = (text: string): string => text.replace(/\n/g, '\n  ');
+
+/**
+ * `NAME="$(command | tr …)"`: an ID Azure prints, lower-cased so it compares with the spec's
+ * spelling. `tr`, not `${NAME,,}`: stock macOS bash 3.2 rejects case-modifying expansions.
+ */
+export function assignLowercase(variable: ShellVariable, commandText: string): string {
+  return `${variable.name}="$(${commandText} | tr '[:upper:]' '[:lower:]')"`;
+}
+
+// --- Clouds (sovereign clouds)
+
+export type AzureEnvironment = 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureUSGovernmentCloud';
+
+/**
+ * The same cloud in each tool's spelling: cert-manager's azureDNS `environment`; `az cloud list`
+ * names (az 2.45); the azurerm provider `environment` (public, usgovernment, china); the azuread
+ * provider `environment` (global, usgovernmentl4, china; provider docs of azuread 2.x/3.x).
+ */
+export const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azurerm: string; azuread: string }>> = {
+  AzurePublicCloud: { az: 'AzureCloud', azurerm: 'public', azuread: 'global' },
+  AzureChinaCloud: { az: 'AzureChinaCloud', azurerm: 'china', azuread: 'china' },
+  AzureUSGovernmentCloud: { az: 'AzureUSGovernment', azurerm: 'usgovernment', azuread: 'usgovernmentl4' },
+};
+
+/**
+ * The Azure cloud of the spec: that of its azureDNS issuers (the cluster and its identities live
+ * in one cloud; checkAzureEnvironment refuses issuers that disagree). Public Azure without issuers.
+ */
+export function azureEnvironment(ctx: MethodContext): AzureEnvironment {
+  const first = (ctx.model.certManager?.issuers ?? []).find((i) => i.dns01.azureDNS !== undefined);
+  return ((first?.dns01.azureDNS as AzureDns | undefined)?.environment ?? 'AzurePublicCloud') as AzureEnvironment;
+}
+
+/** Refuses an issuer of this identity whose cloud differs from the spec's (az.sh and Terraform talk to one cloud). */
+export function checkAzureEnvironment(identity: Identity, ctx: CheckContext): void {
+  const environment = azureEnvironment(ctx);
+  for (const issuer of issuersOf(identity, ctx)) {
+    const own = (issuer.dns01.azureDNS as AzureDns).environment;
+    if (own !== environment) {
+      ctx.diagnostics.error(
+        [...issuer.path, 'dns01', 'azureDNS', 'environment'],
+        `is ${own}, but another azureDNS issuer of this spec is in ${environment}; the cluster, its identities and the generated az.sh and Terraform work in one Azure cloud`,
+      );
+    }
+  }
+}
+
+/**
+ * az talks to whichever cloud `az cloud set` chose last: stop before the first write when that is
+ * not the spec's cloud. `az cloud show` needs no login.
+ */
+export function azCloudCheck(ctx: MethodContext): string[] {
+  const environment = azureEnvironment(ctx);
+  const name = AZURE_CLOUDS[environment].az;
+  return [
+    `# az talks to the cloud 'az cloud set' chose last: stop unless it is ${name}, the cloud of the spec (${environment}).`,
+    `az_cloud="$(${command('az', 'cloud', 'show', '--query', 'name', '--output', 'tsv')})"`,
+    `if [ "$az_cloud" != ${name} ]; then`,
+    `  echo "wi-gen: az is set to cloud $az_cloud, but the spec's Azure DNS environment is ${environment}: run 'az cloud set --name ${name}' and 'az login', then re-run this script" >&2`,
+    '  exit 1',
+    'fi',
+  ];
 }
 
 export function tfRoleAssignments(
@@ -184,12 +282,31 @@ export function asoRoleAssignments(
  */
 export function azurermProvider(ctx: MethodContext, fallbackSubscription?: string): Record<string, TerraformProvider> {
   const subscription = aksCluster(ctx)?.subscriptionID ?? fallbackSubscription;
+  const environment = azureEnvironment(ctx);
   return {
     azurerm: {
       source: 'hashicorp/azurerm',
       // 4.65 added user_assigned_identity_id to azurerm_federated_identity_credential.
       version: '>= 4.65, < 6',
-      configuration: [...(subscription ? [attr('subscription_id', subscription)] : []), block('features', [], [])],
+      configuration: [
+        ...(subscription ? [attr('subscription_id', subscription)] : []),
+        // Without it the provider signs in to public Azure, whatever cloud the spec names.
+        ...(environment !== 'AzurePublicCloud' ? [attr('environment', AZURE_CLOUDS[environment].azurerm)] : []),
+        block('features', [], []),
+      ],
+    },
+  };
+}
+
+/** azuread (Microsoft Graph), in the spec's cloud. */
+export function azureadProvider(ctx: MethodContext): Record<string, TerraformProvider> {
+  const environment = azureEnvironment(ctx);
+  return {
+    azuread: {
+      source: 'hashicorp/azuread',
+      // 3.0 renamed application_id to client_id in the data sources used here.
+      version: '>= 3.0, < 4',
+      ...(environment !== 'AzurePublicCloud' ? { configuration: [attr('environment', AZURE_CLOUDS[environment].azuread)] } : {}),
     },
   };
 }

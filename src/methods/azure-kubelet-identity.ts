@@ -11,10 +11,10 @@ import type { AksCluster } from '../spec/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../emit/hcl.js';
-import { assign, command, shellVar, shellVarName } from '../emit/shell.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { aksCluster, azRoleAssignments, azureDnsSolver, azurermProvider, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
+import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
 import { USER_ASSIGNED_IDENTITY_ID } from './azure-names.js';
 
 const KEY = 'azureKubeletIdentity';
@@ -75,27 +75,31 @@ function pinned(cfg: AzureKubeletIdentity): { query: string; attribute: string; 
 function azSection(identity: Identity<AzureKubeletIdentity>, ctx: MethodContext): string[] {
   const cfg = identity.config;
   const principal = shellVar(shellVarName(identity.name, 'principal_id'));
+  const grants = grantsOf(identity, [], ctx);
   const lines: string[] = [];
   if (cfg.objectID) {
-    lines.push(`${principal.name}=${cfg.objectID}`);
+    if (grants.length > 0) lines.push(`${principal.name}=${cfg.objectID}`);
   } else {
-    lines.push(
-      assign(principal, command('az', 'aks', 'show', ...clusterWhere(ctx), '--query', 'identityProfile.kubeletidentity.objectId', '--output', 'tsv')),
-    );
     const pin = pinned(cfg);
     if (pin) {
       const actual = shellVar(shellVarName(identity.name, pin.field === 'clientID' ? 'client_id' : 'resource_id'));
       lines.push(
-        assign(actual, command('az', 'aks', 'show', ...clusterWhere(ctx), '--query', `identityProfile.kubeletidentity.${pin.query}`, '--output', 'tsv')),
+        assignLowercase(actual, command('az', 'aks', 'show', ...clusterWhere(ctx), '--query', `identityProfile.kubeletidentity.${pin.query}`, '--output', 'tsv')),
         // The role must go to the identity cert-manager will ask IMDS for, not just any kubelet identity.
-        `if [[ "\${${actual.name},,}" != '${pin.value}' ]]; then`,
+        `if [ "$${actual.name}" != ${shellQuote(pin.value)} ]; then`,
         `  echo "wi-gen: the kubelet identity of ${ctx.model.cluster.name} has ${pin.query} $${actual.name}, not ${pin.value} (${formatPath([...identity.path, KEY, pin.field])}): if the spec names another identity of the node pool, set ${formatPath([...identity.path, KEY, 'objectID'])} to its principal ID" >&2`,
         '  exit 1',
         'fi',
       );
     }
+    // Only when a role needs it: an unused variable is dead code (ShellCheck SC2034).
+    if (grants.length > 0) {
+      lines.push(
+        assign(principal, command('az', 'aks', 'show', ...clusterWhere(ctx), '--query', 'identityProfile.kubeletidentity.objectId', '--output', 'tsv')),
+      );
+    }
   }
-  lines.push(...azRoleAssignments(principal, grantsOf(identity, [], ctx)));
+  lines.push(...azRoleAssignments(principal, grants));
   return lines;
 }
 
@@ -125,6 +129,7 @@ function terraformBlocks(identity: Identity<AzureKubeletIdentity>, ctx: MethodCo
 }
 
 function check(identity: Identity<AzureKubeletIdentity>, ctx: CheckContext): void {
+  checkAzureEnvironment(identity, ctx);
   const at = [...identity.path, KEY];
   const cluster = requireAks(identity, KEY, ctx);
   if (cluster && !identity.config.objectID && !cluster.resourceGroup) {
@@ -169,7 +174,7 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
 
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx) }],
+      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks(identity, ctx) }],
     };
   },

@@ -22,9 +22,21 @@ import { command, shellQuote } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
 import {
+  azCloudCheck,
+  azRoleArgument,
+  azureadProvider,
+  azurermProvider,
+  checkAzureEnvironment,
+  grantsOf,
+  doubleQuotedQuery,
+  postcondition,
+  roleDefinitionFilter,
+  tfRoleAssignments,
+} from './azure-common.js';
+import { formatPath } from '../model/diagnostics.js';
+import {
   AZURE_CREDS_CLIENT_ID_KEY,
   AZURE_CREDS_CLIENT_SECRET_KEY,
-  AZURE_DNS_ZONE_KINDS,
   durationSeconds,
   GRAPH_APPLICATION_READWRITE_ALL,
   isInClusterHost,
@@ -258,14 +270,8 @@ function check(identity: Identity<AzureServicePrincipalVault>, ctx: CheckContext
       'equals clientID; the object ID of an application differs from its client ID (`az ad app show --id CLIENT_ID --query id -o tsv`)',
     );
   }
-  for (const issuer of r.issuers.slice(1)) {
-    if (azureDnsOf(issuer).environment !== r.environment) {
-      d.error(
-        [...issuer.path, 'dns01', 'azureDNS', 'environment'],
-        `is ${azureDnsOf(issuer).environment}, but identity "${identity.name}" already serves ${r.environment}; one application lives in one Azure cloud`,
-      );
-    }
-  }
+  // One application lives in one Azure cloud, the spec's (the same check as the other Azure methods).
+  checkAzureEnvironment(identity, ctx);
 
   // Field order, so the lines read top to bottom like the spec.
   const address = VAULT_ADDRESS.exec(cfg.vault.address) as RegExpExecArray;
@@ -458,10 +464,22 @@ function vaultSection(r: Resolved): string[] {
     `  ${command('vault', 'secrets', 'enable', `-path=${mount}`, 'azure')}`,
     'fi',
     '',
-    '# azure/config is written only while it is empty: after rotate-root only Vault knows its own',
-    '# secret, and writing the operator\'s copy again would break the engine.',
-    `configured_client_id="$(vault read -field=client_id ${shellQuote(`${mount}/config`)} 2>/dev/null || true)"`,
-    'if [ -z "$configured_client_id" ]; then',
+    '# azure/config is written only while it is absent: after rotate-root only Vault knows its own',
+    '# secret, and writing the operator\'s copy again would break the engine. Absent means a 404,',
+    '# which vault prints as "No value found at PATH"; any other failure (403, sealed, unreachable)',
+    '# stops the script instead of being taken for "not configured".',
+    'config_state=configured',
+    `if ! configured_client_id="$(vault read -field=client_id ${shellQuote(`${mount}/config`)} 2>&1)"; then`,
+    `  case "$configured_client_id" in`,
+    `    ${shellQuote(`No value found at ${mount}/config`)}*) config_state=absent ;;`,
+    '    *)',
+    `      echo ${shellQuote(`wi-gen: cannot read ${mount}/config, so cannot tell whether it is configured; stopping rather than overwrite it:`)} >&2`,
+    '      printf \'%s\\n\' "$configured_client_id" >&2',
+    '      exit 1',
+    '      ;;',
+    '  esac',
+    'fi',
+    'if [ "$config_state" = absent ]; then',
     `  : "\${${VAULT_AZURE_SECRET_ENV}:?export ${VAULT_AZURE_SECRET_ENV} with the client secret of ${config.clientID}, the principal Vault signs in to Azure as}"`,
     `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replace(/\n/g, '\n  ')}`,
     ...(config.rotateRoot ? [`  ${command('vault', 'write', '-f', `${mount}/rotate-root`)}`] : []),
@@ -498,43 +516,30 @@ function vaultSection(r: Resolved): string[] {
   return lines;
 }
 
-interface DnsGrant {
-  readonly scope: string;
-  readonly role: string;
-  readonly what: string;
-}
-
-function dnsGrants(r: Resolved): DnsGrant[] {
-  const grants = new Map<string, DnsGrant>();
-  for (const issuer of r.issuers) {
-    const dns = azureDnsOf(issuer);
-    const kind = AZURE_DNS_ZONE_KINDS[dns.zoneType];
-    const group = `/subscriptions/${dns.subscriptionID}/resourceGroups/${dns.resourceGroupName}`;
-    const grant = dns.hostedZoneName
-      ? { scope: `${group}/providers/${kind.resourceType}/${dns.hostedZoneName}`, role: kind.role, what: `zone ${dns.hostedZoneName}` }
-      : { scope: group, role: kind.role, what: `every zone in resource group ${dns.resourceGroupName} (set hostedZoneName to narrow it)` };
-    grants.set(`${grant.scope} ${grant.role}`, grant);
-  }
-  return [...grants.values()];
-}
-
-function azSection(r: Resolved): string[] {
+/**
+ * `az role assignment` by the application's client ID (its service principal has long existed, so
+ * the Graph lookup behind --assignee is safe), listed before it is created. The grants are the
+ * ones Terraform makes (grantsOf): zone scope when the issuer names a zone, else its resource group.
+ */
+function azSection(identity: Identity<AzureServicePrincipalVault>, r: Resolved, ctx: MethodContext): string[] {
   const client = r.cfg.clientID;
   const lines = [
     '# Vault\'s role names the application object ID and the Issuer its client ID: check they are one application.',
-    `app_object_id="$(${command('az', 'ad', 'app', 'show', '--id', client, '--query', 'id', '--output', 'tsv')})"`,
-    `if [ "$app_object_id" != ${shellQuote(r.cfg.applicationObjectID)} ]; then`,
+    `app_object_id="$(${command('az', 'ad', 'app', 'show', '--id', client, '--query', 'id', '--output', 'tsv')} | tr '[:upper:]' '[:lower:]')"`,
+    `if [ "$app_object_id" != ${shellQuote(r.cfg.applicationObjectID.toLowerCase())} ]; then`,
     `  echo ${shellQuote(`application ${client} has object ID `)}"$app_object_id"${shellQuote(`, but the spec says applicationObjectID ${r.cfg.applicationObjectID}`)} >&2`,
     '  exit 1',
     'fi',
   ];
-  for (const g of dnsGrants(r)) {
-    const list = command('az', 'role', 'assignment', 'list', '--assignee', client, '--role', g.role, '--scope', g.scope, '--query', '[].id', '--output', 'tsv');
+  for (const g of grantsOf(identity, [], ctx)) {
+    const list = command('az', 'role', 'assignment', 'list', '--assignee', client, '--scope', g.scope, '--query', 'QUERY', '--output', 'tsv')
+      .replace('QUERY', doubleQuotedQuery(`[?${roleDefinitionFilter(g.roleGuid)}].id`));
+    const where = g.scope.includes('/providers/') ? `zone ${g.scope.split('/').pop()}` : `every zone in resource group ${g.scope.split('/').pop()} (set hostedZoneName to narrow it)`;
     lines.push(
       '',
-      `# ${g.role} on ${g.what}, for the service principal of ${client}.`,
+      `# ${g.roleName ?? g.roleGuid} on ${where}, for the service principal of ${client}.`,
       `if [ -z "$(${list.replace(/\n/g, '\n  ')})" ]; then`,
-      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', g.role, '--scope', g.scope).replace(/\n/g, '\n  ')}`,
+      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replace(/\n/g, '\n  ')}`,
       'fi',
     );
   }
@@ -593,6 +598,26 @@ function terraformBlocks(identity: Identity<AzureServicePrincipalVault>, r: Reso
   ];
 }
 
+/**
+ * The Azure half of what az.sh does, for Terraform: the application's object ID checked against
+ * the spec, and the DNS role for its service principal (found by client ID through Graph).
+ */
+function azureTerraformBlocks(identity: Identity<AzureServicePrincipalVault>, r: Resolved, ctx: MethodContext): HclBlock[] {
+  const id = tfName(identity.name);
+  return [
+    block('data', ['azuread_application', id], [
+      attr('client_id', r.cfg.clientID),
+      blank,
+      postcondition(
+        `lower(self.object_id) == "${r.cfg.applicationObjectID.toLowerCase()}"`,
+        `Application ${r.cfg.clientID} has another object ID than ${formatPath([...identity.path, 'azureServicePrincipalVault', 'applicationObjectID'])} in the spec; Vault's role would add passwords to the wrong application.`,
+      ),
+    ]),
+    block('data', ['azuread_service_principal', id], [attr('client_id', r.cfg.clientID)]),
+    ...tfRoleAssignments(identity.name, expr(`data.azuread_service_principal.${id}.object_id`), grantsOf(identity, [], ctx)),
+  ];
+}
+
 // ---------------------------------------------------------------------------------- README
 
 function readme(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext) {
@@ -622,8 +647,11 @@ function readme(identity: Identity<AzureServicePrincipalVault>, ctx: MethodConte
       '```',
       '',
       `Events \`SecretSynced\` and \`SecretRotated\` mean a secret was written${targets.length ? ', and `RolloutRestartTriggered` that cert-manager was restarted (the last command prints when)' : ''}. ` +
-        '`VaultClientError` or a `permission denied` in the events points at the Kubernetes auth role (bound ServiceAccount, namespace, audience) or its policy; ' +
-        '`RolloutRestartFailed` at a target VSO cannot patch. The Secret never shows the client secret in these commands: do not print `.data.client_secret`.',
+        // Event reasons as VSO v1.4 records them (internal/consts/reasons.go).
+        '`VaultClientConfigError` means VSO could not log in to Vault: check the Kubernetes auth role (bound ServiceAccount, namespace, audience) and its mount; ' +
+        '`SecretSyncError` with `permission denied` means the login worked but the policy does not allow reading the creds path, and with an Azure error that the engine could not add a password to the application (its own sign-in in azure/config, or its Graph permission); ' +
+        '`SecretLeaseRenewalError` that a lease could not be renewed (VSO then reads new credentials); ' +
+        '`RolloutRestartFailed` points at a target VSO cannot patch. The Secret never shows the client secret in these commands: do not print `.data.client_secret`.',
     ].join('\n');
   });
 
@@ -637,7 +665,7 @@ function readme(identity: Identity<AzureServicePrincipalVault>, ctx: MethodConte
     `**Restarts.** cert-manager reads \`clientSecretSecretRef\` afresh for every challenge, so the new secret is used without a restart; the rollout restart is belt and braces and costs a cert-manager restart per rotation (set \`vaultDynamicSecret.rolloutRestartTargets: []\` to drop it). ` +
       `VSO restarts only workloads in the VaultDynamicSecret's own namespace${r.namespaces.some((n) => n !== cmNamespace) ? `, so the VaultDynamicSecret of a namespaced Issuer (in ${r.namespaces.filter((n) => n !== cmNamespace).join(', ')}) restarts nothing` : ''}.`,
     `**The Vault token.** The Kubernetes auth role \`${r.authRole}\` issues periodic tokens (token_period=${VSO_TOKEN_PERIOD_SECONDS}s, no max TTL): a token that expired would take every client secret leased with it. Deleting the VaultDynamicSecret revokes its lease (the policy allows \`sys/leases/revoke\`), which removes the password from the application.`,
-    `**Terraform** configures Vault only: the DNS role assignment is in \`cloud/az.sh\`${config.rotateRoot ? `, and Terraform cannot call rotate-root: run \`vault write -f ${r.azureMount}/rotate-root\` after the first apply` : ''}. ` +
+    `**Terraform** does what both scripts do: \`vault-${identity.name}.tf\` configures Vault, and \`azure-${identity.name}.tf\` checks the application's object ID and assigns the DNS role to its service principal (azuread reads them from Microsoft Graph, so whoever runs it may read applications)${config.rotateRoot ? `; Terraform cannot call rotate-root: run \`vault write -f ${r.azureMount}/rotate-root\` after the first apply` : ''}. ` +
       `Pass Vault's own client secret as \`TF_VAR_${tfName(identity.name)}_vault_azure_client_secret\`; the variable is ephemeral and the argument write-only (Terraform 1.11+), so it never reaches a plan or the state.`,
   ];
 
@@ -682,7 +710,8 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
       {
         file: 'az.sh',
         title: `identity ${identity.name}: DNS rights for the service principal of application ${r.cfg.clientID}`,
-        lines: azSection(r),
+        lines: azSection(identity, r, ctx),
+        preamble: azCloudCheck(ctx),
       },
       {
         file: 'vault.sh',
@@ -698,6 +727,11 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
           providers: { vault: { source: 'hashicorp/vault', version: '>= 5.11.0, < 6' } },
           blocks: terraformBlocks(identity, r),
           minimumTerraformVersion: '1.11',
+        },
+        {
+          file: `azure-${identity.name}.tf`,
+          providers: { ...azurermProvider(ctx, r.configSubscriptionID), ...azureadProvider(ctx) },
+          blocks: azureTerraformBlocks(identity, r, ctx),
         },
       ],
     };

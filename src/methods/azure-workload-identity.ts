@@ -17,13 +17,17 @@ import type { AksCluster } from '../spec/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellVar, shellVarName, unless } from '../emit/shell.js';
+import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
 import {
   AzureRoleSchema,
   aksCluster,
   asoRoleAssignments,
+  assignLowercase,
+  azCloudCheck,
+  checkAzureEnvironment,
+  doubleQuotedQuery,
   azRoleAssignments,
   azureDnsSolver,
   azurermProvider,
@@ -77,7 +81,9 @@ export const AzureWorkloadIdentitySchema = z
       .describe('Azure region of a created identity, e.g. westeurope. Required with create: true.'),
     tenantID: guid('tenantID')
       .optional()
-      .describe('Tenant of the identity when it differs from the cluster tenant: KSA annotation azure.workload.identity/tenant-id and Issuer managedIdentity.tenantID.'),
+      .describe(
+        "Tenant of the identity, written to the KSA annotation azure.workload.identity/tenant-id and the Issuer's managedIdentity.tenantID. Must equal cluster.aks.tenantID: the identity lives in cluster.aks.subscriptionID, and a subscription belongs to one tenant.",
+      ),
     tokenExpiration: z
       .number()
       .int({ message: 'must be a whole number of seconds' })
@@ -130,6 +136,7 @@ function azSection(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext
   const where = ['--subscription', aks.subscriptionID, '--resource-group', cfg.resourceGroup];
   const clientId = shellVar(shellVarName(identity.name, 'client_id'));
   const principalId = shellVar(shellVarName(identity.name, 'principal_id'));
+  const grants = grantsOf(identity, cfg.roles, ctx);
   const lines: string[] = [];
   if (cfg.create) {
     lines.push(
@@ -140,24 +147,44 @@ function azSection(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext
     );
   }
   lines.push(
-    assign(clientId, command('az', 'identity', 'show', ...where, '--name', name, '--query', 'clientId', '--output', 'tsv')),
-    assign(principalId, command('az', 'identity', 'show', ...where, '--name', name, '--query', 'principalId', '--output', 'tsv')),
+    assignLowercase(clientId, command('az', 'identity', 'show', ...where, '--name', name, '--query', 'clientId', '--output', 'tsv')),
     // The Kubernetes side was rendered with the spec's client ID; a different one would fail at runtime.
-    `if [[ "\${${clientId.name},,}" != ${cfg.clientID.toLowerCase()} ]]; then`,
+    `if [ "$${clientId.name}" != ${cfg.clientID.toLowerCase()} ]; then`,
     `  echo "wi-gen: managed identity ${name} has client ID $${clientId.name}, but the spec says ${cfg.clientID}: set ${formatPath([...identity.path, KEY, 'clientID'])} to it, re-render, and apply the Kubernetes side again" >&2`,
     '  exit 1',
     'fi',
-    '# One credential at a time: Azure answers 409 to concurrent writes on one identity. Each create is a PUT, so re-running updates in place.',
   );
-  for (const c of credentials(identity, ctx)) {
+  // Only when a role needs it: an unused variable is dead code (ShellCheck SC2034).
+  if (grants.length > 0) {
+    lines.push(assign(principalId, command('az', 'identity', 'show', ...where, '--name', name, '--query', 'principalId', '--output', 'tsv')));
+  }
+  const creds = credentials(identity, ctx);
+  if (creds.length > 0) {
     lines.push(
-      command(
-        'az', 'identity', 'federated-credential', 'create', ...where, '--identity-name', name, '--name', c.name,
-        '--issuer', aks.oidcIssuerURL, '--subject', c.subject, '--audiences', AZURE_AD_TOKEN_EXCHANGE,
-      ),
+      '# One credential at a time: Azure answers 409 to concurrent writes on one identity.',
+      '# A credential with the same issuer and subject under another name is reused: Azure refuses a',
+      '# second one (409), and the token exchange only looks at issuer, subject and audience.',
     );
   }
-  lines.push(...azRoleAssignments(principalId, grantsOf(identity, cfg.roles, ctx)));
+  for (const c of creds) {
+    const existing = shellVar('existing_credential');
+    const list = command(
+      'az', 'identity', 'federated-credential', 'list', ...where, '--identity-name', name,
+      '--query', 'QUERY', '--output', 'tsv',
+    ).replace('QUERY', doubleQuotedQuery(`[?issuer=='${aks.oidcIssuerURL}' && subject=='${c.subject}'].name | [0]`));
+    lines.push(
+      assign(existing, list),
+      `if [ -z "$${existing.name}" ]; then`,
+      `  ${command(
+        'az', 'identity', 'federated-credential', 'create', ...where, '--identity-name', name, '--name', c.name,
+        '--issuer', aks.oidcIssuerURL, '--subject', c.subject, '--audiences', AZURE_AD_TOKEN_EXCHANGE,
+      ).replace(/\n/g, '\n  ')}`,
+      `elif [ "$${existing.name}" != ${shellQuote(c.name)} ]; then`,
+      `  echo "wi-gen: reusing federated credential $${existing.name} of ${name} for ${c.subject} (wi-gen would name it ${c.name})" >&2`,
+      'fi',
+    );
+  }
+  lines.push(...azRoleAssignments(principalId, grants));
   return lines;
 }
 
@@ -207,12 +234,15 @@ function terraformBlocks(identity: Identity<AzureWorkloadIdentity>, ctx: MethodC
   return blocks;
 }
 
+/** The ConfigMap ASO writes a created identity's clientId and principalId to. */
+const asoConfigMapName = (identity: Identity): string => `${identity.name}-identity`;
+
 function serviceOperatorObjects(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext): CloudObjects | undefined {
   const cfg = identity.config;
   if (!cfg.serviceOperator) return undefined;
   const aks = cluster(ctx);
   const namespace = cfg.serviceOperator.namespace;
-  const configMap = `${identity.name}-identity`;
+  const configMap = asoConfigMapName(identity);
   const objects: Record<string, unknown>[] = [];
   if (cfg.create) {
     objects.push({
@@ -252,6 +282,7 @@ function check(identity: Identity<AzureWorkloadIdentity>, ctx: CheckContext): vo
   const at = [...identity.path, KEY];
   const cfg = identity.config;
   const aks = requireAks(identity, KEY, ctx);
+  checkAzureEnvironment(identity, ctx);
   if (aks) {
     if (!aks.oidcIssuerURL) {
       ctx.diagnostics.error(
@@ -262,6 +293,17 @@ function check(identity: Identity<AzureWorkloadIdentity>, ctx: CheckContext): vo
     if (!aks.subscriptionID) {
       ctx.diagnostics.error(['cluster', 'aks'], `identity "${identity.name}" (${KEY}) needs cluster.aks.subscriptionID, the subscription of its managed identity`);
     }
+  }
+  // Refused rather than supported: a subscription belongs to exactly one tenant, and the script,
+  // Terraform and ASO objects all address the identity in cluster.aks.subscriptionID, so an
+  // identity of another tenant would never be found there. Serving it would need its own
+  // subscription (a second azurerm provider, another az context); until a spec can say so, an
+  // error now beats AADSTS errors at runtime.
+  if (cfg.tenantID && aks?.tenantID && cfg.tenantID.toLowerCase() !== aks.tenantID.toLowerCase()) {
+    ctx.diagnostics.error(
+      [...at, 'tenantID'],
+      `is ${cfg.tenantID}, but cluster.aks.tenantID is ${aks.tenantID}: the managed identity is looked up and created in subscription ${aks.subscriptionID ?? 'cluster.aks.subscriptionID'}, which belongs to the cluster's tenant; use an identity of that tenant, or leave tenantID out`,
+    );
   }
   if (identity.bindings.length > MAX_FEDERATED_CREDENTIALS) {
     ctx.diagnostics.error(
@@ -331,6 +373,7 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
           file: 'az.sh',
           title: `identity ${identity.name}: AKS workload identity (managed identity ${identityName(identity)} in ${identity.config.resourceGroup})`,
           lines: azSection(identity, ctx),
+          preamble: azCloudCheck(ctx),
         },
       ],
       terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks(identity, ctx) }],
@@ -350,6 +393,24 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
         : `Managed identity \`${name}\` exists in resource group \`${cfg.resourceGroup}\` with client ID \`${cfg.clientID}\` (\`az.sh\` and Terraform check it).`,
       'Whoever runs the cloud side may write federated credentials on the identity (Managed Identity Contributor) and assign roles on the scopes below (Owner, User Access Administrator or Role Based Access Control Administrator).',
     ];
+    if (cfg.serviceOperator && cfg.create) {
+      // ASO has no way to stop on a client ID that differs from the spec, as az.sh and Terraform
+      // do: read back what it wrote to the identity's ConfigMap before the Kubernetes side goes on.
+      const ns = cfg.serviceOperator.namespace;
+      const configMap = asoConfigMapName(identity);
+      prerequisites.push(
+        [
+          `**With Azure Service Operator, read the client ID back before applying the Kubernetes side.** ASO creates \`${name}\` and Azure picks its client ID, while the ServiceAccount annotation and the Issuer carry the spec's \`${cfg.clientID}\`. Apply \`cloud/azure-service-operator/${identity.name}.yaml\` first, wait for the identity, and compare what ASO wrote to ConfigMap \`${ns}/${configMap}\` (\`operatorSpec.configMaps\`):`,
+          '',
+          '```sh',
+          `kubectl wait -n ${ns} userassignedidentity/${identity.name} --for=condition=Ready --timeout=10m`,
+          `kubectl get configmap -n ${ns} ${configMap} -o jsonpath='{.data.clientId}'; echo   # must print ${cfg.clientID.toLowerCase()}`,
+          '```',
+          '',
+          `If it prints another ID, put that in ${formatPath([...identity.path, KEY, 'clientID'])}, re-render, and only then apply the rest: with a wrong client ID every token exchange fails with \`AADSTS700016\`. The RoleAssignments take the principal ID from the same ConfigMap, so they need no edit.`,
+        ].join('\n'),
+      );
+    }
     const creds = credentials(identity, ctx);
     // Prefer a workload's ServiceAccount for the test pod: it shows the identity a team will use.
     const checkSa = creds.find((c) => !identity.bindings.find((b) => b.namespace === c.namespace && b.name === c.serviceAccount)?.certManager) ?? creds[0];
@@ -380,6 +441,7 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     ].join('\n');
     const notes = [
       `Federated credentials of \`${name}\` (\`az identity federated-credential list --subscription ${aks.subscriptionID} --resource-group ${cfg.resourceGroup} --identity-name ${name} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` → \`${c.subject}\``).join(', ') || 'none'}.`,
+      `A credential with the same issuer and subject under another name (made by hand, or by an older tool) is reused by \`az.sh\`, which says so; Azure refuses a second one with 409. Terraform cannot reuse it: delete it, or \`terraform import\` it under the name above.`,
       `The label \`${WI_USE_LABEL}: "true"\` goes on pod templates only, never into a selector (selectors are immutable) or \`commonLabels\`; the value is the string \`"true"\`.`,
     ];
     if (cfg.serviceOperator) {

@@ -59,6 +59,11 @@ export interface ScriptSection {
    * sections ask for the same text (identical definitions are merged).
    */
   readonly helpers?: readonly string[];
+  /**
+   * Lines the script runs once, before every section, however many sections ask for them
+   * (identical preambles are written once), e.g. a check that the CLI talks to the right cloud.
+   */
+  readonly preamble?: readonly string[];
 }
 
 export interface TerraformProvider {

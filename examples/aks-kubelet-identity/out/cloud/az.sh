@@ -4,26 +4,38 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# az talks to the cloud 'az cloud set' chose last: stop unless it is AzureCloud, the cloud of the spec (AzurePublicCloud).
+az_cloud="$(az cloud show --query name --output tsv)"
+if [ "$az_cloud" != AzureCloud ]; then
+  echo "wi-gen: az is set to cloud $az_cloud, but the spec's Azure DNS environment is AzurePublicCloud: run 'az cloud set --name AzureCloud' and 'az login', then re-run this script" >&2
+  exit 1
+fi
+
 # --- identity kubelet: AKS kubelet identity of cluster aks-legacy-neu
+KUBELET_CLIENT_ID="$(az aks show \
+    --subscription 9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f \
+    --resource-group rg-aks-legacy \
+    --name aks-legacy-neu \
+    --query identityProfile.kubeletidentity.clientId \
+    --output tsv | tr '[:upper:]' '[:lower:]')"
+if [ "$KUBELET_CLIENT_ID" != 5c4b3a29-1807-4f6e-9d5c-4b3a29180706 ]; then
+  echo "wi-gen: the kubelet identity of aks-legacy-neu has clientId $KUBELET_CLIENT_ID, not 5c4b3a29-1807-4f6e-9d5c-4b3a29180706 (identities[0].azureKubeletIdentity.clientID): if the spec names another identity of the node pool, set identities[0].azureKubeletIdentity.objectID to its principal ID" >&2
+  exit 1
+fi
 KUBELET_PRINCIPAL_ID="$(az aks show \
     --subscription 9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f \
     --resource-group rg-aks-legacy \
     --name aks-legacy-neu \
     --query identityProfile.kubeletidentity.objectId \
     --output tsv)"
-KUBELET_CLIENT_ID="$(az aks show \
-    --subscription 9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f \
-    --resource-group rg-aks-legacy \
-    --name aks-legacy-neu \
-    --query identityProfile.kubeletidentity.clientId \
-    --output tsv)"
-if [[ "${KUBELET_CLIENT_ID,,}" != '5c4b3a29-1807-4f6e-9d5c-4b3a29180706' ]]; then
-  echo "wi-gen: the kubelet identity of aks-legacy-neu has clientId $KUBELET_CLIENT_ID, not 5c4b3a29-1807-4f6e-9d5c-4b3a29180706 (identities[0].azureKubeletIdentity.clientID): if the spec names another identity of the node pool, set identities[0].azureKubeletIdentity.objectID to its principal ID" >&2
-  exit 1
-fi
 # DNS Zone Contributor on /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones
-az role assignment create \
-    --assignee-object-id "$KUBELET_PRINCIPAL_ID" \
-    --assignee-principal-type ServicePrincipal \
-    --role befefa01-2a29-4197-83a8-272ff33ce314 \
-    --scope /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones
+if [ -z "$(az role assignment list \
+      --scope /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones \
+      --query "[?principalId=='$KUBELET_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
+      --output tsv)" ]; then
+  az role assignment create \
+      --assignee-object-id "$KUBELET_PRINCIPAL_ID" \
+      --assignee-principal-type ServicePrincipal \
+      --role /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
+      --scope /subscriptions/9e1d2c3b-4a5f-4e6d-8b7c-0a1b2c3d4e5f/resourceGroups/rg-dns-zones
+fi

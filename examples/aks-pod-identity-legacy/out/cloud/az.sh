@@ -4,42 +4,59 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# az talks to the cloud 'az cloud set' chose last: stop unless it is AzureCloud, the cloud of the spec (AzurePublicCloud).
+az_cloud="$(az cloud show --query name --output tsv)"
+if [ "$az_cloud" != AzureCloud ]; then
+  echo "wi-gen: az is set to cloud $az_cloud, but the spec's Azure DNS environment is AzurePublicCloud: run 'az cloud set --name AzureCloud' and 'az login', then re-run this script" >&2
+  exit 1
+fi
+
 # --- identity dns01: AAD Pod Identity (deprecated) with managed identity id-cert-manager
 DNS01_CLIENT_ID="$(az identity show \
     --ids /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cert-manager \
     --query clientId \
-    --output tsv)"
+    --output tsv | tr '[:upper:]' '[:lower:]')"
+if [ "$DNS01_CLIENT_ID" != 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d ]; then
+  echo "wi-gen: managed identity id-cert-manager has client ID $DNS01_CLIENT_ID, but identities[0].aadPodIdentity.clientID says 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" >&2
+  exit 1
+fi
 DNS01_PRINCIPAL_ID="$(az identity show \
     --ids /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cert-manager \
     --query principalId \
     --output tsv)"
-if [[ "${DNS01_CLIENT_ID,,}" != 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d ]]; then
-  echo "wi-gen: managed identity id-cert-manager has client ID $DNS01_CLIENT_ID, but identities[0].aadPodIdentity.clientID says 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" >&2
-  exit 1
-fi
 # DNS Zone Contributor on /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example
-az role assignment create \
-    --assignee-object-id "$DNS01_PRINCIPAL_ID" \
-    --assignee-principal-type ServicePrincipal \
-    --role befefa01-2a29-4197-83a8-272ff33ce314 \
-    --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example
+if [ -z "$(az role assignment list \
+      --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example \
+      --query "[?principalId=='$DNS01_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
+      --output tsv)" ]; then
+  az role assignment create \
+      --assignee-object-id "$DNS01_PRINCIPAL_ID" \
+      --assignee-principal-type ServicePrincipal \
+      --role /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
+      --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/shop.example
+fi
 
 # --- identity orders: AAD Pod Identity (deprecated) with managed identity id-orders
 ORDERS_CLIENT_ID="$(az identity show \
     --ids /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders \
     --query clientId \
-    --output tsv)"
+    --output tsv | tr '[:upper:]' '[:lower:]')"
+if [ "$ORDERS_CLIENT_ID" != 2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f ]; then
+  echo "wi-gen: managed identity id-orders has client ID $ORDERS_CLIENT_ID, but identities[1].aadPodIdentity.clientID says 2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f" >&2
+  exit 1
+fi
 ORDERS_PRINCIPAL_ID="$(az identity show \
     --ids /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourcegroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders \
     --query principalId \
     --output tsv)"
-if [[ "${ORDERS_CLIENT_ID,,}" != 2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f ]]; then
-  echo "wi-gen: managed identity id-orders has client ID $ORDERS_CLIENT_ID, but identities[1].aadPodIdentity.clientID says 2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f" >&2
-  exit 1
-fi
 # Key Vault Secrets User on /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders
-az role assignment create \
-    --assignee-object-id "$ORDERS_PRINCIPAL_ID" \
-    --assignee-principal-type ServicePrincipal \
-    --role 4633458b-17de-408a-b874-0445c86b69e6 \
-    --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders
+if [ -z "$(az role assignment list \
+      --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders \
+      --query "[?principalId=='$ORDERS_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/4633458b-17de-408a-b874-0445c86b69e6')].id" \
+      --output tsv)" ]; then
+  az role assignment create \
+      --assignee-object-id "$ORDERS_PRINCIPAL_ID" \
+      --assignee-principal-type ServicePrincipal \
+      --role /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6 \
+      --scope /subscriptions/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/resourceGroups/rg-orders/providers/Microsoft.KeyVault/vaults/kv-orders
+fi

@@ -4,9 +4,16 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# az talks to the cloud 'az cloud set' chose last: stop unless it is AzureCloud, the cloud of the spec (AzurePublicCloud).
+az_cloud="$(az cloud show --query name --output tsv)"
+if [ "$az_cloud" != AzureCloud ]; then
+  echo "wi-gen: az is set to cloud $az_cloud, but the spec's Azure DNS environment is AzurePublicCloud: run 'az cloud set --name AzureCloud' and 'az login', then re-run this script" >&2
+  exit 1
+fi
+
 # --- identity azuredns: DNS rights for the service principal of application 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d
 # Vault's role names the application object ID and the Issuer its client ID: check they are one application.
-app_object_id="$(az ad app show --id 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d --query id --output tsv)"
+app_object_id="$(az ad app show --id 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d --query id --output tsv | tr '[:upper:]' '[:lower:]')"
 if [ "$app_object_id" != 9a7c5e3b-1d2f-4e6a-8b0c-2d4e6f8a0b1c ]; then
   echo 'application 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d has object ID '"$app_object_id"', but the spec says applicationObjectID 9a7c5e3b-1d2f-4e6a-8b0c-2d4e6f8a0b1c' >&2
   exit 1
@@ -15,12 +22,11 @@ fi
 # DNS Zone Contributor on zone home.example, for the service principal of 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d.
 if [ -z "$(az role assignment list \
       --assignee 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d \
-      --role 'DNS Zone Contributor' \
-      --scope /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnszones/home.example \
-      --query '[].id' \
+      --scope /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnsZones/home.example \
+      --query "[?ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
       --output tsv)" ]; then
   az role assignment create \
       --assignee 6e8b2a1c-3d4f-4a5b-8c9d-0e1f2a3b4c5d \
-      --role 'DNS Zone Contributor' \
-      --scope /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnszones/home.example
+      --role /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
+      --scope /subscriptions/3f2504e0-4f89-41d3-9a0c-0305e82c3301/resourceGroups/dns/providers/Microsoft.Network/dnsZones/home.example
 fi

@@ -10,10 +10,22 @@ if ! vault secrets list -format=json | grep -F '"azure/":' >/dev/null; then
   vault secrets enable -path=azure azure
 fi
 
-# azure/config is written only while it is empty: after rotate-root only Vault knows its own
-# secret, and writing the operator's copy again would break the engine.
-configured_client_id="$(vault read -field=client_id azure/config 2>/dev/null || true)"
-if [ -z "$configured_client_id" ]; then
+# azure/config is written only while it is absent: after rotate-root only Vault knows its own
+# secret, and writing the operator's copy again would break the engine. Absent means a 404,
+# which vault prints as "No value found at PATH"; any other failure (403, sealed, unreachable)
+# stops the script instead of being taken for "not configured".
+config_state=configured
+if ! configured_client_id="$(vault read -field=client_id azure/config 2>&1)"; then
+  case "$configured_client_id" in
+    'No value found at azure/config'*) config_state=absent ;;
+    *)
+      echo 'wi-gen: cannot read azure/config, so cannot tell whether it is configured; stopping rather than overwrite it:' >&2
+      printf '%s\n' "$configured_client_id" >&2
+      exit 1
+      ;;
+  esac
+fi
+if [ "$config_state" = absent ]; then
   : "${AZURE_CLIENT_SECRET:?export AZURE_CLIENT_SECRET with the client secret of 1c3e5a7b-9d2f-4b6a-8c0e-2f4a6b8c0d1e, the principal Vault signs in to Azure as}"
   printf '%s' "$AZURE_CLIENT_SECRET" | vault write azure/config \
       subscription_id=3f2504e0-4f89-41d3-9a0c-0305e82c3301 \

@@ -4,6 +4,13 @@
 # Idempotent where the CLI allows: safe to re-run.
 set -euo pipefail
 
+# az talks to the cloud 'az cloud set' chose last: stop unless it is AzureCloud, the cloud of the spec (AzurePublicCloud).
+az_cloud="$(az cloud show --query name --output tsv)"
+if [ "$az_cloud" != AzureCloud ]; then
+  echo "wi-gen: az is set to cloud $az_cloud, but the spec's Azure DNS environment is AzurePublicCloud: run 'az cloud set --name AzureCloud' and 'az login', then re-run this script" >&2
+  exit 1
+fi
+
 # --- identity dns01-solver: AKS workload identity (managed identity id-cert-manager-dns01 in rg-identities)
 if ! az identity show \
     --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
@@ -20,32 +27,49 @@ DNS01_SOLVER_CLIENT_ID="$(az identity show \
     --resource-group rg-identities \
     --name id-cert-manager-dns01 \
     --query clientId \
-    --output tsv)"
+    --output tsv | tr '[:upper:]' '[:lower:]')"
+if [ "$DNS01_SOLVER_CLIENT_ID" != 6a1f2e3d-4c5b-4a69-8e7f-0b1c2d3e4f50 ]; then
+  echo "wi-gen: managed identity id-cert-manager-dns01 has client ID $DNS01_SOLVER_CLIENT_ID, but the spec says 6a1f2e3d-4c5b-4a69-8e7f-0b1c2d3e4f50: set identities[0].azureWorkloadIdentity.clientID to it, re-render, and apply the Kubernetes side again" >&2
+  exit 1
+fi
 DNS01_SOLVER_PRINCIPAL_ID="$(az identity show \
     --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
     --resource-group rg-identities \
     --name id-cert-manager-dns01 \
     --query principalId \
     --output tsv)"
-if [[ "${DNS01_SOLVER_CLIENT_ID,,}" != 6a1f2e3d-4c5b-4a69-8e7f-0b1c2d3e4f50 ]]; then
-  echo "wi-gen: managed identity id-cert-manager-dns01 has client ID $DNS01_SOLVER_CLIENT_ID, but the spec says 6a1f2e3d-4c5b-4a69-8e7f-0b1c2d3e4f50: set identities[0].azureWorkloadIdentity.clientID to it, re-render, and apply the Kubernetes side again" >&2
-  exit 1
-fi
-# One credential at a time: Azure answers 409 to concurrent writes on one identity. Each create is a PUT, so re-running updates in place.
-az identity federated-credential create \
+# One credential at a time: Azure answers 409 to concurrent writes on one identity.
+# A credential with the same issuer and subject under another name is reused: Azure refuses a
+# second one (409), and the token exchange only looks at issuer, subject and audience.
+existing_credential="$(az identity federated-credential list \
     --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
     --resource-group rg-identities \
     --identity-name id-cert-manager-dns01 \
-    --name aks-prod-weu-cert-manager-cert-manager \
-    --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
-    --subject system:serviceaccount:cert-manager:cert-manager \
-    --audiences api://AzureADTokenExchange
+    --query "[?issuer=='https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/' && subject=='system:serviceaccount:cert-manager:cert-manager'].name | [0]" \
+    --output tsv)"
+if [ -z "$existing_credential" ]; then
+  az identity federated-credential create \
+      --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
+      --resource-group rg-identities \
+      --identity-name id-cert-manager-dns01 \
+      --name aks-prod-weu-cert-manager-cert-manager \
+      --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
+      --subject system:serviceaccount:cert-manager:cert-manager \
+      --audiences api://AzureADTokenExchange
+elif [ "$existing_credential" != aks-prod-weu-cert-manager-cert-manager ]; then
+  echo "wi-gen: reusing federated credential $existing_credential of id-cert-manager-dns01 for system:serviceaccount:cert-manager:cert-manager (wi-gen would name it aks-prod-weu-cert-manager-cert-manager)" >&2
+fi
 # DNS Zone Contributor on /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example
-az role assignment create \
-    --assignee-object-id "$DNS01_SOLVER_PRINCIPAL_ID" \
-    --assignee-principal-type ServicePrincipal \
-    --role befefa01-2a29-4197-83a8-272ff33ce314 \
-    --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example
+if [ -z "$(az role assignment list \
+      --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example \
+      --query "[?principalId=='$DNS01_SOLVER_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/befefa01-2a29-4197-83a8-272ff33ce314')].id" \
+      --output tsv)" ]; then
+  az role assignment create \
+      --assignee-object-id "$DNS01_SOLVER_PRINCIPAL_ID" \
+      --assignee-principal-type ServicePrincipal \
+      --role /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314 \
+      --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example
+fi
 
 # --- identity invoice-reader: AKS workload identity (managed identity id-invoice-reader in rg-identities)
 INVOICE_READER_CLIENT_ID="$(az identity show \
@@ -53,37 +77,64 @@ INVOICE_READER_CLIENT_ID="$(az identity show \
     --resource-group rg-identities \
     --name id-invoice-reader \
     --query clientId \
-    --output tsv)"
+    --output tsv | tr '[:upper:]' '[:lower:]')"
+if [ "$INVOICE_READER_CLIENT_ID" != 0c7b9e21-5d4a-4f3e-a1b2-c3d4e5f60718 ]; then
+  echo "wi-gen: managed identity id-invoice-reader has client ID $INVOICE_READER_CLIENT_ID, but the spec says 0c7b9e21-5d4a-4f3e-a1b2-c3d4e5f60718: set identities[1].azureWorkloadIdentity.clientID to it, re-render, and apply the Kubernetes side again" >&2
+  exit 1
+fi
 INVOICE_READER_PRINCIPAL_ID="$(az identity show \
     --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
     --resource-group rg-identities \
     --name id-invoice-reader \
     --query principalId \
     --output tsv)"
-if [[ "${INVOICE_READER_CLIENT_ID,,}" != 0c7b9e21-5d4a-4f3e-a1b2-c3d4e5f60718 ]]; then
-  echo "wi-gen: managed identity id-invoice-reader has client ID $INVOICE_READER_CLIENT_ID, but the spec says 0c7b9e21-5d4a-4f3e-a1b2-c3d4e5f60718: set identities[1].azureWorkloadIdentity.clientID to it, re-render, and apply the Kubernetes side again" >&2
-  exit 1
+# One credential at a time: Azure answers 409 to concurrent writes on one identity.
+# A credential with the same issuer and subject under another name is reused: Azure refuses a
+# second one (409), and the token exchange only looks at issuer, subject and audience.
+existing_credential="$(az identity federated-credential list \
+    --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
+    --resource-group rg-identities \
+    --identity-name id-invoice-reader \
+    --query "[?issuer=='https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/' && subject=='system:serviceaccount:billing:invoice-reader'].name | [0]" \
+    --output tsv)"
+if [ -z "$existing_credential" ]; then
+  az identity federated-credential create \
+      --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
+      --resource-group rg-identities \
+      --identity-name id-invoice-reader \
+      --name aks-prod-weu-billing-invoice-reader \
+      --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
+      --subject system:serviceaccount:billing:invoice-reader \
+      --audiences api://AzureADTokenExchange
+elif [ "$existing_credential" != aks-prod-weu-billing-invoice-reader ]; then
+  echo "wi-gen: reusing federated credential $existing_credential of id-invoice-reader for system:serviceaccount:billing:invoice-reader (wi-gen would name it aks-prod-weu-billing-invoice-reader)" >&2
 fi
-# One credential at a time: Azure answers 409 to concurrent writes on one identity. Each create is a PUT, so re-running updates in place.
-az identity federated-credential create \
+existing_credential="$(az identity federated-credential list \
     --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
     --resource-group rg-identities \
     --identity-name id-invoice-reader \
-    --name aks-prod-weu-billing-invoice-reader \
-    --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
-    --subject system:serviceaccount:billing:invoice-reader \
-    --audiences api://AzureADTokenExchange
-az identity federated-credential create \
-    --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
-    --resource-group rg-identities \
-    --identity-name id-invoice-reader \
-    --name aks-prod-weu-billing-invoice-exporter \
-    --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
-    --subject system:serviceaccount:billing:invoice-exporter \
-    --audiences api://AzureADTokenExchange
+    --query "[?issuer=='https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/' && subject=='system:serviceaccount:billing:invoice-exporter'].name | [0]" \
+    --output tsv)"
+if [ -z "$existing_credential" ]; then
+  az identity federated-credential create \
+      --subscription 4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69 \
+      --resource-group rg-identities \
+      --identity-name id-invoice-reader \
+      --name aks-prod-weu-billing-invoice-exporter \
+      --issuer https://westeurope.oic.prod-aks.azure.com/8d3f6a2e-1c4b-4e7a-9f10-2b6c5d4e3f21/5b0e7c9a-3d2f-4a18-b6e4-9c1f0a2d7e58/ \
+      --subject system:serviceaccount:billing:invoice-exporter \
+      --audiences api://AzureADTokenExchange
+elif [ "$existing_credential" != aks-prod-weu-billing-invoice-exporter ]; then
+  echo "wi-gen: reusing federated credential $existing_credential of id-invoice-reader for system:serviceaccount:billing:invoice-exporter (wi-gen would name it aks-prod-weu-billing-invoice-exporter)" >&2
+fi
 # Storage Blob Data Reader on /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod
-az role assignment create \
-    --assignee-object-id "$INVOICE_READER_PRINCIPAL_ID" \
-    --assignee-principal-type ServicePrincipal \
-    --role 2a2b9908-6ea1-4ae2-8e65-a410df84e7d1 \
-    --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod
+if [ -z "$(az role assignment list \
+      --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod \
+      --query "[?principalId=='$INVOICE_READER_PRINCIPAL_ID' && ends_with(roleDefinitionId, '/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')].id" \
+      --output tsv)" ]; then
+  az role assignment create \
+      --assignee-object-id "$INVOICE_READER_PRINCIPAL_ID" \
+      --assignee-principal-type ServicePrincipal \
+      --role /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1 \
+      --scope /subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-billing/providers/Microsoft.Storage/storageAccounts/stinvoicesprod
+fi

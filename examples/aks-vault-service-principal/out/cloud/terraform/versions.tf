@@ -3,9 +3,22 @@
 terraform {
   required_version = ">= 1.11"
   required_providers {
+    azuread = {
+      source  = "hashicorp/azuread"
+      version = ">= 3.0, < 4"
+    }
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = ">= 4.65, < 6"
+    }
     vault = {
       source  = "hashicorp/vault"
       version = ">= 5.11.0, < 6"
     }
   }
+}
+
+provider "azurerm" {
+  subscription_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+  features {}
 }
