@@ -6,6 +6,7 @@
 import { command, shellQuote, shellVar } from '../emit/shell.js';
 import type { AzurePrincipal, CloudGrant, GcpIamResource } from './cloud-grant.js';
 import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/gcloud-script.js';
+import { roleDefinitionFilter } from '../methods/azure-common.js';
 
 /** Shell functions the removal steps of these grants call, defined once at the top of a script. */
 export function removalHelpers(grants: readonly CloudGrant[]): string[] {
@@ -80,17 +81,23 @@ export function removalSteps(g: CloudGrant): string[] {
         `# service account ${g.email}`,
         whenExists(command('gcloud', 'iam', 'service-accounts', 'describe', g.email, '--project', g.project), command('gcloud', 'iam', 'service-accounts', 'delete', g.email, '--project', g.project, '--quiet')),
       ];
-    case 'azure-role-assignment':
+    case 'azure-role-assignment': {
+      // Matched by principal and role definition ID in the query, deleted by assignment ID: az's
+      // --role GUID resolves in the signed-in subscription, not the scope's (az 2.45 _resolve_role_id).
+      const list = command('az', 'role', 'assignment', 'list', '--scope', g.scope, '--query', 'QUERY', '--output', 'tsv').replace(
+        'QUERY',
+        `"[?principalId=='$principal_id' && ${roleDefinitionFilter(g.role)}].id"`,
+      );
       return [
         `# ${g.roleName ?? `role ${g.role}`} on ${g.scope}`,
         principalLookup(g.principal),
-        `if [ -n "$principal_id" ]; then`,
-        indent(whenFound(
-          command('az', 'role', 'assignment', 'list', '--assignee', shellVar('principal_id'), '--role', g.role, '--scope', g.scope, '--query', '[].id', '--output', 'tsv'),
-          command('az', 'role', 'assignment', 'delete', '--assignee', shellVar('principal_id'), '--role', g.role, '--scope', g.scope),
-        )),
+        'if [ -n "$principal_id" ]; then',
+        `  for assignment in $(${list.replace(/\n/g, '\n  ')}); do`,
+        `    ${command('az', 'role', 'assignment', 'delete', '--ids', shellVar('assignment'))}`,
+        '  done',
         'fi',
       ];
+    }
     case 'azure-federated-credential': {
       const where = [...(g.subscription ? ['--subscription', g.subscription] : []), '--resource-group', g.resourceGroup, '--identity-name', g.identityName];
       // By issuer and subject, not by name: the create step reuses a credential made under another name.
