@@ -11,6 +11,8 @@ import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emi
 import { readmeFile } from './emit/readme.js';
 import { generatedHeader, sortFiles, type OutputFile } from './emit/tree.js';
 import { toYaml, toYamlStream } from './emit/yaml.js';
+import { lifecycleFiles } from './lifecycle/files.js';
+import { EMPTY_RECORD, type GrantRecord } from './lifecycle/record.js';
 
 export interface Rendered {
   /** Every file of the `-o DIR` tree, sorted by path. */
@@ -21,7 +23,15 @@ export interface Rendered {
   readonly objects: readonly Record<string, unknown>[];
 }
 
-export function render(model: Model, warnings: readonly string[] = []): Rendered {
+/** What an `-o DIR` render knows of the tree it replaces. */
+export interface RenderLifecycle {
+  /** The grant record of the previous render of DIR (`.wi-gen-grants.json`). */
+  readonly previous: GrantRecord;
+  /** The user confirmed cloud/prune.sh has run: forget the grants it removed. */
+  readonly pruned?: boolean;
+}
+
+export function render(model: Model, warnings: readonly string[] = [], lifecycle: RenderLifecycle = { previous: EMPTY_RECORD }): Rendered {
   const manifests = synthesizeManifests(model);
   // Each file's documents, written once: the stream is the same documents, file after file.
   const bodies = manifests.map((m) => toYamlStream(m.objects));
@@ -45,7 +55,9 @@ export function render(model: Model, warnings: readonly string[] = []): Rendered
   files.push(...namespaceComponents(model));
   const plans = cloudPlans(model);
   files.push(...scriptFiles(model, plans), ...terraformFiles(model, plans), ...cloudObjectFiles(model, plans));
-  files.push(readmeFile(model, files.map((f) => f.path), cm, warnings));
+  const life = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
+  files.push(...life.files);
+  files.push(readmeFile(model, files.map((f) => f.path), cm, warnings, life.record));
 
   const objects = manifests.flatMap((m) => m.objects);
   const stream = objects.length ? generatedHeader(model.specName, 'hash') + bodies.join('---\n') : '';

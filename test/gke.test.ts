@@ -199,23 +199,23 @@ test('managed-zone grant: no `dns managed-zones add-iam-policy-binding` (not a g
   const script = file(renderText(zoneSpec()), 'cloud/gcloud.sh');
   assert.not.match(script, /managed-zones add-iam-policy-binding/);
   assert.ok(
-    script.includes('retry_iam add_dns_zone_iam_member example-com acme-dns projects/acme-dns/roles/wigen_dns01_dns serviceAccount:dns-solver@acme-prod.iam.gserviceaccount.com'),
+    script.includes('retry_iam dns_zone_iam_member add example-com acme-dns projects/acme-dns/roles/wigen_dns01_dns serviceAccount:dns-solver@acme-prod.iam.gserviceaccount.com'),
     script,
   );
-  assert.is(script.match(/^add_dns_zone_iam_member\(\) \{$/gm)?.length, 1, 'defined once');
+  assert.is(script.match(/^dns_zone_iam_member\(\) \{$/gm)?.length, 1, 'defined once');
   // A spec without zone grants carries no helper it never calls.
   const noZone = file(renderText(zoneSpec('{project: acme-dns}', 'dnsRole: admin')), 'cloud/gcloud.sh');
-  assert.not.match(noZone, /add_dns_zone_iam_member|retry_iam/);
+  assert.not.match(noZone, /dns_zone_iam_member|retry_iam/);
 });
 
-/** The policy file add_dns_zone_iam_member wrote when it merged into existing bindings. */
+/** The policy file dns_zone_iam_member add wrote when it merged into existing bindings. */
 let mergedPolicyFile = '';
 
-test('add_dns_zone_iam_member: read-modify-write against a fake gcloud (new, merged, present, conditional, hostile)', () => {
+test('dns_zone_iam_member add: read-modify-write against a fake gcloud (new, merged, present, conditional, hostile)', () => {
   const helpers = scriptHelpers(file(renderText(zoneSpec()), 'cloud/gcloud.sh'));
   const dir = tmpDir('wi-gen-zone-');
   const harness = join(dir, 'grant.sh');
-  writeFileSync(harness, `#!/usr/bin/env bash\n${helpers}\nadd_dns_zone_iam_member "$@"\n`);
+  writeFileSync(harness, `#!/usr/bin/env bash\n${helpers}\ndns_zone_iam_member add "$@"\n`);
   const fake = fakeGcloud();
   const grant = (pairs: string, member = 'serviceAccount:new@p.iam.gserviceaccount.com') => {
     const env = { PATH: `${fake}:/usr/bin:/bin`, FAKE_LOG: join(dir, 'log'), FAKE_PAIRS: join(dir, 'pairs'), FAKE_SET: join(dir, 'set.json'), FAKE_ETAG: 'BwYx+/9=' };
@@ -453,7 +453,7 @@ const sdk = gcloudSdk();
 if (!sdk) {
   test.skip("gcloud's Python library is not installed: the written policy file is not parsed by gcloud's own parser", () => {});
 } else {
-  test("the policy file add_dns_zone_iam_member writes is read by gcloud's own --policy-file parser, etag included", () => {
+  test("the policy file dns_zone_iam_member add writes is read by gcloud's own --policy-file parser, etag included", () => {
     assert.ok(mergedPolicyFile, 'the read-modify-write test ran first');
     const parse = (path: string) =>
       run(sdk.python, ['-c', [

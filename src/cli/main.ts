@@ -16,6 +16,7 @@ import { specJsonSchema } from './schema.js';
 import { runFunction } from './krm.js';
 import { runPlugin } from './plugin.js';
 import { runDoctor } from './doctor.js';
+import { readGrantRecord } from './grant-record-file.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
@@ -52,6 +53,7 @@ Usage:
 Options:
   -o, --output DIR   output directory
   --force            overwrite files in DIR that wi-gen did not write
+  --pruned           cloud/prune.sh has run: forget the grants it removed
   -q, --quiet        no warnings on stderr
   -h, --help         this help
   -v, --version      print the version
@@ -63,6 +65,7 @@ SPEC may be - for standard input. Exit codes: 0 ok, 1 check found drift,
 const FLAGS = {
   output: { alias: 'o', value: true },
   force: { value: false },
+  pruned: { value: false },
   'exit-code': { value: false },
   quiet: { alias: 'q', value: false },
   help: { alias: 'h', value: false },
@@ -125,12 +128,16 @@ function readSpec(path: string, io: Io): Buffer {
   }
 }
 
-/** Load and render one spec; warnings go to stderr unless quiet. */
-export function renderSpec(path: string, io: Io, quiet: boolean): Rendered {
+/**
+ * Load and render one spec; warnings go to stderr unless quiet. With `out`, the tree it will
+ * replace lends its grant record, so grants of dropped bindings reach cloud/prune.sh.
+ */
+export function renderSpec(path: string, io: Io, quiet: boolean, out?: { dir: string; pruned: boolean }): Rendered {
   const loaded = loadSpec(readSpec(path, io), { file: path === '-' ? 'stdin' : path });
   if (!loaded.ok) throw new SpecProblems(loaded.problems);
   if (!quiet) for (const w of loaded.warnings) io.stderr(`${formatProblem(w)}\n`);
-  return render(loaded.model, loaded.warnings.map((w) => w.message));
+  const lifecycle = out ? { previous: readGrantRecord(out.dir), pruned: out.pruned } : undefined;
+  return render(loaded.model, loaded.warnings.map((w) => w.message), lifecycle);
 }
 
 function defaultOutput(spec: string): string {
@@ -156,7 +163,7 @@ function outputsFor(specs: readonly string[], output: string | undefined): strin
 function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
   const outputs = outputsFor(specs, flags.output as string | undefined);
   // Render everything first: one bad spec writes nothing at all.
-  const rendered = specs.map((s) => renderSpec(s, io, flags.quiet === true));
+  const rendered = specs.map((s, i) => renderSpec(s, io, flags.quiet === true, { dir: outputs[i] as string, pruned: flags.pruned === true }));
   let changed = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
@@ -179,7 +186,7 @@ function runCheck(specs: readonly string[], flags: Record<string, string | true>
   let stale = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
-    const files = renderSpec(spec, io, flags.quiet === true).files;
+    const files = renderSpec(spec, io, flags.quiet === true, { dir: out, pruned: flags.pruned === true }).files;
     const drift = underLock(out, () => diffTree(out, files));
     if (drift.length === 0) return;
     stale++;

@@ -7,6 +7,8 @@ import type { MethodContext, ReadmeContribution } from '../methods/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
 import { generatedHeader, type OutputFile } from './tree.js';
+import type { GrantRecord } from '../lifecycle/record.js';
+import { kubectlDelete } from '../lifecycle/removal.js';
 
 const CERT_MANAGER_VERSION = 'v1.21.1';
 
@@ -18,6 +20,9 @@ function describe(path: string): string {
   if (path === 'helm/cert-manager.values.yaml') return 'cert-manager Helm values';
   if (path.startsWith('kustomize/cert-manager/')) return 'kustomize Component patching the cert-manager static manifest';
   if (path.startsWith('kustomize/namespaces/')) return 'kustomize Component patching ServiceAccounts and workloads of one namespace';
+  if (path === '.wi-gen-grants.json') return 'the cloud grants the scripts make, and those a re-render dropped (for prune.sh)';
+  if (path === 'cloud/prune.sh') return 'removes the cloud grants of bindings that left the spec';
+  if (path === 'cloud/teardown.sh') return 'removes everything the cloud scripts create (asks for --yes)';
   if (path.endsWith('.sh')) return 'cloud-side commands, in order';
   if (path.startsWith('cloud/terraform/')) return 'the same cloud side as Terraform';
   if (path.startsWith('cloud/')) return 'the same cloud side as Kubernetes objects for a cloud controller';
@@ -52,7 +57,7 @@ function dnsFailureHint(model: Model): string {
     : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
 }
 
-export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[]): OutputFile {
+export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], record?: GrantRecord): OutputFile {
   const ctx: MethodContext = { model };
   const contributions: ReadmeContribution[] = model.identities.map((i) => i.method.readme?.(i, ctx) ?? {});
   const has = (p: string) => paths.includes(p);
@@ -75,7 +80,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   // Identities of one method share cluster-wide steps; say each once.
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
-  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
+  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${p}\``);
   if (dirs('cloud/terraform').length) cloud.push('or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`');
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
@@ -146,8 +151,35 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   if (verify.length) out.push('## Verify', '', verify.join('\n\n'), '');
   const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push('## Notes', '', bullet(notes), '');
+  if (record) out.push(lifecycleSection(model, paths, record), '');
   const sections = new Map<string, string>();
   for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}\n\n${section.body.trimEnd()}`, '');
   for (const section of sections.keys()) out.push(section, '');
   return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
+}
+
+function lifecycleSection(model: Model, paths: readonly string[], record: GrantRecord): string {
+  const lines = ['## Lifecycle', ''];
+  const pending = record.prune.filter((g) => g.cli !== 'kubectl');
+  const objects = record.prune.filter((g): g is Extract<typeof g, { kind: 'cloud-object' }> => g.kind === 'cloud-object');
+  if (pending.length > 0 || objects.length > 0) {
+    lines.push(`**To prune:** ${record.prune.length} cloud grant(s) of bindings that left the spec are still in place.`, '');
+    if (pending.length > 0) {
+      lines.push(
+        `- Run the cloud scripts first (they rewrite what they own, such as trust policies), then \`bash cloud/prune.sh\`: it removes exactly the grants listed under \`prune\` in \`.wi-gen-grants.json\`, newest dependencies first, and is safe to re-run.`,
+      );
+    }
+    if (objects.length > 0) lines.push(`- Delete the controller objects that left the tree:\n\n  \`\`\`sh\n${objects.map((o) => `  ${kubectlDelete(o)}`).join('\n')}\n  \`\`\``);
+    lines.push(`- Then re-render with \`wi-gen ${model.specName} -o DIR --pruned\`, so the record forgets them. Until then every render keeps them in prune.sh: rendering twice never forgets a standing grant.`, '');
+  }
+  lines.push(
+    '- `.wi-gen-grants.json` records every cloud grant and identity the scripts make. When a binding leaves the spec, the next render writes `cloud/prune.sh`; with nothing to prune there is none.',
+  );
+  if (paths.includes('cloud/teardown.sh')) {
+    lines.push('- `bash cloud/teardown.sh --yes` removes everything the scripts create, in reverse order; identities the spec marks `create: false` are kept (only their grants go).');
+  }
+  if (paths.some((p) => p.startsWith('cloud/terraform/'))) {
+    lines.push('- Terraform removes what leaves its configuration itself: re-render, then `terraform apply` destroys the dropped resources (its state, not this record, is the source of truth there).');
+  }
+  return lines.join('\n');
 }

@@ -739,3 +739,21 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
 
   readme,
 });
+
+/** What az.sh and vault.sh create and grant for this identity, as records for pruning and teardown (src/lifecycle). */
+export function vaultServicePrincipalCloudGrants(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
+  const r = resolve(identity, ctx);
+  return [
+    ...grantsOf(identity, [], ctx).map((g) => ({
+      cli: 'az' as const,
+      kind: 'azure-role-assignment' as const,
+      principal: { kind: 'servicePrincipal' as const, appId: r.cfg.clientID },
+      role: g.roleGuid,
+      ...(g.roleName ? { roleName: g.roleName } : {}),
+      scope: g.scope,
+    })),
+    { cli: 'vault', kind: 'vault-kubernetes-role', mount: r.authMount, name: r.authRole },
+    { cli: 'vault', kind: 'vault-policy', name: r.policy },
+    { cli: 'vault', kind: 'vault-azure-role', mount: r.azureMount, name: r.azureRole },
+  ];
+}

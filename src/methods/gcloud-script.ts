@@ -6,14 +6,14 @@
 /** `retry_iam CMD…`: what a section calls to run a command that may race IAM's propagation. */
 export const RETRY_IAM = 'retry_iam';
 
-/** `add_dns_zone_iam_member ZONE PROJECT ROLE MEMBER`. */
-export const ADD_DNS_ZONE_IAM_MEMBER = 'add_dns_zone_iam_member';
+/** `dns_zone_iam_member add|remove ZONE PROJECT ROLE MEMBER`: gcloud.sh adds, cloud/prune.sh removes. */
+export const DNS_ZONE_IAM_MEMBER = 'dns_zone_iam_member';
 
 /**
  * IAM is eventually consistent: a service account or custom role created a moment ago can still be
  * unknown to the next call ("does not exist", "role not found"). Google advises retrying with
  * backoff; here 6 tries, 5 s doubling (about 2.5 minutes in all). Exit status 3 means "refused,
- * retrying will not help" (see add_dns_zone_iam_member) and is passed straight back.
+ * retrying will not help" (see dns_zone_iam_member) and is passed straight back.
  * @see https://cloud.google.com/iam/docs/access-change-propagation
  */
 export const RETRY_IAM_FUNCTION = `# IAM is eventually consistent: a service account or role created a moment ago may not be
@@ -54,33 +54,41 @@ ${RETRY_IAM}() {
  * @see https://cloud.google.com/sdk/gcloud/reference/dns/managed-zones/set-iam-policy
  * @see https://cloud.google.com/iam/docs/reference/rest/v1/Policy
  */
-export const ADD_DNS_ZONE_IAM_MEMBER_FUNCTION = `# Grant ROLE to MEMBER on one Cloud DNS managed zone. gcloud has no add-iam-policy-binding for
-# zones, so read the policy, add the member and write it back; the etag (read first) makes a
-# concurrent change fail the write instead of being lost.
-${ADD_DNS_ZONE_IAM_MEMBER}() {
-  local zone="$1" project="$2" role="$3" member="$4"
-  local etag pairs rows pair_role pair_member conditional policy_file
+export const DNS_ZONE_IAM_MEMBER_FUNCTION = `# Add (or remove) MEMBER as ROLE on one Cloud DNS managed zone. gcloud has no
+# add/remove-iam-policy-binding for zones, so read the policy, change the member and write it
+# back; the etag (read first) makes a concurrent change fail the write instead of being lost.
+${DNS_ZONE_IAM_MEMBER}() {
+  local action="$1" zone="$2" project="$3" role="$4" member="$5"
+  local etag pairs rows pair_role pair_member conditional policy_file found=''
   etag="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" --format='value(etag)')" || return 1
   pairs="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" \\
     --flatten='bindings[].members' \\
     --format='value(bindings.role,bindings.members,bindings.condition.yesno(yes=conditional,no=""))')" || return 1
-  rows="$role"$'\\t'"$member"
+  rows=''
+  if [ "$action" = add ]; then
+    rows="$role"$'\\t'"$member"
+  fi
   while IFS=$'\\t' read -r pair_role pair_member conditional; do
     [ -n "$pair_role" ] || continue
     if [ -n "$conditional" ]; then
-      echo "wi-gen: managed zone $zone in $project has conditional role bindings; grant $role to $member there by hand" >&2
+      echo "wi-gen: managed zone $zone in $project has conditional role bindings; $action $role for $member there by hand" >&2
       return 3
     fi
     if [ "$pair_role" = "$role" ] && [ "$pair_member" = "$member" ]; then
-      return 0
+      [ "$action" = remove ] || return 0
+      found=yes
+      continue
     fi
     rows="$rows"$'\\n'"$pair_role"$'\\t'"$pair_member"
   done <<POLICY
 $pairs
 POLICY
+  if [ "$action" = remove ] && [ -z "$found" ]; then
+    return 0
+  fi
   case "$rows$etag" in
     *\\"* | *\\\\*)
-      echo "wi-gen: unexpected quote or backslash in the IAM policy of managed zone $zone in $project; grant $role to $member by hand" >&2
+      echo "wi-gen: unexpected quote or backslash in the IAM policy of managed zone $zone in $project; $action $role for $member by hand" >&2
       return 3
       ;;
   esac
@@ -91,6 +99,7 @@ POLICY
       previous=''
       separator=''
       while IFS=$'\\t' read -r pair_role pair_member; do
+        [ -n "$pair_role" ] || continue
         if [ "$pair_role" != "$previous" ]; then
           [ -z "$previous" ] || printf ']},'
           printf '\\n    {"role": "%s", "members": [' "$pair_role"
@@ -100,7 +109,8 @@ POLICY
         printf '%s"%s"' "$separator" "$pair_member"
         separator=', '
       done
-      printf ']}\\n  ]\\n}\\n'
+      [ -z "$previous" ] || printf ']}'
+      printf '\\n  ]\\n}\\n'
     }
   } >"$policy_file" || {
     rm -f "$policy_file"

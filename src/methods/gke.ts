@@ -30,7 +30,7 @@ import {
   parseGsaEmail,
   workloadPool,
 } from './gcp-names.js';
-import { ADD_DNS_ZONE_IAM_MEMBER, ADD_DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './gcloud-script.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './gcloud-script.js';
 
 const IAM_ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles\/[a-zA-Z0-9_.]{3,64}|organizations\/[0-9]+\/roles\/[a-zA-Z0-9_.]{3,64})$/;
 
@@ -204,9 +204,9 @@ function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): { l
   for (const member of grantees(identity, ctx)) {
     for (const grant of grants) {
       if (grant.zone) {
-        helpers.add(ADD_DNS_ZONE_IAM_MEMBER_FUNCTION);
+        helpers.add(DNS_ZONE_IAM_MEMBER_FUNCTION);
         lines.push(
-          afterCreate(cfg.create || leastPrivilege, ADD_DNS_ZONE_IAM_MEMBER, grant.zone, grant.project, dnsRole(identity, grant), member),
+          afterCreate(cfg.create || leastPrivilege, DNS_ZONE_IAM_MEMBER, 'add', grant.zone, grant.project, dnsRole(identity, grant), member),
         );
       } else {
         lines.push(
@@ -229,7 +229,7 @@ function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): { l
     }
   }
   // retry_iam before the zone helper: a fixed order keeps the script's bytes deterministic.
-  return { lines, helpers: [RETRY_IAM_FUNCTION, ADD_DNS_ZONE_IAM_MEMBER_FUNCTION].filter((h) => helpers.has(h)) };
+  return { lines, helpers: [RETRY_IAM_FUNCTION, DNS_ZONE_IAM_MEMBER_FUNCTION].filter((h) => helpers.has(h)) };
 }
 
 function terraformBlocks(identity: Identity<GkeIdentity>, ctx: MethodContext): HclBlock[] {
@@ -554,4 +554,22 @@ export function gkeIamGrants(identity: Identity<GkeIdentity>, ctx: MethodContext
     for (const role of identity.config.roles) grants.push({ resource: { type: 'project', project: rolesProject(identity, ctx) }, role, member });
   }
   return grants;
+}
+
+/** What gcloud.sh creates and grants, as records for pruning and teardown (src/lifecycle). */
+export function gkeCloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
+  const out: import('../lifecycle/cloud-grant.js').CloudGrant[] = [];
+  const cfg = identity.config;
+  if (cfg.mode === 'impersonation') {
+    const email = cfg.serviceAccount as string;
+    const { project } = parseGsaEmail(email) as { accountId: string; project: string };
+    out.push({ cli: 'gcloud', kind: 'gcp-service-account', email, project, created: cfg.create });
+  }
+  if (cfg.dnsRole === 'leastPrivilege') {
+    for (const project of [...new Set(dnsGrants(identity, ctx).map((g) => g.project))]) {
+      out.push({ cli: 'gcloud', kind: 'gcp-custom-role', project, roleId: customRoleId(identity.name) });
+    }
+  }
+  for (const g of gkeIamGrants(identity, ctx)) out.push({ cli: 'gcloud', kind: 'gcp-iam-binding', resource: g.resource, role: g.role, member: g.member });
+  return out;
 }

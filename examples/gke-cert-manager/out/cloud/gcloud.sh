@@ -24,33 +24,41 @@ retry_iam() {
   done
 }
 
-# Grant ROLE to MEMBER on one Cloud DNS managed zone. gcloud has no add-iam-policy-binding for
-# zones, so read the policy, add the member and write it back; the etag (read first) makes a
-# concurrent change fail the write instead of being lost.
-add_dns_zone_iam_member() {
-  local zone="$1" project="$2" role="$3" member="$4"
-  local etag pairs rows pair_role pair_member conditional policy_file
+# Add (or remove) MEMBER as ROLE on one Cloud DNS managed zone. gcloud has no
+# add/remove-iam-policy-binding for zones, so read the policy, change the member and write it
+# back; the etag (read first) makes a concurrent change fail the write instead of being lost.
+dns_zone_iam_member() {
+  local action="$1" zone="$2" project="$3" role="$4" member="$5"
+  local etag pairs rows pair_role pair_member conditional policy_file found=''
   etag="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" --format='value(etag)')" || return 1
   pairs="$(gcloud dns managed-zones get-iam-policy "$zone" --project "$project" \
     --flatten='bindings[].members' \
     --format='value(bindings.role,bindings.members,bindings.condition.yesno(yes=conditional,no=""))')" || return 1
-  rows="$role"$'\t'"$member"
+  rows=''
+  if [ "$action" = add ]; then
+    rows="$role"$'\t'"$member"
+  fi
   while IFS=$'\t' read -r pair_role pair_member conditional; do
     [ -n "$pair_role" ] || continue
     if [ -n "$conditional" ]; then
-      echo "wi-gen: managed zone $zone in $project has conditional role bindings; grant $role to $member there by hand" >&2
+      echo "wi-gen: managed zone $zone in $project has conditional role bindings; $action $role for $member there by hand" >&2
       return 3
     fi
     if [ "$pair_role" = "$role" ] && [ "$pair_member" = "$member" ]; then
-      return 0
+      [ "$action" = remove ] || return 0
+      found=yes
+      continue
     fi
     rows="$rows"$'\n'"$pair_role"$'\t'"$pair_member"
   done <<POLICY
 $pairs
 POLICY
+  if [ "$action" = remove ] && [ -z "$found" ]; then
+    return 0
+  fi
   case "$rows$etag" in
     *\"* | *\\*)
-      echo "wi-gen: unexpected quote or backslash in the IAM policy of managed zone $zone in $project; grant $role to $member by hand" >&2
+      echo "wi-gen: unexpected quote or backslash in the IAM policy of managed zone $zone in $project; $action $role for $member by hand" >&2
       return 3
       ;;
   esac
@@ -61,6 +69,7 @@ POLICY
       previous=''
       separator=''
       while IFS=$'\t' read -r pair_role pair_member; do
+        [ -n "$pair_role" ] || continue
         if [ "$pair_role" != "$previous" ]; then
           [ -z "$previous" ] || printf ']},'
           printf '\n    {"role": "%s", "members": [' "$pair_role"
@@ -70,7 +79,8 @@ POLICY
         printf '%s"%s"' "$separator" "$pair_member"
         separator=', '
       done
-      printf ']}\n  ]\n}\n'
+      [ -z "$previous" ] || printf ']}'
+      printf '\n  ]\n}\n'
     }
   } >"$policy_file" || {
     rm -f "$policy_file"
@@ -113,4 +123,4 @@ else
       --stage GA \
       --permissions dns.changes.create,dns.changes.get,dns.changes.list,dns.resourceRecordSets.create,dns.resourceRecordSets.delete,dns.resourceRecordSets.list,dns.resourceRecordSets.update >/dev/null
 fi
-retry_iam add_dns_zone_iam_member acme-example acme-prod-dns projects/acme-prod-dns/roles/wigen_dns01_dns01_solver serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com
+retry_iam dns_zone_iam_member add acme-example acme-prod-dns projects/acme-prod-dns/roles/wigen_dns01_dns01_solver serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com

@@ -1,0 +1,63 @@
+/**
+ * The lifecycle files of a tree: the grant record, `cloud/prune.sh` (only when a re-render
+ * dropped grants) and `cloud/teardown.sh` (everything the scripts create, behind a guard).
+ */
+import type { Model } from '../model/model.js';
+import { generatedHeader, type OutputFile } from '../emit/tree.js';
+import type { CloudGrant } from './cloud-grant.js';
+import { collectGrants } from './collect.js';
+import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
+import { removalHelpers, removalSteps } from './removal.js';
+
+export const PRUNE_SCRIPT = 'cloud/prune.sh';
+export const TEARDOWN_SCRIPT = 'cloud/teardown.sh';
+export const TEARDOWN_ENV = 'WI_GEN_TEARDOWN';
+
+/** What the spec marks as existing (`create: false`) is never deleted, only its grants are. */
+function deletes(g: CloudGrant): boolean {
+  if (g.kind === 'gcp-service-account' || g.kind === 'azure-identity') return g.created;
+  return true;
+}
+
+function body(grants: readonly CloudGrant[]): string {
+  // Controller objects are deleted with kubectl (README), not by the cloud scripts.
+  const steps = removalOrder(grants.filter(deletes).filter((g) => g.cli !== 'kubectl'));
+  const used = [...new Set(steps.map((g) => g.cli))];
+  const needs = used.map((cli) => `command -v ${cli} >/dev/null 2>&1 || { echo "wi-gen: ${cli} is not installed" >&2; exit 2; }\n`).join('');
+  const helpers = removalHelpers(steps).map((h) => `${h}\n\n`).join('');
+  return `${helpers}${needs}\n${steps.map((g) => removalSteps(g).join('\n')).join('\n\n')}\n`;
+}
+
+function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): string {
+  return `#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}${body(grants)}`;
+}
+
+export interface LifecycleFiles {
+  readonly files: OutputFile[];
+  readonly record: GrantRecord;
+}
+
+export function lifecycleFiles(model: Model, previous: GrantRecord, pruned: boolean): LifecycleFiles {
+  const grants = collectGrants(model);
+  const record = nextRecord(grants, previous, pruned);
+  const files: OutputFile[] = [{ path: GRANT_RECORD_FILE, content: serializeGrantRecord(record) }];
+  if (record.prune.some((g) => g.cli !== 'kubectl')) {
+    files.push({
+      path: PRUNE_SCRIPT,
+      executable: true,
+      content: script(model, 'Removes the cloud grants of bindings that left the spec (recorded in .wi-gen-grants.json), newest dependencies first.', '', record.prune),
+    });
+  }
+  if (grants.some((g) => deletes(g) && g.cli !== 'kubectl')) {
+    const guard =
+      `if [ "\${1:-}" != --yes ] && [ "\${${TEARDOWN_ENV}:-}" != yes ]; then\n` +
+      `  echo "wi-gen: this deletes every grant and every identity the spec's scripts created for cluster ${model.cluster.name}; run: $0 --yes (or ${TEARDOWN_ENV}=yes)" >&2\n` +
+      '  exit 2\nfi\n\n';
+    files.push({
+      path: TEARDOWN_SCRIPT,
+      executable: true,
+      content: script(model, 'Removes everything the cloud scripts create for this spec, in reverse order; what the spec marks create: false is kept.', guard, grants),
+    });
+  }
+  return { files, record };
+}
