@@ -42,7 +42,8 @@ function runScript(script: string, stubs: string): ScriptRun {
   const cwd = tmpDir('wi-gen-run-');
   const log = join(cwd, '..', `${cwd.split('/').pop()}.argv`);
   writeFileSync(log, '');
-  const r = run('bash', [script], { cwd, env: { PATH: `${stubs}:/usr/bin:/bin`, WI_GEN_ARGV_LOG: log, AZURE_CLIENT_SECRET: 'stub-value-for-vault-sh' } });
+  // WI_GEN_TEARDOWN: teardown.sh asks for confirmation; the stubs delete nothing.
+  const r = run('bash', [script], { cwd, env: { PATH: `${stubs}:/usr/bin:/bin`, WI_GEN_ARGV_LOG: log, AZURE_CLIENT_SECRET: 'stub-value-for-vault-sh', WI_GEN_TEARDOWN: 'yes' } });
   const argv = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
   return { code: r.code, stderr: r.stderr, argv, created: readdirSync(cwd) };
 }

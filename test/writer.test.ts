@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
-import { binPath, cli, examplesDir, readTree, renderFile } from './support/wi-gen.js';
+import { binPath, cli, examplesDir, readTree } from './support/wi-gen.js';
+import { loadSpec } from '../src/spec/load.js';
+import { render } from '../src/render.js';
+import { GRANT_RECORD_FILE, parseGrantRecord } from '../src/lifecycle/record.js';
 import { run, tmpDir } from './support/tools.js';
 
 const files = (...paths: string[]) => paths.map((path) => ({ path, content: `${path}\n` }));
@@ -232,8 +235,16 @@ function cliAsync(args: string[]): Promise<{ code: number | null; stderr: string
   });
 }
 
-function expectedTree(spec: string): Map<string, string> {
-  const rendered = renderFile(spec);
+/**
+ * A spec's tree as `-o` writes it over an earlier tree: the grants the earlier tree had and
+ * this spec does not are carried in its record (and prune.sh), so they are part of the answer.
+ */
+function expectedTree(spec: string, actual?: Map<string, string>): Map<string, string> {
+  const record = actual?.get(GRANT_RECORD_FILE);
+  const prune = record ? parseGrantRecord(record).prune : [];
+  const loaded = loadSpec(readFileSync(spec, 'utf8'), { file: spec });
+  if (!loaded.ok) throw new Error('bad spec');
+  const rendered = render(loaded.model, loaded.warnings.map((w) => w.message), { previous: { grants: prune, prune: [] } });
   const tree = new Map(rendered.files.map((f) => [f.path, f.content]));
   tree.set(MANIFEST_FILE, manifestContent(rendered.files));
   return tree;
@@ -248,15 +259,11 @@ test('concurrency: real processes rendering different specs into one DIR end wit
   const out = join(root, 'out');
   mkdirSync(out);
   writeFileSync(join(out, 'NOTES.md'), 'mine\n');
-  const trees = specs.map((s) => {
-    const t = expectedTree(s);
-    t.set('NOTES.md', 'mine\n');
-    return t;
-  });
   for (let round = 0; round < 3; round++) {
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => cliAsync([specs[(i + round) % specs.length] as string, '-o', out])));
     for (const r of results) assert.is(r.code, 0, r.stderr);
     const actual = readTree(out);
+    const trees = specs.map((s) => new Map([...expectedTree(s, actual), ['NOTES.md', 'mine\n']]));
     const match = trees.findIndex((t) => JSON.stringify([...t].sort()) === JSON.stringify([...actual].sort()));
     assert.ok(match >= 0, `round ${round}: the tree is not exactly one spec's render: ${[...actual.keys()].join(', ')}`);
     assert.equal(leftovers(root), []);
@@ -272,8 +279,8 @@ test('concurrency: writers killed at random moments never leave a mixed tree, an
   const out = join(root, 'out');
   assert.is(cli([specs[0] as string, '-o', out]).code, 0);
   writeFileSync(join(out, 'NOTES.md'), 'mine\n');
-  const trees = specs.map((s) => new Map([...expectedTree(s), ['NOTES.md', 'mine\n']]));
-  const isOneTree = (t: Map<string, string>) => trees.some((e) => JSON.stringify([...e].sort()) === JSON.stringify([...t].sort()));
+  const treesFor = (actual: Map<string, string>) => specs.map((s) => new Map([...expectedTree(s, actual), ['NOTES.md', 'mine\n']]));
+  const isOneTree = (t: Map<string, string>) => treesFor(t).some((e) => JSON.stringify([...e].sort()) === JSON.stringify([...t].sort()));
   for (let i = 0; i < 12; i++) {
     const child = spawn(process.execPath, [binPath, specs[i % 2] as string, '-o', out], { stdio: 'ignore' });
     // Listen before the kill: a fast child may have finished already, and 'close' fires only once.
@@ -287,7 +294,8 @@ test('concurrency: writers killed at random moments never leave a mixed tree, an
   }
   const r = cli([specs[1] as string, '-o', out]);
   assert.is(r.code, 0, r.stderr);
-  assert.equal(readTree(out), trees[1]);
+  const final = readTree(out);
+  assert.equal(final, treesFor(final)[1]);
   assert.equal(leftovers(root), []);
 });
 
