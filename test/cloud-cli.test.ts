@@ -16,6 +16,7 @@ import {
   recordShell,
   recordTree,
   shellLine,
+  standInGuid,
   type Argv,
   type CloudCli,
   type RecordedCommand,
@@ -198,7 +199,7 @@ test('the shims record both branches of a lookup and the stand-ins reach variabl
   assert.equal(ok, [
     'gcloud iam service-accounts describe a@p.iam.gserviceaccount.com',
     'az identity show --name x --query clientId --output tsv',
-    'az role assignment create --assignee-object-id 00000000-0000-4000-8000-000000000000',
+    `az role assignment create --assignee-object-id ${standInGuid(['identity', 'show', '--name', 'x', '--query', 'clientId', '--output', 'tsv'])}`,
   ]);
   assert.ok(missing.includes('gcloud iam service-accounts create a --project p'), missing.join('\n'));
   assert.ok(missing.includes('az role assignment create --assignee-object-id '), 'a failed lookup leaves the variable empty, and the script goes on');

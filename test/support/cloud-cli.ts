@@ -20,6 +20,7 @@
 //           exit 255 `Unknown options` (bad) versus `Unable to locate credentials` (good)
 // Anything else is "unknown": the test fails and prints the output, so a new message is looked at.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool, run, tmpDir } from './tools.js';
@@ -64,7 +65,9 @@ for a in "$@"; do
 done
 case "$name" in
   aws) echo a-0123456789abcdef0 ;;
-  *) echo 00000000-0000-4000-8000-000000000000 ;;
+  # A GUID derived from the lookup itself, so a later command that uses the answer (an object
+  # ID in --assignee-object-id) can be traced back to what was looked up: see standInGuid().
+  *) h="$(printf '%s ' "$@" | md5sum)"; echo "\${h:0:8}-\${h:8:4}-4\${h:13:3}-8\${h:17:3}-\${h:20:12}" ;;
 esac
 exit 0
 `);
@@ -119,6 +122,12 @@ function shims(): string {
   writeFileSync(join(dir, 'prelude.bash'), PRELUDE);
   shimDir = dir;
   return dir;
+}
+
+/** The stand-in answer the shims give to a lookup (argv without the CLI name). */
+export function standInGuid(args: readonly string[]): string {
+  const h = createHash('md5').update(args.map((a) => `${a} `).join('')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export type ShimMode = 'ok' | 'missing';
@@ -211,8 +220,21 @@ export interface Recorded {
 
 const BASH_TROUBLE = /unbound variable|syntax error|bad substitution|command not found|No such file/;
 
-/** Every gcloud/az/aws/vault invocation of a rendered tree: scripts in both modes, then the README. */
+const recordedTrees = new WeakMap<ReadonlyMap<string, string>, Recorded>();
+
+/**
+ * Every gcloud/az/aws/vault invocation of a rendered tree: scripts in both modes, then the README.
+ * Cached per `files` map, so test files sharing `renderedMatrix()` record each tree once.
+ */
 export function recordTree(specName: string, files: ReadonlyMap<string, string>): Recorded {
+  const cached = recordedTrees.get(files);
+  if (cached) return cached;
+  const recorded = recordTreeUncached(specName, files);
+  recordedTrees.set(files, recorded);
+  return recorded;
+}
+
+function recordTreeUncached(specName: string, files: ReadonlyMap<string, string>): Recorded {
   const commands: RecordedCommand[] = [];
   const problems: string[] = [];
   const take = (source: string, r: ScriptRun) => {
