@@ -286,7 +286,13 @@ const GENERATED: Record<string, string> = {
             vaultDynamicSecret: {
               destinationName: 'azure-dns-sp',
               renewalPercent: 50,
-              rolloutRestartTargets: [{ kind: 'Deployment', name: 'cert-manager' }, { kind: 'Deployment', name: 'web', namespace: 'team-a' }],
+              rolloutRestartTargets: [
+                { kind: 'Deployment', name: 'cert-manager' },
+                { kind: 'Deployment', name: 'web', namespace: 'team-a' },
+                { kind: 'DaemonSet', name: 'agent', namespace: 'team-a' },
+                { kind: 'StatefulSet', name: 'db', namespace: 'team-a' },
+                { kind: 'argo.Rollout', name: 'canary', namespace: 'team-a' },
+              ],
             },
           },
         },
@@ -330,13 +336,18 @@ const GENERATED: Record<string, string> = {
         },
       ],
       bindings: [
-        { identity: 'app', serviceAccount: { namespace: 'team-a', name: 'app' }, workloads: [{ kind: 'Deployment', name: 'app' }] },
+        { identity: 'app', serviceAccount: { namespace: 'team-a', name: 'app', automountToken: true }, workloads: [{ kind: 'Deployment', name: 'app' }] },
         { identity: 'app', serviceAccount: { namespace: 'team-b', name: 'app', create: false }, workloads: [{ kind: 'CronJob', name: 'report' }] },
       ],
       certManager: {
+        // cert-manager installed under other names than the release manifest's.
+        namespace: 'certs',
+        serviceAccount: 'cm-controller',
+        deployment: 'cm-controller',
+        container: 'controller',
         identity: 'dns',
         issuers: [
-          { name: 'a', acme, dns01: { route53: { hostedZoneID: 'Z0123456789ABCDEFGHIJ', region: 'eu-west-1' } } },
+          { name: 'a', acme: { ...acme, privateKeySecretName: 'acme-a-key' }, dns01: { route53: { hostedZoneID: 'Z0123456789ABCDEFGHIJ', region: 'eu-west-1' } } },
           { name: 'b', acme, dns01: { route53: { hostedZoneID: 'Z9876543210ABCDEFGHIJ' } } },
         ],
       },
