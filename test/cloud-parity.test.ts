@@ -15,7 +15,7 @@ const compared = new Map<string, { specs: number; objects: number }>();
 
 for (const spec of renderedMatrix()) {
   const controllers = [...spec.files.keys()].some((p) => /^cloud\/(config-connector|azure-service-operator)\//.test(p));
-  test(`${spec.methods.join('+')}: ${spec.name}: script, Terraform${controllers ? ' and controller objects' : ''} grant the same`, () => {
+  test(`${spec.methods.join('+')}: ${spec.name}: script${controllers ? ', Terraform and controller objects' : ' and Terraform'} grant the same`, () => {
     const sides = paritySides(spec.text, spec.files, commandsOf(spec));
     assert.ok(sides.script.size > 0, 'no fact read from the scripts');
     assert.ok(sides.terraform.size > 0, 'no fact read from the Terraform');

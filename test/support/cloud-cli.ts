@@ -511,7 +511,10 @@ export const VAULT_API: readonly { engine: 'azure' | 'kubernetes' | 'sys'; path:
     engine: 'azure',
     path: /^(?<mount>.+)\/config$/,
     verbs: ['read', 'write'],
-    params: ['subscription_id', 'tenant_id', 'client_id', 'client_secret', 'environment', 'password_policy', 'root_password_ttl', 'identity_token_audience', 'identity_token_ttl', 'max_retries', 'max_retry_delay', 'retry_delay'],
+    params: [
+      'subscription_id', 'tenant_id', 'client_id', 'client_secret', 'environment', 'password_policy', 'root_password_ttl',
+      'identity_token_audience', 'identity_token_ttl', 'rotation_schedule', 'rotation_window', 'rotation_period', 'disable_automated_rotation',
+    ],
   },
   { engine: 'azure', path: /^(?<mount>.+)\/rotate-root$/, verbs: ['write'], params: [] },
   {
