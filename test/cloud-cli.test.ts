@@ -164,7 +164,8 @@ for (const cli of ['gcloud', 'az', 'aws'] as const) {
 }
 
 test('classify: an unexpected answer is "unknown", never a pass', () => {
-  assert.is(classify('gcloud', 0, 'listed 0 items'), 'unknown');
+  assert.is(classify('gcloud', 0, 'No credentialed accounts.'), 'parsed');
+  assert.is(classify('gcloud', 1, 'ERROR: (gcloud.projects.describe) something else'), 'unknown');
   assert.is(classify('az', 1, 'ERROR: something else entirely'), 'unknown');
   assert.is(classify('aws', 255, 'Could not connect to the endpoint URL'), 'unknown');
   assert.is(classify('aws', 255, 'Unknown options: --x'), 'parse-error');

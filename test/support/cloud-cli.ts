@@ -32,6 +32,7 @@ export type CloudCli = (typeof CLOUD_CLIS)[number];
 export type Argv = readonly string[];
 
 export interface RecordedCommand {
+  /** argv[0] is the CLI, or `@file` for the content of a file the command before it read (path, content). */
   readonly argv: Argv;
   /** Where it was seen first, e.g. `example/gke-cert-manager cloud/gcloud.sh (lookups fail)`. */
   readonly source: string;
@@ -46,6 +47,22 @@ const SHIM = unescapeBraces(String.raw`#!/usr/bin/env bash
 # Records argv (NUL-separated: count, name, args) and answers with a stand-in.
 name="\${0##*/}"
 printf '%s\0' "$#" "$name" "$@" >> "$WI_SHIM_LOG"
+# A file the command reads (gcloud --policy-file) is gone by the time the CLI checks run: keep it.
+prev=''
+for a in "$@"; do
+  if [ "$prev" = --policy-file ] && [ -r "$a" ]; then printf '%s\0' 2 @file "$a" "$(cat "$a")" >> "$WI_SHIM_LOG"; fi
+  case "$a" in
+    --policy-file=*) f="\${a#--policy-file=}"; [ -r "$f" ] && printf '%s\0' 2 @file "$f" "$(cat "$f")" >> "$WI_SHIM_LOG" ;;
+  esac
+  prev="$a"
+done
+# An IAM policy always exists: an etag, and no bindings yet.
+for a in "$@"; do
+  if [ "$a" = get-iam-policy ]; then
+    case "$*" in *etag*) echo BwYb6Vx0tYM= ;; esac
+    exit 0
+  fi
+done
 lookup=''
 for a in "$@"; do
   case "$a" in
@@ -84,14 +101,19 @@ if [ "$1" = run ]; then
     shift
   done
   [ "$#" -gt 0 ] && shift
+  case "$1" in
+    sh|bash)
+      # A shell in the pod: its commands go through the shims too, with what a webhook injects.
+      case "$image" in
+        *azure-cli*)
+          export AZURE_CLIENT_ID=00000000-0000-4000-8000-000000000000 AZURE_TENANT_ID=00000000-0000-4000-8000-000000000000
+          export AZURE_FEDERATED_TOKEN_FILE="$dir/token" ;;
+      esac
+      exec bash "\${@:2}" ;;
+  esac
   case "$image" in
     amazon/aws-cli*) exec "$dir/aws" "$@" ;;
     google/cloud-sdk*) exec "$dir/$1" "\${@:2}" ;;
-    # What the workload identity webhook injects into such a pod.
-    *azure-cli*) if [ "$1" = bash ]; then
-        export AZURE_CLIENT_ID=00000000-0000-4000-8000-000000000000 AZURE_TENANT_ID=00000000-0000-4000-8000-000000000000
-        AZURE_FEDERATED_TOKEN_FILE="$dir/token" exec bash "\${@:2}"
-      fi ;;
   esac
   exit 0
 fi
@@ -103,6 +125,8 @@ exit 0
 const PRELUDE = unescapeBraces(String.raw`# Sourced through BASH_ENV before a recorded script: nothing stops it early.
 if [ "$0" = "\${WI_SHIM_SCRIPT:-}" ]; then
   exit() { return 0; }
+  # Retry loops (IAM is eventually consistent) would wait minutes for stand-ins that never change.
+  sleep() { :; }
   set() { builtin set "$@"; builtin set +e; }
 fi
 `);
@@ -162,15 +186,33 @@ export function recordShell(text: string, mode: ShimMode): ScriptRun {
   return { argvs: parseLog(readFileSync(log, 'utf8')), stderr: r.stderr, code: r.code };
 }
 
+let keptFiles: string | undefined;
+let keptCount = 0;
+
+/**
+ * The log as argv lists. A `@file PATH CONTENT` record (a file a command read) is copied to a file
+ * that outlives the script, and the command before it is re-pointed at the copy, so the CLI check
+ * later reads the same content; the record stays, with the copy's path, for the parity test.
+ */
 function parseLog(raw: string): Argv[] {
   const parts = raw.split('\0');
-  const out: Argv[] = [];
+  const out: string[][] = [];
   let i = 0;
   while (i < parts.length - 1) {
     const count = Number(parts[i]);
     if (!Number.isInteger(count)) throw new Error(`corrupt shim log at field ${i}: ${JSON.stringify(parts[i])}`);
-    out.push(parts.slice(i + 1, i + 2 + count));
+    const argv = parts.slice(i + 1, i + 2 + count);
     i += 2 + count;
+    if (argv[0] === '@file') {
+      keptFiles ??= tmpDir('wi-gen-cloud-files-');
+      const copy = join(keptFiles, `file-${++keptCount}`);
+      writeFileSync(copy, argv[2] ?? '');
+      const previous = out[out.length - 1];
+      if (previous) out[out.length - 1] = previous.map((a) => (a === argv[1] ? copy : a === `--policy-file=${argv[1]}` ? `--policy-file=${copy}` : a));
+      out.push(['@file', copy, argv[2] ?? '']);
+      continue;
+    }
+    out.push(argv);
   }
   return out;
 }
@@ -239,7 +281,7 @@ function recordTreeUncached(specName: string, files: ReadonlyMap<string, string>
   const problems: string[] = [];
   const take = (source: string, r: ScriptRun) => {
     if (BASH_TROUBLE.test(r.stderr)) problems.push(`${source}: ${r.stderr.split('\n').filter((l) => BASH_TROUBLE.test(l)).join('\n')}`);
-    for (const argv of r.argvs) if ((CLOUD_CLIS as readonly string[]).includes(argv[0] as string)) commands.push({ argv, source });
+    for (const argv of r.argvs) if ([...CLOUD_CLIS, '@file'].includes(argv[0] as string)) commands.push({ argv, source });
   };
   for (const [path, content] of files) {
     if (!/^cloud\/[^/]+\.sh$/.test(path)) continue;
@@ -277,10 +319,9 @@ interface Classifier {
 export const CLASSIFIERS: Record<Exclude<CloudCli, 'vault'>, Classifier> = {
   gcloud: {
     bad: /Invalid choice|unrecognized arguments|argument [^\n]*: expected|argument [^\n]*: Bad value|must be specified|is required/,
-    // `gcloud auth list` (run in a README check pod) needs no account and lists none.
-    good: /You do not currently have an active account selected|No credentialed accounts/,
+    good: /You do not currently have an active account selected/,
     badCodes: [2],
-    goodCodes: [0, 1],
+    goodCodes: [1],
   },
   az: {
     bad: /unrecognized arguments|Unknown options|misspelled or not recognized|is not a valid value for|the following arguments are required|expected one argument|usage error|is not in the '.*' command group/,
@@ -299,6 +340,8 @@ export const CLASSIFIERS: Record<Exclude<CloudCli, 'vault'>, Classifier> = {
 
 /** Reads a CLI's answer: the bad patterns win, since a parser error never reaches authentication. */
 export function classify(cli: Exclude<CloudCli, 'vault'>, code: number, output: string): Verdict {
+  // Success needs no credentials for some commands (`gcloud auth list`); a parser never exits 0.
+  if (code === 0) return 'parsed';
   const c = CLASSIFIERS[cli];
   if (c.bad.test(output) && c.badCodes.includes(code)) return 'parse-error';
   if (c.good.test(output) && c.goodCodes.includes(code)) return 'parsed';

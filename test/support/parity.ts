@@ -85,7 +85,7 @@ export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
     if (lookup[1] === 'aks' && query === 'identityProfile.kubeletidentity.objectId') return `kubelet:${flag(lookup, '--name')}`;
     return `unknown-lookup:${lookup.join(' ')}`;
   };
-  for (const { argv } of scriptCommands) {
+  scriptCommands.forEach(({ argv }, index) => {
     const words = argv.filter((a) => !a.startsWith('-'));
     const cmd = argv.slice(0, 4).join(' ');
     if (argv[0] === 'gcloud') {
@@ -98,6 +98,17 @@ export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
         facts.add(`grant ${flag(argv, '--member')} ${flag(argv, '--role')} projects/${argv[3]}`);
       } else if (cmd === 'gcloud dns managed-zones add-iam-policy-binding') {
         facts.add(`grant ${flag(argv, '--member')} ${flag(argv, '--role')} projects/${flag(argv, '--project')}/managedZones/${argv[4]}`);
+      } else if (cmd === 'gcloud dns managed-zones set-iam-policy') {
+        // The whole policy, read from the file the shim kept: every binding in it is granted.
+        const file = scriptCommands[index + 1]?.argv;
+        if (file?.[0] !== '@file') facts.add(`unresolved policy file of ${argv.join(' ')}`);
+        else {
+          const policy = JSON.parse(file[2] as string) as { bindings?: { role: string; members: string[] }[] };
+          for (const b of policy.bindings ?? []) for (const m of b.members) facts.add(`grant ${m} ${b.role} projects/${flag(argv, '--project')}/managedZones/${argv[4]}`);
+        }
+      } else if (cmd === 'gcloud iam roles update' || cmd === 'gcloud iam roles undelete') {
+        // Converges the custom role its create made: the same fact.
+        if (cmd === 'gcloud iam roles update') facts.add(`customRole projects/${flag(argv, '--project')}/roles/${argv[4]} ${(flag(argv, '--permissions') ?? '').split(',').sort().join(',')}`);
       } else if (/(create|add|set|update|delete|remove)/.test(words.slice(1, 4).join(' '))) {
         facts.add(`unrecognised-change ${argv.join(' ')}`);
       }
@@ -105,7 +116,7 @@ export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
       if (cmd === 'az role assignment create') {
         const objectId = flag(argv, '--assignee-object-id');
         // Empty in the run where lookups fail: the run where they succeed records the principal.
-        if (objectId === '') continue;
+        if (objectId === '') return;
         const principal = objectId ? azPrincipal(objectId) : `app:${lower(flag(argv, '--assignee') ?? '')}`;
         const role = flag(argv, '--role') as string;
         facts.add(`grant ${principal} ${lower(BUILT_IN_ROLES[role] ?? role)} ${lower(flag(argv, '--scope') ?? '')}`);
@@ -149,7 +160,7 @@ export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
         }
       } else if (argv[1] === 'policy' && argv[2] === 'write') facts.add(`vaultPolicy ${argv[3]}`);
     }
-  }
+  });
   return facts;
 }
 
