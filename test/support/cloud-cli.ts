@@ -70,10 +70,20 @@ for a in "$@"; do
   esac
 done
 if [ "$WI_SHIM_MODE" = missing ] && [ -n "$lookup" ]; then
-  # The AWS CLI prints None for an empty --query result; the other lookups fail as "not found".
-  if [ "$name" = aws ] && [ "\${lookup#list-}" != "$lookup" ]; then echo None; exit 0; fi
-  echo "stand-in: not found" >&2
-  exit 1
+  # Nothing exists yet: lists are empty (the AWS CLI prints None for an empty --query result),
+  # Vault answers a read with its 404 text, and a probe for a resource fails. A lookup that
+  # extracts a value (--query, --format, --output) comes after the create that a failed probe
+  # triggered, so it answers like the ok mode below.
+  case "$name:$lookup" in
+    aws:list-*) echo None; exit 0 ;;
+    *:list|*:list-*) exit 0 ;;
+    vault:read) for a in "$@"; do path="$a"; done; echo "No value found at $path" >&2; exit 2 ;;
+  esac
+  extracts=''
+  for a in "$@"; do
+    case "$a" in --query|--query=*|--format|--format=*|--output|--output=*|-o|-field=*) extracts=1 ;; esac
+  done
+  if [ -z "$extracts" ]; then echo "stand-in: not found" >&2; exit 1; fi
 fi
 for a in "$@"; do
   case "$a" in

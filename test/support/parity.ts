@@ -118,8 +118,10 @@ export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
         // Empty in the run where lookups fail: the run where they succeed records the principal.
         if (objectId === '') return;
         const principal = objectId ? azPrincipal(objectId) : `app:${lower(flag(argv, '--assignee') ?? '')}`;
+        // A built-in role name, a role GUID, or a role definition ID ending in the GUID.
         const role = flag(argv, '--role') as string;
-        facts.add(`grant ${principal} ${lower(BUILT_IN_ROLES[role] ?? role)} ${lower(flag(argv, '--scope') ?? '')}`);
+        const guid = BUILT_IN_ROLES[role] ?? role.slice(role.lastIndexOf('/') + 1);
+        facts.add(`grant ${principal} ${lower(guid)} ${lower(flag(argv, '--scope') ?? '')}`);
       } else if (argv.slice(0, 3).join(' ') === 'az identity create') {
         facts.add(`identity ${miId(flag(argv, '--subscription') ?? '', flag(argv, '--resource-group') ?? '', flag(argv, '--name') ?? '')}`);
       } else if (cmd === 'az identity federated-credential create') {

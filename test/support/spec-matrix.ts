@@ -198,11 +198,11 @@ const GENERATED: Record<string, string> = {
       },
     },
   ),
-  // Sovereign clouds through workload identity (an identity tenant other than the cluster's).
+  // Sovereign clouds through workload identity.
   'aks-workload-identity-china': spec(
     { name: 'matrix-aks', aks },
     {
-      identities: [{ name: 'dns', azureWorkloadIdentity: { resourceGroup: 'rg-id', clientID: '88888888-8888-4888-8888-888888888888', tenantID: OTHER_TENANT } }],
+      identities: [{ name: 'dns', azureWorkloadIdentity: { resourceGroup: 'rg-id', clientID: '88888888-8888-4888-8888-888888888888' } }],
       certManager: { identity: 'dns', issuers: [{ name: 'cn', acme, dns01: { azureDNS: { subscriptionID: DNS_SUB, resourceGroupName: 'rg-dns', environment: 'AzureChinaCloud' } } }] },
     },
   ),
