@@ -287,7 +287,11 @@ export function terraformFacts(files: ReadonlyMap<string, string>): Set<string> 
         break;
       }
       case 'aws_iam_role':
-        facts.add(`role aws ${str(a['name'])} path=${a['path'] === undefined ? '/' : str(a['path'])}`);
+        // A role adopted through an import block exists already: only a created role is a fact
+        // (the script of such a spec checks for the role instead of creating it).
+        if (!blocks.some((i) => i.type === 'import' && isRef(i.attrs['to']) && i.attrs['to'].ref === `aws_iam_role.${b.labels[1]}`)) {
+          facts.add(`role aws ${str(a['name'])} path=${a['path'] === undefined ? '/' : str(a['path'])}`);
+        }
         facts.add(`trust aws ${str(a['name'])} ${canonical(jsonencoded(a['assume_role_policy']))}`);
         break;
       case 'aws_iam_role_policy':

@@ -67,6 +67,17 @@ const eks = (region: string, account: string, partition = 'aws', suffix = '') =>
   oidcProviderARN: `arn:${partition}:iam::${account}:oidc-provider/oidc.eks.${region}.amazonaws.com${suffix}/id/0123456789ABCDEF0123456789ABCDEF`,
 });
 
+/**
+ * `create: false` for an AWS identity (an existing role) where the schema has that option, so
+ * the matrix covers it as soon as the method offers it and still renders where it does not.
+ */
+function existingAwsRole(method: string): Record<string, unknown> {
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'wi-gen.schema.json'), 'utf8')) as {
+    properties: { identities: { items: { properties: Record<string, { properties?: Record<string, unknown> }> } } };
+  };
+  return schema.properties.identities.items.properties[method]?.properties?.['create'] ? { create: false } : {};
+}
+
 /** Spec text per generated case; each case names the options it turns on. */
 const GENERATED: Record<string, string> = {
   // GKE impersonation: created GSA, least-privilege custom role, a zone-level grant in another
@@ -332,7 +343,7 @@ const GENERATED: Record<string, string> = {
         { name: 'dns', awsIrsa: { roleARN: 'arn:aws:iam::111122223333:role/dns/matrix-route53' } },
         {
           name: 'app',
-          awsIrsa: { roleARN: 'arn:aws:iam::111122223333:role/matrix-app', policyARNs: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::111122223333:policy/team/app-read'] },
+          awsIrsa: { ...existingAwsRole('awsIrsa'), roleARN: 'arn:aws:iam::111122223333:role/matrix-app', policyARNs: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::111122223333:policy/team/app-read'] },
         },
       ],
       bindings: [
@@ -367,7 +378,7 @@ const GENERATED: Record<string, string> = {
     {
       identities: [
         { name: 'dns', awsPodIdentity: { roleARN: 'arn:aws:iam::111122223333:role/matrix-route53' } },
-        { name: 'worker', awsPodIdentity: { roleARN: 'arn:aws:iam::111122223333:role/team/matrix-worker', policyARNs: ['arn:aws:iam::aws:policy/AmazonSQSFullAccess'] } },
+        { name: 'worker', awsPodIdentity: { ...existingAwsRole('awsPodIdentity'), roleARN: 'arn:aws:iam::111122223333:role/team/matrix-worker', policyARNs: ['arn:aws:iam::aws:policy/AmazonSQSFullAccess'] } },
       ],
       bindings: [
         { identity: 'worker', serviceAccount: { namespace: 'jobs', name: 'worker' }, workloads: [{ kind: 'Deployment', name: 'worker' }] },
@@ -411,7 +422,7 @@ const GENERATED: Record<string, string> = {
   'eks-dedicated-serviceaccount-govcloud': spec(
     { name: 'matrix-eks', eks: eks('us-gov-west-1', '444455556666', 'aws-us-gov') },
     {
-      identities: [{ name: 'dns', awsServiceAccountRef: { roleARN: 'arn:aws-us-gov:iam::444455556666:role/matrix-route53' } }],
+      identities: [{ name: 'dns', awsServiceAccountRef: { ...existingAwsRole('awsServiceAccountRef'), roleARN: 'arn:aws-us-gov:iam::444455556666:role/matrix-route53' } }],
       certManager: { identity: 'dns', issuers: [{ name: 'le', acme, dns01: { route53: { hostedZoneID: 'Z0123456789ABCDEFGHIJ' } } }] },
     },
   ),
