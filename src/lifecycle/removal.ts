@@ -27,23 +27,23 @@ function whenFound(query: string, ...actions: string[]): string {
 
 const gcpFilter = (role: string, member: string): string => `bindings.role="${role}" AND bindings.members="${member}"`;
 
-function gcpPolicyQuery(r: GcpIamResource, role: string, member: string): string {
+/** Lists ROLE for MEMBER in the policy of a service account or project (their get-iam-policy takes --filter). */
+function gcpPolicyQuery(r: Exclude<GcpIamResource, { type: 'managedZone' }>, role: string, member: string): string {
   const flatten = ['--flatten', 'bindings[].members', '--filter', gcpFilter(role, member), '--format', 'value(bindings.role)'];
   if (r.type === 'serviceAccount') return command('gcloud', 'iam', 'service-accounts', 'get-iam-policy', r.email, '--project', r.project, ...flatten);
-  if (r.type === 'project') return command('gcloud', 'projects', 'get-iam-policy', r.project, ...flatten);
-  return command('gcloud', 'dns', 'managed-zones', 'get-iam-policy', r.zone, '--project', r.project, ...flatten);
+  return command('gcloud', 'projects', 'get-iam-policy', r.project, ...flatten);
 }
 
 function gcpBindingRemoval(g: Extract<CloudGrant, { kind: 'gcp-iam-binding' }>): string {
   const r = g.resource;
+  // dns_zone_iam_member looks before it writes (managed-zones get-iam-policy takes no --filter).
+  if (r.type === 'managedZone') return command(DNS_ZONE_IAM_MEMBER, 'remove', r.zone, r.project, g.role, g.member);
   const args = ['--role', g.role, '--member', g.member, '--condition=None'];
   const remove =
     r.type === 'serviceAccount'
-      ? [command('gcloud', 'iam', 'service-accounts', 'remove-iam-policy-binding', r.email, '--project', r.project, ...args)]
-      : r.type === 'project'
-        ? [command('gcloud', 'projects', 'remove-iam-policy-binding', r.project, ...args)]
-        : [command(DNS_ZONE_IAM_MEMBER, 'remove', r.zone, r.project, g.role, g.member)];
-  return whenFound(gcpPolicyQuery(r, g.role, g.member), ...remove);
+      ? command('gcloud', 'iam', 'service-accounts', 'remove-iam-policy-binding', r.email, '--project', r.project, ...args)
+      : command('gcloud', 'projects', 'remove-iam-policy-binding', r.project, ...args);
+  return whenFound(gcpPolicyQuery(r, g.role, g.member), remove);
 }
 
 /** Sets `principal_id` to the principal's object ID, or to empty when it no longer exists. */

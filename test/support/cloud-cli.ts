@@ -557,7 +557,7 @@ export const VAULT_API: readonly { engine: 'azure' | 'kubernetes' | 'sys'; path:
   {
     engine: 'kubernetes',
     path: /^auth\/(?<mount>.+)\/role\/[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-    verbs: ['read', 'write'],
+    verbs: ['read', 'write', 'delete'],
     params: ['bound_service_account_names', 'bound_service_account_namespaces', 'bound_service_account_namespace_selector', 'audience', 'alias_name_source', ...TOKEN_FIELDS],
   },
   {
@@ -573,7 +573,7 @@ export const VAULT_API: readonly { engine: 'azure' | 'kubernetes' | 'sys'; path:
   {
     engine: 'azure',
     path: /^(?<mount>.+)\/roles\/[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-    verbs: ['read', 'write'],
+    verbs: ['read', 'write', 'delete'],
     params: ['azure_roles', 'azure_groups', 'application_object_id', 'persist_app', 'ttl', 'max_ttl', 'explicit_max_ttl', 'permanently_delete', 'sign_in_audience', 'tags', 'metadata'],
   },
   { engine: 'azure', path: /^(?<mount>.+)\/creds\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, verbs: ['read'], params: [] },
@@ -599,18 +599,22 @@ export function checkVault(argv: Argv): string[] {
     }
     case 'policy': {
       const [sub, name, source] = positional;
-      if (sub !== 'write' || !name || source !== '-' || positional.length !== 3) return bad('expected vault policy write NAME - (policy on stdin)');
+      // read and delete: prune.sh and teardown.sh (https://developer.hashicorp.com/vault/docs/commands/policy).
+      if ((sub === 'read' || sub === 'delete') && name && positional.length === 2) return onlyFlags(/^$/);
+      if (sub !== 'write' || !name || source !== '-' || positional.length !== 3) return bad('expected vault policy write NAME - (policy on stdin), or policy read|delete NAME');
       return onlyFlags(/^$/);
     }
     case 'read':
     case 'write':
+    case 'delete':
     case 'list': {
       const [path, ...params] = positional;
       // First match wins: sys/ and auth/ paths come before the engine mounted anywhere else.
       const entry = VAULT_API.find((e) => e.path.test(path ?? ''));
       if (!entry) return bad(`no Vault API path in the table matches ${path}`);
       if (!entry.verbs.includes(verb)) return bad(`${path} does not accept ${verb}`);
-      const problems = onlyFlags(verb === 'write' ? /^-f$/ : verb === 'read' ? /^-field=[a-z_]+$/ : /^-format=json$/);
+      const problems = onlyFlags(verb === 'write' ? /^-f$/ : verb === 'read' ? /^-field=[a-z_]+$/ : verb === 'delete' ? /^$/ : /^-format=json$/);
+      if (verb === 'delete' && params.length > 0) problems.push(`${shellLine(argv)}: vault delete takes no data`);
       if (verb === 'read') {
         const field = flags.find((f) => f.startsWith('-field='))?.slice('-field='.length);
         if (field && !entry.params.includes(field)) problems.push(`${shellLine(argv)}: ${path} has no field ${field}`);

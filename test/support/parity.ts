@@ -70,7 +70,8 @@ function vaultRoleFact(mount: string, role: string, app: string, ttl: string | n
 /** Facts from the recorded argv of the cloud/*.sh scripts of one spec (both shim modes). */
 export function scriptFacts(commands: readonly RecordedCommand[]): Set<string> {
   const facts = new Set<string>();
-  const scriptCommands = commands.filter((c) => /cloud\/[^/]+\.sh/.test(c.source));
+  // The create scripts only: prune.sh and teardown.sh remove what these make (test/lifecycle.test.ts).
+  const scriptCommands = commands.filter((c) => /cloud\/[^/]+\.sh/.test(c.source) && !/cloud\/(prune|teardown)\.sh/.test(c.source));
   // Every lookup whose answer a later command may use, by the stand-in the shim gave.
   const looked = new Map<string, Argv>();
   for (const c of scriptCommands) looked.set(standInGuid(c.argv.slice(1)), c.argv);

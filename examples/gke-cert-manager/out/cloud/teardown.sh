@@ -81,13 +81,7 @@ POLICY
 command -v gcloud >/dev/null 2>&1 || { echo "wi-gen: gcloud is not installed" >&2; exit 2; }
 
 # projects/acme-prod-dns/roles/wigen_dns01_dns01_solver for serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com
-if [ -n "$(gcloud dns managed-zones get-iam-policy acme-example \
-      --project acme-prod-dns \
-      --flatten 'bindings[].members' \
-      --filter 'bindings.role="projects/acme-prod-dns/roles/wigen_dns01_dns01_solver" AND bindings.members="serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com"' \
-      --format 'value(bindings.role)')" ]; then
-  dns_zone_iam_member remove acme-example acme-prod-dns projects/acme-prod-dns/roles/wigen_dns01_dns01_solver serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com
-fi
+dns_zone_iam_member remove acme-example acme-prod-dns projects/acme-prod-dns/roles/wigen_dns01_dns01_solver serviceAccount:dns01-solver@acme-prod-dns.iam.gserviceaccount.com
 
 # roles/iam.workloadIdentityUser for serviceAccount:acme-prod-cluster.svc.id.goog[cert-manager/cert-manager]
 if [ -n "$(gcloud iam service-accounts get-iam-policy dns01-solver@acme-prod-dns.iam.gserviceaccount.com \
