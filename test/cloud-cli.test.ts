@@ -4,7 +4,7 @@
 // against a table of the HTTP API paths and parameters its commands use.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderedMatrix } from './support/spec-matrix.js';
+import { pruneMatrix, renderedMatrix } from './support/spec-matrix.js';
 import {
   checkVault,
   checkWithCli,
@@ -31,7 +31,7 @@ function recording() {
   const commands: RecordedCommand[] = [];
   const problems: string[] = [];
   const skipped = new Set<string>();
-  for (const spec of renderedMatrix()) {
+  for (const spec of [...renderedMatrix(), ...pruneMatrix()]) {
     const r = recordTree(spec.name, spec.files);
     commands.push(...r.commands);
     problems.push(...r.problems);
@@ -67,6 +67,28 @@ test('each script file of each spec records commands of its own CLI', () => {
         `${spec.name} ${path}: no ${cli} command recorded`,
       );
     }
+  }
+});
+
+test('the prune scripts of the matrix are recorded: every kind of removal reaches the CLIs', () => {
+  assert.ok(pruneMatrix().length >= 30, `${pruneMatrix().length} prune scripts`);
+  for (const remove of [
+    /^gcloud iam service-accounts remove-iam-policy-binding /,
+    /^gcloud projects remove-iam-policy-binding /,
+    /^gcloud iam roles delete /,
+    /^gcloud iam service-accounts delete /,
+    /^gcloud dns managed-zones set-iam-policy /,
+    /^az identity federated-credential delete /,
+    /^az role assignment delete --ids /,
+    /^az identity delete /,
+    /^aws eks delete-pod-identity-association /,
+    /^aws iam delete-role-policy /,
+    /^aws iam detach-role-policy /,
+    /^aws iam delete-role /,
+    /^vault delete auth\//,
+    /^vault policy delete /,
+  ]) {
+    assert.ok(seen(remove).length > 0, `never recorded: ${remove}`);
   }
 });
 

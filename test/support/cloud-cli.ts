@@ -59,7 +59,11 @@ done
 # An IAM policy always exists: an etag, and no bindings yet.
 for a in "$@"; do
   if [ "$a" = get-iam-policy ]; then
-    case "$*" in *etag*) echo BwYb6Vx0tYM= ;; esac
+    # A filtered policy (prune.sh looks for one binding) holds it unless nothing exists yet.
+    case "$*" in
+      *etag*) echo BwYb6Vx0tYM= ;;
+      *--filter*) [ "$WI_SHIM_MODE" = missing ] || echo stand-in-binding ;;
+    esac
     exit 0
   fi
 done

@@ -11,6 +11,9 @@ import { parse, stringify } from 'yaml';
 import { PLACEHOLDER } from '../../src/spec/placeholders.js';
 import type { Rendered } from '../../src/render.js';
 import { exampleNames, examplesDir, renderText, repoRoot } from './wi-gen.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { render } from '../../src/render.js';
+import { GRANT_RECORD_FILE, parseGrantRecord } from '../../src/lifecycle/record.js';
 
 export type MatrixOrigin = 'example' | 'template' | 'generated';
 
@@ -462,4 +465,29 @@ export function renderedMatrix(): readonly RenderedSpec[] {
     return { ...s, rendered, files: new Map(rendered.files.map((f) => [f.path, f.content])) };
   });
   return cachedRendered;
+}
+
+let cachedPrunes: { name: string; files: ReadonlyMap<string, string> }[] | undefined;
+
+/**
+ * Every matrix spec's grants as a prune: the spec's record given as the previous record of a
+ * render of another spec on the same cloud, so cloud/prune.sh removes all of them. Only the
+ * prune script is kept, for the CLI conformance checks (tests/lifecycle.test.ts drives prune
+ * semantics).
+ */
+export function pruneMatrix(): readonly { name: string; files: ReadonlyMap<string, string> }[] {
+  if (cachedPrunes) return cachedPrunes;
+  const all = renderedMatrix();
+  const cloudOf = (s: RenderedSpec) => /^\s+(gke|aks|eks):/m.exec(s.text)?.[1];
+  cachedPrunes = all.flatMap((before) => {
+    const after = all.find((s) => s.name !== before.name && cloudOf(s) === cloudOf(before));
+    const record = before.files.get(GRANT_RECORD_FILE);
+    if (!after || !record) return [];
+    const loaded = loadSpec(after.text, { file: `${after.name}.yaml` });
+    if (!loaded.ok) return [];
+    const files = render(loaded.model, [], { previous: parseGrantRecord(record) }).files;
+    const prune = files.find((f) => f.path === 'cloud/prune.sh');
+    return prune ? [{ name: `prune/${before.name}`, files: new Map([[prune.path, prune.content]]) }] : [];
+  });
+  return cachedPrunes;
 }
