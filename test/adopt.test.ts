@@ -165,7 +165,7 @@ test(`recipes parse as bash and pass shellcheck${hasTool('shellcheck') ? '' : ' 
 test('adoption() refuses a resource type without a rule, and a reference it cannot resolve', () => {
   const providers = { google: { source: 'hashicorp/google', version: '>= 6' } };
   assert.throws(
-    () => adoption([{ file: 'x.tf', providers, blocks: [block('resource', ['google_storage_bucket', 'b'], [attr('name', 'b')])] }]),
+    () => adoption([{ file: 'x.tf', providers, blocks: [block('resource', ['google_storage_bucket', 'b'], [attr('name', 'b')])] }], new Map(Object.entries(providers))),
     /google_storage_bucket\.b: no adoption rule for resource type google_storage_bucket/,
   );
   const azurerm = { azurerm: { source: 'hashicorp/azurerm', version: '>= 4.65', configuration: [attr('subscription_id', '00000000-0000-0000-0000-000000000000')] } };
@@ -177,7 +177,7 @@ test('adoption() refuses a resource type without a rule, and a reference it cann
           providers: azurerm,
           blocks: [block('resource', ['azurerm_federated_identity_credential', 'c'], [attr('name', 'c'), attr('user_assigned_identity_id', expr('azurerm_user_assigned_identity.gone.id'))])],
         },
-      ]),
+      ], new Map(Object.entries(azurerm))),
     /azurerm_federated_identity_credential\.c: argument user_assigned_identity_id references azurerm_user_assigned_identity\.gone\.id, which is not declared here/,
   );
 });

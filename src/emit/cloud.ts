@@ -52,8 +52,7 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
   const files = terraformInputs(plans);
   if (files.length === 0) return [];
   const header = comment(generatedHeader(model.specName, 'hash').replace(/^# /, '').trimEnd());
-  const providers = new Map<string, TerraformProvider>();
-  for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
+  const providers = mergedProviders(files);
   const versions: HclBlock = block('terraform', [], [
     attr('required_version', `>= ${newestVersion(['1.3', ...files.flatMap((f) => (f.minimumTerraformVersion ? [f.minimumTerraformVersion] : []))])}`),
     block(
@@ -74,7 +73,7 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
   const merged = new Map<string, HclBlock[]>();
   for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
   // Opt-in: an import block whose object does not exist fails the plan, so a fresh cloud must not read them.
-  const { imports } = adoption(files);
+  const { imports } = adoption(files, providers);
   const adopt = comment(
     [
       'Import blocks for the first apply after cloud/*.sh (or a hand) made these objects: copy this file to',
@@ -86,6 +85,13 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
     ...(imports.length > 0 ? [{ path: ADOPTION_FILE, content: renderHcl([header, adopt, ...importBlocks(imports)]) }] : []),
   ];
+}
+
+/** One configuration per provider for the whole module, as versions.tf writes it: the last file's wins. */
+export function mergedProviders(files: readonly TerraformFile[]): Map<string, TerraformProvider> {
+  const providers = new Map<string, TerraformProvider>();
+  for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
+  return providers;
 }
 
 /** The Terraform files of the plans, as `terraformFiles` reads them (for the README's adoption section). */

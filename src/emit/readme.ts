@@ -7,7 +7,7 @@ import type { MethodContext, ReadmeContribution } from '../methods/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
 import { generatedHeader, type OutputFile } from './tree.js';
-import { cloudPlans, terraformInputs } from './cloud.js';
+import { cloudPlans, mergedProviders, terraformInputs } from './cloud.js';
 import { ADOPTION_FILE, TERRAFORM_DIR, adoption } from './terraform-imports.js';
 
 const CERT_MANAGER_VERSION = 'v1.21.1';
@@ -164,7 +164,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
 function adoptingSection(model: Model): string[] {
   const files = terraformInputs(cloudPlans(model));
   if (files.length === 0) return [];
-  const { imports, recipes, notNeeded } = adoption(files);
+  const { imports, recipes, notNeeded } = adoption(files, mergedProviders(files));
   if (imports.length === 0 && recipes.length === 0) return [];
   const importedByModule = files.some((f) => f.blocks.some((b) => b.type === 'import'));
   const steps: string[] = [];
@@ -193,7 +193,7 @@ function adoptingSection(model: Model): string[] {
     );
   }
   steps.push(
-    `**Plan, then apply.** \`terraform -chdir=${TERRAFORM_DIR} plan\` reports the imports; check that it changes or replaces nothing you did not expect, then \`terraform -chdir=${TERRAFORM_DIR} apply\`.`,
+    `**Plan, then apply.** \`terraform -chdir=${TERRAFORM_DIR} init\`, then \`terraform -chdir=${TERRAFORM_DIR} plan\` reports the imports; check that it changes or replaces nothing you did not expect, then \`terraform -chdir=${TERRAFORM_DIR} apply\`.`,
   );
   if (imports.length) {
     steps.push(

@@ -17,7 +17,7 @@
  *   - `none`: creating over an existing object succeeds (an additive IAM member, an upsert), so
  *     Terraform takes the object over on its first apply and no import is needed.
  */
-import type { TerraformFile } from '../methods/method.js';
+import type { TerraformFile, TerraformProvider } from '../methods/method.js';
 import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from './hcl.js';
 import { command, shellQuote, shellVar } from './shell.js';
 
@@ -52,10 +52,10 @@ export const TERRAFORM_DIR = 'cloud/terraform';
 /** The opt-in file of import blocks; Terraform does not read subdirectories of a root module. */
 export const ADOPTION_FILE = `${TERRAFORM_DIR}/adopt/imports.tf`;
 
-/** One declared block (resource or data source) and the provider configuration its file set. */
+/** One declared block (resource or data source) and the module's provider configurations. */
 interface Declared {
   readonly block: HclBlock;
-  readonly providers: TerraformFile['providers'];
+  readonly providers: ReadonlyMap<string, TerraformProvider>;
 }
 
 /** What a row's functions can read: the block's own literal arguments and what its references point at. */
@@ -64,7 +64,7 @@ interface Reader {
   literal(name: string): string;
   /** An argument that is a literal, or a reference whose value the configuration fixes (e.g. another object's ID). */
   value(name: string): string;
-  /** A string argument of the provider's configuration in this block's file. */
+  /** A string argument of the configuration of the block's provider (in versions.tf). */
   provider(name: string): string;
   /** An argument as written: a literal string or a reference. */
   raw(name: string): string | HclExpression;
@@ -237,7 +237,7 @@ function readerFor(declared: Declared, address: string, index: Index): Reader {
     },
     provider(name) {
       const providerName = (declared.block.labels[0] as string).split('_')[0] as string;
-      const configuration: readonly HclBodyItem[] = declared.providers[providerName]?.configuration ?? [];
+      const configuration: readonly HclBodyItem[] = declared.providers.get(providerName)?.configuration ?? [];
       const found = configuration.find((x) => x.kind === 'attribute' && x.name === name);
       if (found?.kind === 'attribute' && typeof found.value === 'string') return found.value;
       return fail(`provider "${providerName}" sets no ${name}`);
@@ -250,13 +250,17 @@ function readerFor(declared: Declared, address: string, index: Index): Reader {
  * How each resource of the module is adopted. Addresses the module imports already (an AWS role
  * the spec marks `create: false`) are left out: a second import block for one address is an error.
  */
-export function adoption(files: readonly TerraformFile[], tf = `terraform -chdir=${TERRAFORM_DIR}`): Adoption {
+export function adoption(
+  files: readonly TerraformFile[],
+  providers: ReadonlyMap<string, TerraformProvider>,
+  tf = `terraform -chdir=${TERRAFORM_DIR}`,
+): Adoption {
   const index: Index = new Map();
   const imported = new Set<string>();
   for (const f of files) {
     for (const b of f.blocks) {
-      if (b.type === 'resource') index.set(`${b.labels[0]}.${b.labels[1]}`, { block: b, providers: f.providers });
-      else if (b.type === 'data') index.set(`data.${b.labels[0]}.${b.labels[1]}`, { block: b, providers: f.providers });
+      if (b.type === 'resource') index.set(`${b.labels[0]}.${b.labels[1]}`, { block: b, providers });
+      else if (b.type === 'data') index.set(`data.${b.labels[0]}.${b.labels[1]}`, { block: b, providers });
       else if (b.type === 'import') {
         const to = b.body.find((x) => x.kind === 'attribute' && x.name === 'to');
         if (to?.kind === 'attribute' && to.value instanceof HclExpression) imported.add(to.value.text);
@@ -273,7 +277,8 @@ export function adoption(files: readonly TerraformFile[], tf = `terraform -chdir
     if (!row) throw new Error(`${address}: no adoption rule for resource type ${type} (src/emit/terraform-imports.ts)`);
     const r = readerFor(declared, address, index);
     if (row.how === 'block') imports.push({ address, type, id: row.id(r), doc: row.doc });
-    else if (row.how === 'recipe') recipes.push({ address, type, what: row.what(r), lines: row.lines(r, tf), doc: row.doc });
+    // `what` becomes a shell comment: no control character may end it early.
+    else if (row.how === 'recipe') recipes.push({ address, type, what: row.what(r).replace(/[\x00-\x1f\x7f]/g, ' '), lines: row.lines(r, tf), doc: row.doc });
     else notNeeded.set(type, row.reason);
   }
   return { imports, recipes, notNeeded: [...notNeeded.entries()].map(([type, reason]) => ({ type, reason })) };
