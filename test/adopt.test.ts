@@ -162,6 +162,82 @@ test(`recipes parse as bash and pass shellcheck${hasTool('shellcheck') ? '' : ' 
   }
 });
 
+/**
+ * Runs the recipes of a README with az, aws and terraform stubbed: each stub records its argv and prints a
+ * stand-in answer (a principal / assignment ID for az, an association ID for aws), so the terraform import
+ * lines can be asserted as the shell actually expands them.
+ */
+function runRecipes(readme: string, answers: { az: string; aws: string }): string[][] {
+  const dir = tmpDir('wi-gen-adopt-run-');
+  const log = join(dir, 'calls.log');
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const [tool, answer] of [['az', answers.az], ['aws', answers.aws], ['terraform', '']] as const) {
+    const stub = join(bin, tool);
+    writeFileSync(stub, `#!/usr/bin/env bash\n{ printf '%s\\037' ${tool} "$@"; printf '\\036'; } >> '${log}'\n${answer ? `printf '%s\\n' '${answer}'\n` : ''}`);
+    run('chmod', ['+x', stub]);
+  }
+  const script = join(dir, 'recipes.sh');
+  writeFileSync(script, `set -euo pipefail\n${recipesOf(readme)}\n`);
+  const r = run('bash', [script], { env: { PATH: `${bin}:${process.env['PATH']}` } });
+  assert.is(r.code, 0, r.stderr);
+  return readFileSync(log, 'utf8').split('\x1e').filter(Boolean).map((c) => c.split('\x1f').slice(0, -1));
+}
+
+const readmeOf = (example: string) => fileOf(renderExample(example).files, 'README.md') ?? '';
+
+test('recipes run: each lookup feeds its terraform import line, which imports the address by the documented ID form', () => {
+  const eks = runRecipes(readmeOf('eks-pod-identity'), { az: '', aws: 'a-0123456789abcdef0' }).filter((c) => c[0] === 'terraform');
+  assert.equal(eks, [
+    ['terraform', '-chdir=cloud/terraform', 'import', 'aws_eks_pod_identity_association.dns01-solver_cert-manager_cert-manager', 'shop-prod-us-east-2,a-0123456789abcdef0'],
+    ['terraform', '-chdir=cloud/terraform', 'import', 'aws_eks_pod_identity_association.orders-worker_orders_worker', 'shop-prod-us-east-2,a-0123456789abcdef0'],
+  ]);
+  const assignment = '/subscriptions/4f9c2b1a-7e3d-4c5b-8a6f-1d2e3c4b5a69/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/contoso.example/providers/Microsoft.Authorization/roleAssignments/11111111-2222-3333-4444-555555555555';
+  const aks = runRecipes(readmeOf('aks-workload-identity'), { az: assignment, aws: '' });
+  const list = aks.find((c) => c[1] === 'role' && c[3] === 'list') as string[];
+  // The principal looked up first reaches the query (here the stub's one answer stands for both).
+  assert.ok(list[list.indexOf('--query') + 1]?.startsWith(`[?principalId=='${assignment}' && ends_with(roleDefinitionId, '/`), list.join(' '));
+  assert.equal(aks.filter((c) => c[0] === 'terraform')[0], ['terraform', '-chdir=cloud/terraform', 'import', 'azurerm_role_assignment.dns01-solver_dns-contoso_example', assignment]);
+  // Nothing found: no import is attempted.
+  const none = runRecipes(readmeOf('eks-pod-identity'), { az: '', aws: 'None' });
+  assert.equal(none.filter((c) => c[0] === 'terraform'), []);
+});
+
+test(`recipe lookups get past the real CLIs' argument parsing${hasTool('az') && hasTool('aws') ? '' : ' (skipped where az or aws is not on PATH)'}`, () => {
+  const calls = ['aks-workload-identity', 'aks-kubelet-identity', 'aks-vault-service-principal', 'eks-pod-identity'].flatMap((e) =>
+    runRecipes(readmeOf(e), { az: '00000000-0000-0000-0000-000000000000', aws: 'a-0' }).filter((c) => c[0] !== 'terraform'),
+  );
+  // One call of each shape, plus a planted bad flag that the same test must catch.
+  const shapes = new Map<string, string[]>();
+  for (const c of calls) shapes.set(c.slice(0, c.findIndex((w) => w.startsWith('-'))).join(' '), c);
+  assert.equal([...shapes.keys()].sort(), ['aws eks list-pod-identity-associations', 'az ad sp show', 'az aks show', 'az identity show', 'az role assignment list']);
+  shapes.set('planted', ['az', 'role', 'assignment', 'list', '--assignee-object-id', 'x', '--output', 'tsv']);
+  shapes.set('planted aws', ['aws', 'eks', 'list-pod-identity-associations', '--region', 'us-east-2', '--service-acount', 'x']);
+  const config = tmpDir('wi-gen-adopt-az-');
+  for (const [key, [tool, ...argv]] of shapes) {
+    if (!hasTool(tool as string)) {
+      console.log(`skip: ${key}: ${tool} not on PATH`);
+      continue;
+    }
+    const r =
+      tool === 'az'
+        ? run('az', argv, { env: { AZURE_CONFIG_DIR: config }, timeoutMs: 60_000 })
+        : run('aws', [...argv, '--cli-connect-timeout', '1'], {
+            env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined },
+            timeoutMs: 30_000,
+          });
+    const text = r.stdout + r.stderr;
+    const rejected = /unrecognized arguments|misspelled or not recognized|Unknown options|the following arguments are required|Invalid choice|Parameter validation failed/.test(text);
+    if (key.startsWith('planted')) {
+      assert.ok(rejected, `${key} was not caught: ${text}`);
+      continue;
+    }
+    assert.not.ok(rejected, `${key}: ${text}`);
+    // Parsed, then stopped for want of a login / credentials.
+    assert.ok(tool === 'az' ? r.code === 1 && /az login/.test(text) : /Unable to locate credentials|Could not connect/.test(text), `${key}: exit ${r.code}: ${text}`);
+  }
+});
+
 test('adoption() refuses a resource type without a rule, and a reference it cannot resolve', () => {
   const providers = { google: { source: 'hashicorp/google', version: '>= 6' } };
   assert.throws(

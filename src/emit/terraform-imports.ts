@@ -19,7 +19,8 @@
  */
 import type { TerraformFile, TerraformProvider } from '../methods/method.js';
 import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from './hcl.js';
-import { command, shellQuote, shellVar } from './shell.js';
+import { command, shellQuote } from './shell.js';
+import { roleDefinitionFilter } from '../methods/azure-common.js';
 
 /** An `import` block to write: adopt the object with this ID into this address. */
 export interface ImportTarget {
@@ -125,7 +126,12 @@ const ADOPTION: Readonly<Record<string, Adopt>> = {
     what: (r) => `role assignment of ${r.literal('role_definition_id').replace(/^.*\//, '')} on ${r.literal('scope')}`,
     lines: (r, tf) => [
       `PRINCIPAL_ID=${principalLookup(r)}`,
-      `ID="$(${command('az', 'role', 'assignment', 'list', '--scope', r.literal('scope'), '--assignee-object-id', shellVar('PRINCIPAL_ID'), '--role', r.literal('role_definition_id'), '--query', '[0].id', '--output', 'tsv')})"`,
+      // Filtered as cloud/az.sh finds an assignment before making one: by principal and role in the query
+      // (--assignee would ask Graph), the query double-quoted for $PRINCIPAL_ID (a GUID).
+      `ID="$(${command('az', 'role', 'assignment', 'list', '--scope', r.literal('scope'), '--query', 'QUERY', '--output', 'tsv').replace(
+        'QUERY',
+        `"[?principalId=='$PRINCIPAL_ID' && ${roleDefinitionFilter(r.literal('role_definition_id').replace(/^.*\//, ''))}].id | [0]"`,
+      )})"`,
       `if [ -n "$ID" ]; then ${tf} import ${shellQuote(r.address)} "$ID"; fi`,
     ],
   },
