@@ -97,13 +97,13 @@ const ADDITIVE_MEMBER = 'an IAM member adds one binding to the policy and leaves
 const ADOPTION: Readonly<Record<string, Adopt>> = {
   google_service_account: {
     how: 'block',
-    doc: `${GOOGLE_DOCS}/google_service_account#import`,
+    doc: `${GOOGLE_DOCS}/service_account#import`,
     // projects/{{project}}/serviceAccounts/{{email}}; the email of a created account is ACCOUNT_ID@PROJECT.iam.gserviceaccount.com.
     id: (r) => `projects/${r.literal('project')}/serviceAccounts/${r.literal('account_id')}@${r.literal('project')}.iam.gserviceaccount.com`,
   },
   google_project_iam_custom_role: {
     how: 'block',
-    doc: `${GOOGLE_DOCS}/google_project_iam_custom_role#import`,
+    doc: `${GOOGLE_DOCS}/project_iam_custom_role#import`,
     id: (r) => `projects/${r.literal('project')}/roles/${r.literal('role_id')}`,
   },
   google_service_account_iam_member: { how: 'none', reason: ADDITIVE_MEMBER },
@@ -165,8 +165,10 @@ const ADOPTION: Readonly<Record<string, Adopt>> = {
   },
   vault_azure_secret_backend: {
     how: 'block',
-    // Enabling a secrets engine where one is mounted fails ("path is already in use"); the ID is the mount path.
-    doc: `${VAULT_DOCS}/azure_secret_backend#import`,
+    // Enabling a secrets engine where one is mounted fails ("path is already in use"). The page has no Import
+    // section: the provider's importer passes the ID through, and create sets it to the mount path
+    // (terraform-provider-vault, vault/resource_azure_secret_backend.go).
+    doc: `${VAULT_DOCS}/azure_secret_backend`,
     id: (r) => r.literal('path'),
   },
   vault_azure_secret_backend_role: { how: 'none', reason: 'Vault writes a role over one of the same name' },

@@ -593,11 +593,11 @@ export function versionAllowed(version: string, constraint: string): boolean {
 const IMPORT_ID_FORMATS: Record<string, { format: RegExp; doc: string }> = {
   google_service_account: {
     format: /^projects\/(?<project>[a-z][a-z0-9-]{4,28}[a-z0-9])\/serviceAccounts\/(?<account_id>[a-z][a-z0-9-]{4,28}[a-z0-9])@(?<project2>[a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/,
-    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#import',
+    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import',
   },
   google_project_iam_custom_role: {
     format: /^projects\/(?<project>[^/]+)\/roles\/(?<role_id>[A-Za-z0-9_.]{3,64})$/,
-    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam_custom_role#import',
+    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/project_iam_custom_role#import',
   },
   // azurerm parses resource IDs with case-sensitive segment names (resourceGroups, not resourcegroups).
   azurerm_user_assigned_identity: {
@@ -610,8 +610,8 @@ const IMPORT_ID_FORMATS: Record<string, { format: RegExp; doc: string }> = {
   },
   // The role's name, not its ARN.
   aws_iam_role: { format: /^(?<name>[\w+=,.@-]{1,64})$/, doc: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role#import' },
-  // The mount path, without slashes at either end.
-  vault_azure_secret_backend: { format: /^(?<path>[^/](?:.*[^/])?)$/, doc: 'https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/azure_secret_backend#import' },
+  // The mount path, without slashes at either end (the provider's create sets the ID to it; its importer passes it through).
+  vault_azure_secret_backend: { format: /^(?<path>[^/](?:.*[^/])?)$/, doc: 'https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/azure_secret_backend' },
 };
 
 export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck {

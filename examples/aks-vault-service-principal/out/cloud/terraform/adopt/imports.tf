@@ -8,7 +8,7 @@ terraform {
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/azure_secret_backend#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/azure_secret_backend
   to = vault_azure_secret_backend.azuredns
   id = "azure"
 }

@@ -8,13 +8,13 @@ terraform {
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import
   to = google_service_account.dns01-solver
   id = "projects/acme-prod-dns/serviceAccounts/dns01-solver@acme-prod-dns.iam.gserviceaccount.com"
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam_custom_role#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/project_iam_custom_role#import
   to = google_project_iam_custom_role.dns01-solver_acme-prod-dns
   id = "projects/acme-prod-dns/roles/wigen_dns01_dns01_solver"
 }

@@ -8,7 +8,7 @@ terraform {
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import
   to = google_service_account.reporter
   id = "projects/acme-analytics/serviceAccounts/nightly-reporter@acme-analytics.iam.gserviceaccount.com"
 }

@@ -8,13 +8,13 @@ terraform {
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import
   to = google_service_account.storefront
   id = "projects/shop-prod-1234/serviceAccounts/storefront@shop-prod-1234.iam.gserviceaccount.com"
 }
 
 import {
-  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#import
+  # ID format: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import
   to = google_service_account.dns01-solver
   id = "projects/shop-prod-1234/serviceAccounts/dns01-solver@shop-prod-1234.iam.gserviceaccount.com"
 }
