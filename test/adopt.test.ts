@@ -5,6 +5,7 @@
 // `terraform fmt` / `terraform validate` (AWS, offline mirror) on a module with the file copied in.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplesDir, renderText } from './support/wi-gen.js';
@@ -203,7 +204,7 @@ test('recipes run: each lookup feeds its terraform import line, which imports th
   assert.equal(none.filter((c) => c[0] === 'terraform'), []);
 });
 
-test(`recipe lookups get past the real CLIs' argument parsing${hasTool('az') && hasTool('aws') ? '' : ' (skipped where az or aws is not on PATH)'}`, () => {
+test(`recipe lookups get past the real CLIs' argument parsing${hasTool('az') && hasTool('aws') ? '' : ' (skipped where az or aws is not on PATH)'}`, async () => {
   const calls = ['aks-workload-identity', 'aks-kubelet-identity', 'aks-vault-service-principal', 'eks-pod-identity'].flatMap((e) =>
     runRecipes(readmeOf(e), { az: '00000000-0000-0000-0000-000000000000', aws: 'a-0' }).filter((c) => c[0] !== 'terraform'),
   );
@@ -214,27 +215,37 @@ test(`recipe lookups get past the real CLIs' argument parsing${hasTool('az') && 
   shapes.set('planted', ['az', 'role', 'assignment', 'list', '--assignee-object-id', 'x', '--output', 'tsv']);
   shapes.set('planted aws', ['aws', 'eks', 'list-pod-identity-associations', '--region', 'us-east-2', '--service-acount', 'x']);
   const config = tmpDir('wi-gen-adopt-az-');
-  for (const [key, [tool, ...argv]] of shapes) {
-    if (!hasTool(tool as string)) {
-      console.log(`skip: ${key}: ${tool} not on PATH`);
-      continue;
-    }
-    const r =
-      tool === 'az'
-        ? run('az', argv, { env: { AZURE_CONFIG_DIR: config }, timeoutMs: 60_000 })
-        : run('aws', [...argv, '--cli-connect-timeout', '1'], {
-            env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined },
-            timeoutMs: 30_000,
-          });
-    const text = r.stdout + r.stderr;
-    const rejected = /unrecognized arguments|misspelled or not recognized|Unknown options|the following arguments are required|Invalid choice|Parameter validation failed/.test(text);
-    if (key.startsWith('planted')) {
-      assert.ok(rejected, `${key} was not caught: ${text}`);
-      continue;
-    }
-    assert.not.ok(rejected, `${key}: ${text}`);
-    // Parsed, then stopped for want of a login / credentials.
-    assert.ok(tool === 'az' ? r.code === 1 && /az login/.test(text) : /Unable to locate credentials|Could not connect/.test(text), `${key}: exit ${r.code}: ${text}`);
+  // No credentials, no profile: the CLI parses, then stops before any request.
+  const awsEnv: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete awsEnv[k];
+  const cliRun = (tool: string, argv: string[]) =>
+    new Promise<{ code: number; text: string }>((resolve) => {
+      const args = tool === 'aws' ? [...argv, '--cli-connect-timeout', '1'] : argv;
+      const env = tool === 'az' ? { ...process.env, AZURE_CONFIG_DIR: config } : awsEnv;
+      execFile(tool, args, { env, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, text: stdout + stderr }),
+      );
+    });
+  const entries = [...shapes].filter(([key, [tool]]) => {
+    if (hasTool(tool as string)) return true;
+    console.log(`skip: ${key}: ${tool} not on PATH`);
+    return false;
+  });
+  // Two at a time: a CLI start takes 0.5-1.5 s on a quiet machine.
+  for (let i = 0; i < entries.length; i += 2) {
+    const batch = entries.slice(i, i + 2);
+    const results = await Promise.all(batch.map(([, [tool, ...argv]]) => cliRun(tool as string, argv)));
+    batch.forEach(([key, [tool]], j) => {
+      const { code, text } = results[j] as { code: number; text: string };
+      const rejected = /unrecognized arguments|misspelled or not recognized|Unknown options|the following arguments are required|Invalid choice|Parameter validation failed/.test(text);
+      if (key.startsWith('planted')) {
+        assert.ok(rejected, `${key} was not caught: ${text}`);
+        return;
+      }
+      assert.not.ok(rejected, `${key}: ${text}`);
+      // Parsed, then stopped for want of a login / credentials.
+      assert.ok(tool === 'az' ? code === 1 && /az login/.test(text) : /Unable to locate credentials|Could not connect/.test(text), `${key}: exit ${code}: ${text}`);
+    });
   }
 });
 
