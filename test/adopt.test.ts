@@ -249,6 +249,17 @@ test(`recipe lookups get past the real CLIs' argument parsing${hasTool('az') && 
   }
 });
 
+test('a cluster without subscriptionID: the kubelet lookup leaves --subscription to az, as the provider leaves it to its environment', () => {
+  const spec = readFileSync(join(examplesDir, 'aks-kubelet-identity', 'spec.yaml'), 'utf8');
+  const without = spec.replace(/^    subscriptionID: .*\n/m, '');
+  assert.is.not(without, spec);
+  const files = renderText(without, 'no-subscription.yaml').files;
+  assert.not.match(fileOf(files, 'cloud/terraform/versions.tf') ?? '', 'subscription_id');
+  const recipes = recipesOf(fileOf(files, 'README.md') ?? '');
+  assert.match(recipes, /PRINCIPAL_ID="\$\(az aks show \\\n {4}--resource-group rg-aks-legacy/);
+  assert.not.match(recipes.split('ID="')[1] ?? '', '--subscription');
+});
+
 test('adoption() refuses a resource type without a rule, and a reference it cannot resolve', () => {
   const providers = { google: { source: 'hashicorp/google', version: '>= 6' } };
   assert.throws(

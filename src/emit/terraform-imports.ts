@@ -67,6 +67,8 @@ interface Reader {
   value(name: string): string;
   /** A string argument of the configuration of the block's provider (in versions.tf). */
   provider(name: string): string;
+  /** The same, or undefined where the provider falls back to its environment (azurerm without subscription_id). */
+  providerSetting(name: string): string | undefined;
   /** An argument as written: a literal string or a reference. */
   raw(name: string): string | HclExpression;
   /** The block a reference argument points at. */
@@ -183,14 +185,14 @@ function principalLookup(r: Reader): string {
   const t = r.target('principal_id');
   const type = t?.declared.block.labels[0];
   const reader = t && readerFor(t.declared, t.address, new Map());
+  // Without subscription_id the provider uses the environment's subscription (ARM_SUBSCRIPTION_ID, az login), and so does az.
+  const subscription = reader?.providerSetting('subscription_id');
+  const where = (x: Reader) => [...(subscription ? ['--subscription', subscription] : []), '--resource-group', x.literal('resource_group_name'), '--name', x.literal('name')];
   if (reader && type === 'azurerm_user_assigned_identity' && t.attribute === 'principal_id') {
-    return `"$(${command('az', 'identity', 'show', '--ids', userAssignedIdentityId(reader), '--query', 'principalId', '--output', 'tsv')})"`;
+    return `"$(${command('az', 'identity', 'show', ...where(reader), '--query', 'principalId', '--output', 'tsv')})"`;
   }
   if (reader && type === 'azurerm_kubernetes_cluster' && t.attribute === 'kubelet_identity[0].object_id') {
-    return `"$(${command(
-      'az', 'aks', 'show', '--subscription', reader.provider('subscription_id'), '--resource-group', reader.literal('resource_group_name'),
-      '--name', reader.literal('name'), '--query', 'identityProfile.kubeletidentity.objectId', '--output', 'tsv',
-    )})"`;
+    return `"$(${command('az', 'aks', 'show', ...where(reader), '--query', 'identityProfile.kubeletidentity.objectId', '--output', 'tsv')})"`;
   }
   if (reader && type === 'azuread_service_principal' && t.attribute === 'object_id') {
     return `"$(${command('az', 'ad', 'sp', 'show', '--id', reader.literal('client_id'), '--query', 'id', '--output', 'tsv')})"`;
@@ -243,12 +245,14 @@ function readerFor(declared: Declared, address: string, index: Index): Reader {
       if (t.attribute !== 'id' && /^[a-z_]+$/.test(t.attribute)) return other.literal(t.attribute);
       return fail(`cannot tell the value of ${v.text} from the configuration`);
     },
-    provider(name) {
+    providerSetting(name) {
       const providerName = (declared.block.labels[0] as string).split('_')[0] as string;
       const configuration: readonly HclBodyItem[] = declared.providers.get(providerName)?.configuration ?? [];
       const found = configuration.find((x) => x.kind === 'attribute' && x.name === name);
-      if (found?.kind === 'attribute' && typeof found.value === 'string') return found.value;
-      return fail(`provider "${providerName}" sets no ${name}`);
+      return found?.kind === 'attribute' && typeof found.value === 'string' ? found.value : undefined;
+    },
+    provider(name) {
+      return reader.providerSetting(name) ?? fail(`provider "${(declared.block.labels[0] as string).split('_')[0]}" sets no ${name}`);
     },
   };
   return reader;
