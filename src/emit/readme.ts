@@ -79,7 +79,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x))) cloud.push(`\`bash ${p}\``);
-  if (dirs('cloud/terraform').length) cloud.push('or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`');
+  if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adoptingSection(model).length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
   out.push(`${step++}. **Cloud side.** ${cloud.join(', ')}.`);
