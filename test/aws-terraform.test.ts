@@ -44,11 +44,13 @@ type Tree = { name: string; files: Map<string, string> };
 
 const goldenTree = (example: string): Tree => {
   const dir = join(examplesDir, example, 'out', 'cloud', 'terraform');
-  return { name: `example-${example}`, files: new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')])) };
+  // Only the module's own .tf files: adopt/imports.tf is opt-in (test/adopt.test.ts validates it copied in).
+  const tf = readdirSync(dir).filter((f) => f.endsWith('.tf'));
+  return { name: `example-${example}`, files: new Map(tf.map((f) => [f, readFileSync(join(dir, f), 'utf8')])) };
 };
 
 const renderedTree = (name: string, spec: string): Tree => {
-  const files = renderText(spec, `${name}.yaml`).files.filter((f) => f.path.startsWith('cloud/terraform/'));
+  const files = renderText(spec, `${name}.yaml`).files.filter((f) => /^cloud\/terraform\/[^/]+\.tf$/.test(f.path));
   return { name, files: new Map(files.map((f) => [f.path.slice('cloud/terraform/'.length), f.content])) };
 };
 

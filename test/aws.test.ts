@@ -868,7 +868,9 @@ test('existing role (create: false): Terraform imports it by name and needs Terr
   assert.ok(file(r, 'README.md').includes('Role `app` exists already (`create: false`)'));
   assert.not.ok(file(r, 'cloud/terraform/aws-dns.tf').includes('import {'));
   const created = renderText(IRSA_SPEC);
-  assert.not.ok(created.files.some((f) => f.content.includes('import {')));
+  // Only the opt-in adoption file, outside the module, imports a created role (test/adopt.test.ts).
+  assert.not.ok(created.files.some((f) => f.path !== 'cloud/terraform/adopt/imports.tf' && f.content.includes('import {')));
+  assert.ok(file(created, 'cloud/terraform/adopt/imports.tf').includes('import {'));
   assert.ok(file(created, 'cloud/terraform/versions.tf').includes('required_version = ">= 1.3"'));
 });
 

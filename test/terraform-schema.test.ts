@@ -61,6 +61,16 @@ function regressionSpecs(): SpecCase[] {
   });
 }
 
+/**
+ * The module as a team adopting existing objects runs it: the .tf files of cloud/terraform/ plus the opt-in
+ * import blocks copied in (README "Adopting existing resources"), so those are checked against the module too.
+ */
+function asAdopted(files: readonly { path: string; content: string }[]): TerraformFile[] {
+  return files
+    .filter((f) => /^cloud\/terraform\/[^/]+\.tf$/.test(f.path) || f.path === 'cloud/terraform/adopt/imports.tf')
+    .map((f) => ({ path: f.path.replace('/adopt/', '/'), content: f.content }));
+}
+
 // The specs whose Terraform is checked. A bigger matrix (test/support/spec-matrix.ts) plugs in here.
 const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs(), ...regressionSpecs()];
 
@@ -69,9 +79,7 @@ const totals = { modules: 0, topLevel: 0, nested: 0, fuzzModules: 0, fuzzBlocks:
 for (const spec of specs) {
   test(`${spec.name}: every Terraform block matches its provider schema`, () => {
     const rendered = renderText(spec.text, spec.file);
-    const files: TerraformFile[] = rendered.files
-      .filter((f) => /^cloud\/terraform\/[^/]+\.tf$/.test(f.path))
-      .map((f) => ({ path: f.path, content: f.content }));
+    const files: TerraformFile[] = asAdopted(rendered.files);
     assert.ok(files.length > 0, 'no Terraform rendered');
     const r = checkTerraform(files);
     assert.equal(r.problems, [], r.problems.join('\n'));
@@ -94,7 +102,7 @@ test(`fuzzed specs (${FUZZ_RUNS}, seed ${FUZZ_SEED}): the Terraform of every acc
     const loaded = loadSpec(c.bytes, { file: 'spec.yaml' });
     if (!loaded.ok) continue;
     accepted++;
-    const files = render(loaded.model).files.filter((f) => /^cloud\/terraform\/[^/]+\.tf$/.test(f.path));
+    const files = asAdopted(render(loaded.model).files);
     if (files.length === 0) continue;
     const r = checkTerraform(files);
     totals.fuzzModules++;
@@ -220,6 +228,13 @@ const planted: [string, string, string, RegExp][] = [
   ['an aws argument 6.66 has and 5.100 does not', 'resource "aws_iam_role" "x" {\n  name                = "x"\n  assume_role_policy  = "{}"\n  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]\n  nope                = 1\n}\n', 'aws_iam_role.x', /nope: unknown argument "nope" \(hashicorp\/aws 5\.100\.0\)/],
   ['an ephemeral variable in an argument that is stored', 'variable "secret" {\n  type      = string\n  ephemeral = true\n}\n\nresource "vault_azure_secret_backend" "x" {\n  subscription_id = "s"\n  tenant_id       = "t"\n  client_secret   = var.secret\n}\n', 'vault_azure_secret_backend.x', /client_secret: var\.secret is ephemeral and "client_secret" is not a write-only argument/],
   ['a write-only argument without required_version >= 1.11', 'resource "vault_azure_secret_backend" "x" {\n  subscription_id          = "s"\n  tenant_id                = "t"\n  client_secret_wo         = "x"\n  client_secret_wo_version = 1\n}\n', 'vault_azure_secret_backend.x', /the write-only argument client_secret_wo needs Terraform >= 1\.11/],
+  ['an import into a data source', 'import {\n  to = data.azurerm_kubernetes_cluster.aks\n  id = "x"\n}\n', 'import', /to = data\.azurerm_kubernetes_cluster\.aks: only managed resources can be imported/],
+  ['two import blocks for one address', 'import {\n  to = aws_iam_role.r\n  id = "r"\n}\n\nimport {\n  to = aws_iam_role.r\n  id = "r"\n}\n', 'import', /to = aws_iam_role\.r: a second import block for this address \(first at main\.tf:\d+\)/],
+  ['an import ID in another format (an IAM role by ARN)', 'import {\n  to = aws_iam_role.r\n  id = "arn:aws:iam::111122223333:role/r"\n}\n', 'import', /id "arn:aws:iam::111122223333:role\/r" is not in the import ID format of aws_iam_role/],
+  ['an import ID naming another object', 'import {\n  to = aws_iam_role.r\n  id = "other"\n}\n', 'import', /id "other" names name "other", but aws_iam_role\.r has name = "r"/],
+  ['an import ID that is not a literal', 'import {\n  to = aws_iam_role.r\n  id = aws_iam_role.r.name\n}\n', 'import', /the id is not a literal string/],
+  ['an import ID for a type with no known format', 'import {\n  to = vault_policy.p\n  id = "p"\n}\n', 'import', /no import ID format known for vault_policy/],
+  ['import blocks without required_version >= 1.5', 'import {\n  to = aws_iam_role.r\n  id = "r"\n}\n', 'import', /import blocks need Terraform >= 1\.5, but no terraform\.required_version says so/],
   ['unknown top-level block', 'resources "vault_policy" "x" {\n}\n', 'resources', /unknown top-level block "resources"/],
   ['wrong label count', 'resource "vault_policy" {\n}\n', 'resource', /takes 2 labels/],
   ['parse error', 'resource "vault_policy" "x" {\n  name = "x\n}\n', '(file)', /unterminated string/],
@@ -248,6 +263,17 @@ test('planted: required_version that admits Terraform < 1.11 beside a write-only
   const old = checkTerraform([{ path: 'versions.tf', content: versions('>= 1.3') }, { path: 'main.tf', content: body }]);
   assert.ok(old.problems.some((p) => /^versions\.tf:2:3: terraform: required_version ">= 1\.3" admits Terraform < 1\.11/.test(p)), old.problems.join('\n'));
   assert.equal(checkTerraform([{ path: 'versions.tf', content: versions('>= 1.11') }, { path: 'main.tf', content: body }]).problems, []);
+});
+
+test('import blocks: a right one passes, and every required_version must exclude Terraform < 1.5', () => {
+  const imports = 'import {\n  to = aws_iam_role.r\n  id = "r"\n}\n';
+  const versions = (v: string) => VERSIONS.replace('terraform {\n', `terraform {\n  required_version = "${v}"\n`);
+  const withFiles = (...extra: TerraformFile[]) => checkTerraform([{ path: 'versions.tf', content: versions('>= 1.3') }, { path: 'main.tf', content: GOOD }, ...extra]);
+  // The adoption file's own terraform block raises the requirement of a module that says >= 1.3.
+  assert.equal(withFiles({ path: 'imports.tf', content: `terraform {\n  required_version = ">= 1.5"\n}\n\n${imports}` }).problems, []);
+  const old = withFiles({ path: 'imports.tf', content: imports });
+  assert.ok(old.problems.some((p) => /^imports\.tf:1:1: import: import blocks need Terraform >= 1\.5, but required_version ">= 1\.3" admits older/.test(p)), old.problems.join('\n'));
+  assert.is(old.problems.length, 1, old.problems.join('\n'));
 });
 
 test('planted: a deprecated argument and a schema outside the version range are notes, not problems', () => {

@@ -5,6 +5,7 @@
 import type { Model } from '../model/model.js';
 import type { CloudPlan, MethodContext, ScriptSection, TerraformFile, TerraformProvider } from '../methods/method.js';
 import { attr, block, comment, renderHcl, type HclBlock } from './hcl.js';
+import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
 import { generatedHeader, type OutputFile } from './tree.js';
 import { toYamlStream } from './yaml.js';
 
@@ -48,11 +49,10 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
 }
 
 export function terraformFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
-  const files: TerraformFile[] = plans.flatMap((p) => p.terraform ?? []).filter((f) => f.blocks.length > 0);
+  const files = terraformInputs(plans);
   if (files.length === 0) return [];
   const header = comment(generatedHeader(model.specName, 'hash').replace(/^# /, '').trimEnd());
-  const providers = new Map<string, TerraformProvider>();
-  for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
+  const providers = mergedProviders(files);
   const versions: HclBlock = block('terraform', [], [
     attr('required_version', `>= ${newestVersion(['1.3', ...files.flatMap((f) => (f.minimumTerraformVersion ? [f.minimumTerraformVersion] : []))])}`),
     block(
@@ -72,10 +72,31 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
     });
   const merged = new Map<string, HclBlock[]>();
   for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
+  // Opt-in: an import block whose object does not exist fails the plan, so a fresh cloud must not read them.
+  const { imports } = adoption(files, providers);
+  const adopt = comment(
+    [
+      'Import blocks for the first apply after cloud/*.sh (or a hand) made these objects: copy this file to',
+      'cloud/terraform/, plan, apply, then delete the copy. See "Adopting existing resources" in README.md.',
+    ].join('\n'),
+  );
   return [
     { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions, ...providerBlocks]) },
     ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
+    ...(imports.length > 0 ? [{ path: ADOPTION_FILE, content: renderHcl([header, adopt, ...importBlocks(imports)]) }] : []),
   ];
+}
+
+/** One configuration per provider for the whole module, as versions.tf writes it: the last file's wins. */
+export function mergedProviders(files: readonly TerraformFile[]): Map<string, TerraformProvider> {
+  const providers = new Map<string, TerraformProvider>();
+  for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
+  return providers;
+}
+
+/** The Terraform files of the plans, as `terraformFiles` reads them (for the README's adoption section). */
+export function terraformInputs(plans: readonly CloudPlan[]): TerraformFile[] {
+  return plans.flatMap((p) => p.terraform ?? []).filter((f) => f.blocks.length > 0);
 }
 
 /** The highest of `MAJOR.MINOR[.PATCH]` versions, compared numerically. */

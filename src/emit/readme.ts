@@ -9,6 +9,8 @@ import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
 import { generatedHeader, type OutputFile } from './tree.js';
 import type { GrantRecord } from '../lifecycle/record.js';
 import { kubectlDelete } from '../lifecycle/removal.js';
+import { cloudPlans, mergedProviders, terraformInputs } from './cloud.js';
+import { ADOPTION_FILE, TERRAFORM_DIR, adoption } from './terraform-imports.js';
 
 const CERT_MANAGER_VERSION = 'v1.21.1';
 
@@ -24,6 +26,7 @@ function describe(path: string): string {
   if (path === 'cloud/prune.sh') return 'removes the cloud grants of bindings that left the spec';
   if (path === 'cloud/teardown.sh') return 'removes everything the cloud scripts create (asks for --yes)';
   if (path.endsWith('.sh')) return 'cloud-side commands, in order';
+  if (path === ADOPTION_FILE) return 'Terraform import blocks, only for adopting objects that already exist (see below)';
   if (path.startsWith('cloud/terraform/')) return 'the same cloud side as Terraform';
   if (path.startsWith('cloud/')) return 'the same cloud side as Kubernetes objects for a cloud controller';
   return '';
@@ -81,7 +84,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${p}\``);
-  if (dirs('cloud/terraform').length) cloud.push('or `terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply`');
+  if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adoptingSection(model).length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
   out.push(`${step++}. **Cloud side.** ${cloud.join(', ')}.`);
@@ -155,6 +158,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const sections = new Map<string, string>();
   for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}\n\n${section.body.trimEnd()}`, '');
   for (const section of sections.keys()) out.push(section, '');
+  out.push(...adoptingSection(model));
   return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
 }
 
@@ -182,4 +186,64 @@ function lifecycleSection(model: Model, paths: readonly string[], record: GrantR
     lines.push('- Terraform removes what leaves its configuration itself: re-render, then `terraform apply` destroys the dropped resources (its state, not this record, is the source of truth there).');
   }
   return lines.join('\n');
+}
+
+/**
+ * `## Adopting existing resources`: how Terraform takes over a cloud side that `cloud/*.sh` or a
+ * hand already made. The import blocks stay out of the module until asked for: one whose object
+ * does not exist fails the plan, and a fresh cloud has none of them.
+ */
+function adoptingSection(model: Model): string[] {
+  const files = terraformInputs(cloudPlans(model));
+  if (files.length === 0) return [];
+  const { imports, recipes, notNeeded } = adoption(files, mergedProviders(files));
+  if (imports.length === 0 && recipes.length === 0) return [];
+  const importedByModule = files.some((f) => f.blocks.some((b) => b.type === 'import'));
+  const steps: string[] = [];
+  if (imports.length) {
+    steps.push(
+      [
+        `**Import blocks.** \`cp ${ADOPTION_FILE} ${TERRAFORM_DIR}/\`. It adopts ${imports.map((i) => `\`${i.address}\``).join(', ')}, each by the ID its provider documents (the link above each block). It is not in \`${TERRAFORM_DIR}/\` by default because an import block whose object does not exist fails the plan ("Cannot import non-existent remote object"): on a fresh cloud there is nothing to adopt. If only some of the objects exist, delete the other blocks from the copy.`,
+        ...(imports.some((i) => i.type === 'azurerm_federated_identity_credential')
+          ? [
+              '',
+              'When `cloud/az.sh` said `reusing federated credential NAME … (wi-gen would name it …)`, the credential exists under another name: in the copy, end that block\'s `id` in `/federatedIdentityCredentials/NAME`. The apply then replaces it with one of wi-gen\'s name (the name cannot change in place).',
+            ]
+          : []),
+      ].join('\n'),
+    );
+  }
+  if (recipes.length) {
+    steps.push(
+      [
+        `**Objects whose ID the cloud chose** (${[...new Set(recipes.map((r) => `[\`${r.type}\`](${r.doc})`))].join(', ')}): look each one up and import it, from this directory after \`terraform -chdir=${TERRAFORM_DIR} init\`. A line imports only what its lookup finds.`,
+        '',
+        '```sh',
+        ...recipes.flatMap((r) => [`# ${r.address}: ${r.what}`, ...r.lines]),
+        '```',
+      ].join('\n'),
+    );
+  }
+  steps.push(
+    `**Plan, then apply.** \`terraform -chdir=${TERRAFORM_DIR} init\`, then \`terraform -chdir=${TERRAFORM_DIR} plan\` reports the imports; check that it changes or replaces nothing you did not expect, then \`terraform -chdir=${TERRAFORM_DIR} apply\`.`,
+  );
+  if (imports.length) {
+    steps.push(
+      `**Delete the copy** (\`rm ${TERRAFORM_DIR}/imports.tf\`). An import block of an object already in the state does nothing, but one whose binding later leaves the spec names a resource that is no longer declared, and the plan fails.`,
+    );
+  }
+  const out = [
+    '## Adopting existing resources',
+    '',
+    `When the cloud side already exists (\`cloud/*.sh\` ran, or someone made the objects by hand), the first \`terraform apply\` stops with "already exists — to be managed via Terraform this resource needs to be imported". Adopt the objects first (Terraform >= 1.5):`,
+    '',
+    ...steps.map((s, n) => `${n + 1}. ${s.replace(/\n(?=.)/g, '\n   ')}`),
+    '',
+  ];
+  const notes = [
+    ...notNeeded.map((n) => `\`${n.type}\`: ${n.reason}, so Terraform takes it over on apply.`),
+    ...(importedByModule ? ['A role the spec marks `create: false` is imported by the module itself (an `import` block beside the role).'] : []),
+  ];
+  if (notes.length) out.push('Not imported, and why:', '', bullet(notes), '');
+  return out;
 }

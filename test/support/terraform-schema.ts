@@ -17,7 +17,10 @@
 //     lifecycle blocks by Terraform's own rules;
 //   - references (`data.T.N.attr[0].sub`, `T.N.attr`, `self.attr`, `var.x`, `local.x`): the object is declared,
 //     each step names an attribute of its schema, `[n]` only on a list (a set has no index), no step past a
-//     string; `depends_on`, `ignore_changes`, `provider =` and import `to` by their own rules.
+//     string; `depends_on`, `ignore_changes`, `provider =` and import `to` by their own rules;
+//   - import blocks: `to` a managed resource declared in the module (not a data source), one import per address,
+//     a literal `id` in the import ID format the target type's provider documents (IMPORT_ID_FORMATS), naming the
+//     object the target's own literal arguments name, and a required_version that excludes Terraform < 1.5.
 // aws blocks are checked against both aws schemas (6.66.0, and 5.100.0 for the families it covers).
 // Notes (not problems): a schema version outside a module's required_providers range, a deprecated argument.
 import { readFileSync } from 'node:fs';
@@ -581,6 +584,36 @@ export function versionAllowed(version: string, constraint: string): boolean {
 }
 
 /** Checks one Terraform module (the .tf files of one directory). */
+/**
+ * Import ID formats, written from each provider's "Import" documentation independently of wi-gen's own table
+ * (src/emit/terraform-imports.ts), in the one form wi-gen writes where a provider accepts several. A named group
+ * must equal the target resource's literal argument of that name (a trailing digit allows a second group for one
+ * argument): an ID that parses but names another object is as wrong as one that does not parse.
+ */
+const IMPORT_ID_FORMATS: Record<string, { format: RegExp; doc: string }> = {
+  google_service_account: {
+    format: /^projects\/(?<project>[a-z][a-z0-9-]{4,28}[a-z0-9])\/serviceAccounts\/(?<account_id>[a-z][a-z0-9-]{4,28}[a-z0-9])@(?<project2>[a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/,
+    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/service_account#import',
+  },
+  google_project_iam_custom_role: {
+    format: /^projects\/(?<project>[^/]+)\/roles\/(?<role_id>[A-Za-z0-9_.]{3,64})$/,
+    doc: 'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/project_iam_custom_role#import',
+  },
+  // azurerm parses resource IDs with case-sensitive segment names (resourceGroups, not resourcegroups).
+  azurerm_user_assigned_identity: {
+    format: /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/(?<resource_group_name>[^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/(?<name>[^/]+)$/,
+    doc: 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/user_assigned_identity#import',
+  },
+  azurerm_federated_identity_credential: {
+    format: /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+\/federatedIdentityCredentials\/(?<name>[^/]+)$/,
+    doc: 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/federated_identity_credential#import',
+  },
+  // The role's name, not its ARN.
+  aws_iam_role: { format: /^(?<name>[\w+=,.@-]{1,64})$/, doc: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role#import' },
+  // The mount path, without slashes at either end (the provider's create sets the ID to it; its importer passes it through).
+  vault_azure_secret_backend: { format: /^(?<path>[^/](?:.*[^/])?)$/, doc: 'https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/azure_secret_backend' },
+};
+
 export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -600,7 +633,10 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
   const variables = new Set<string>();
   /** Variables declared `ephemeral = true` (Terraform 1.10+): usable only where the value is never stored. */
   const ephemeralVariables = new Set<string>();
-  let requiredVersion: { value: string; file: string; node: AttrNode } | undefined;
+  /** Every terraform.required_version (each file may have a terraform block; Terraform needs all of them met). */
+  const requiredVersions: { value: string; file: string; node: AttrNode }[] = [];
+  /** The import blocks, checked once every declaration is known. */
+  const imports: { file: string; block: BlockNode; to: AttrNode; address: string }[] = [];
   /** Where Terraform 1.11 is needed (a write-only argument set, an ephemeral variable): the first such place. */
   let needs111: { file: string; node: { line: number; col: number }; address: string; what: string } | undefined;
   const locals = new Set<string>();
@@ -646,7 +682,7 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
       } else if (b.type === 'terraform') {
         const rv = b.body.find((x): x is AttrNode => x.kind === 'attribute' && x.name === 'required_version');
         const rvValue = rv && valueOf(rv.tokens);
-        if (rv && rvValue?.kind === 'string' && rvValue.value !== undefined) requiredVersion = { value: rvValue.value, file, node: rv };
+        if (rv && rvValue?.kind === 'string' && rvValue.value !== undefined) requiredVersions.push({ value: rvValue.value, file, node: rv });
         for (const rp of b.body) {
           if (rp.kind !== 'block' || rp.type !== 'required_providers') continue;
           for (const entry of rp.body) {
@@ -1023,6 +1059,7 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
               const [r] = referencesIn(x.tokens);
               const addr = r ? (r.root.text === 'data' ? `data.${(r.steps[0] as { attr?: string })?.attr}.${(r.steps[1] as { attr?: string })?.attr}` : `${r.root.text}.${(r.steps[0] as { attr?: string })?.attr}`) : '?';
               if (x.name === 'to' && !declared.has(addr)) at(file, x, address, `to = ${addr}: no resource ${JSON.stringify(addr)} is declared in this module`);
+              if (x.name === 'to' && b.type === 'import') imports.push({ file, block: b, to: x, address: addr });
             } else if (x.name !== 'provider') checkExpression(scope, x.tokens);
           }
         } else if (b.type !== 'module' && b.type !== 'check') checkAllExpressions(scope, b.body, scope);
@@ -1041,10 +1078,53 @@ export function checkTerraform(files: readonly TerraformFile[]): TerraformCheck 
     const first = [...declared.values()].find((d) => providerOfType(d.type) === name) as Declared;
     if (needed.length > 0) at(first.file, first.block, `provider.${name}`, `no provider "${name}" block, and ${s ? label(s) : name} requires ${needed.join(', ')} in it`);
   }
+  // Terraform must meet every required_version: a version is admitted when all of them allow it.
+  const requiredVersion = requiredVersions[requiredVersions.length - 1];
+  const admits = (version: string) => requiredVersions.every((c) => versionAllowed(version, c.value));
   if (needs111) {
     if (!requiredVersion) at(needs111.file, needs111.node, needs111.address, `${needs111.what} needs Terraform >= 1.11 (write-only arguments), but no terraform.required_version says so`);
-    else if (versionAllowed('1.10.99', requiredVersion.value)) {
+    else if (admits('1.10.99')) {
       at(requiredVersion.file, requiredVersion.node, 'terraform', `required_version ${JSON.stringify(requiredVersion.value)} admits Terraform < 1.11, which has no write-only arguments (${needs111.what} at ${needs111.file}:${needs111.node.line})`);
+    }
+  }
+  const firstImport = imports[0];
+  if (firstImport && (!requiredVersion || admits('1.4.99'))) {
+    at(firstImport.file, firstImport.block, 'import', `import blocks need Terraform >= 1.5, but ${requiredVersion ? `required_version ${JSON.stringify(requiredVersions.map((c) => c.value).join(' and '))} admits older` : 'no terraform.required_version says so'}`);
+  }
+  const importedAt = new Map<string, string>();
+  for (const imp of imports) {
+    const prior = importedAt.get(imp.address);
+    if (prior) at(imp.file, imp.block, 'import', `to = ${imp.address}: a second import block for this address (first at ${prior})`);
+    importedAt.set(imp.address, `${imp.file}:${imp.block.line}`);
+    const target = declared.get(imp.address);
+    if (!target) continue;
+    if (target.kind !== 'resource') {
+      at(imp.file, imp.to, 'import', `to = ${imp.address}: only managed resources can be imported, not a data source`);
+      continue;
+    }
+    const idNode = imp.block.body.find((x): x is AttrNode => x.kind === 'attribute' && x.name === 'id');
+    const id = idNode && valueOf(idNode.tokens);
+    if (!idNode || id?.kind !== 'string' || id.value === undefined) {
+      at(imp.file, idNode ?? imp.block, 'import', `to = ${imp.address}: the id is not a literal string (Terraform 1.5 takes only literals)`);
+      continue;
+    }
+    const rule = IMPORT_ID_FORMATS[target.type];
+    if (!rule) {
+      at(imp.file, idNode, 'import', `to = ${imp.address}: no import ID format known for ${target.type} (add it to IMPORT_ID_FORMATS)`);
+      continue;
+    }
+    const m = rule.format.exec(id.value);
+    if (!m) {
+      at(imp.file, idNode, 'import', `id ${JSON.stringify(id.value)} is not in the import ID format of ${target.type} (${rule.doc})`);
+      continue;
+    }
+    for (const [group, part] of Object.entries(m.groups ?? {})) {
+      const argument = group.replace(/[0-9]+$/, '');
+      const arg = target.block.body.find((x): x is AttrNode => x.kind === 'attribute' && x.name === argument);
+      const literal = arg && valueOf(arg.tokens);
+      if (literal?.kind === 'string' && literal.value !== undefined && literal.value !== part) {
+        at(imp.file, idNode, 'import', `id ${JSON.stringify(id.value)} names ${argument} ${JSON.stringify(part)}, but ${imp.address} has ${argument} = ${JSON.stringify(literal.value)}`);
+      }
     }
   }
   return { problems, notes: [...new Set(notes)], blocks };
