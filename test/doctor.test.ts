@@ -246,6 +246,26 @@ test('cert-manager: controller without --issuer-ambient-credentials', () => {
   assert.equal(link(r, 'cert-manager.args').detail, 'missing: --issuer-ambient-credentials=true');
 });
 
+// --- Vault / VSO (examples/aks-vault-service-principal): object status and the Secret's key
+test('vault: VaultAuth not valid, and the client-secret Secret without its key', () => {
+  const model = modelOf('aks-vault-service-principal');
+  const rendered = render(model).objects;
+  const of = (kind: string) => rendered.find((o) => o['kind'] === kind) as Record<string, unknown>;
+  const auth = { ...of('VaultAuth'), status: { valid: false, error: 'permission denied' } };
+  const ref = ['', 'azuredns-azure-sp', 'client_secret'];
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: ref[1], namespace: 'cert-manager' }, data: { client_id: 'eA==' } };
+  const r = doctor(model, [dump(f.kubeList(auth, secret))]);
+  const authLink = links(r).find((l) => l.id.startsWith('object:VaultAuth/')) as Link;
+  assert.is(authLink.verdict, 'broken');
+  assert.is(authLink.detail, 'not valid: permission denied');
+  const secretLink = link(r, `secret:cert-manager/${ref[1]}`);
+  assert.is(secretLink.detail, `the Secret has client_id, not ${ref[2]}`);
+  // Secret values are never echoed.
+  assert.not.match(JSON.stringify(r), /eA==/);
+  const healthy = doctor(model, [dump(f.kubeList({ ...secret, data: { client_id: 'eA==', [ref[2] as string]: 'eQ==' } }))]);
+  assert.is(link(healthy, `secret:cert-manager/${ref[1]}`).verdict, 'ok');
+});
+
 // --- error texts
 const aks = () => modelOf('aks-workload-identity');
 const errorCases: [string, () => Model, string, RegExp][] = [
