@@ -13,7 +13,7 @@ import { dedicatedServiceAccounts } from '../methods/aws-service-account-ref.js'
 import type { Facts } from './facts.js';
 import type { Link, Verdict } from './link.js';
 import { issuerSecretLinks, ownedObjectLinks, serviceAccountLink, webhookLink, workloadLinks, workloadsOf } from './kube.js';
-import { gkeClusterLinks, gkeIdentityLinks } from './cloud-gcp.js';
+import { gkeClusterLinks, gkeIdentityLinks, gsaLink } from './cloud-gcp.js';
 import { aksClusterLinks, kubeletIdentityLinks, roleLinks, workloadIdentityLinks } from './cloud-azure.js';
 import { eksClusterLinks, irsaLinks, podIdentityLinks, route53Links } from './cloud-aws.js';
 import { diagnoseErrorText, type ErrorDiagnosis } from './error-text.js';
@@ -95,7 +95,7 @@ function bindingCloudLinks(binding: ServiceAccountBinding, facts: Facts, ctx: Me
 function identityCloudLinks(identity: Identity, facts: Facts, ctx: MethodContext): Link[] {
   switch (identity.method.key) {
     case 'gke':
-      return gkeIdentityLinks(identity as Identity<never>, facts, ctx).filter((l) => !perBinding(l));
+      return [...gsaLink(identity as Identity<never>, facts), ...gkeIdentityLinks(identity as Identity<never>, facts, ctx).filter((l) => !perBinding(l))];
     case 'azureWorkloadIdentity': {
       const first = identity.bindings[0];
       return first ? workloadIdentityLinks(identity as Identity<never>, first, facts, ctx).filter((l) => l.id.startsWith('azure.role:')) : [];
