@@ -213,7 +213,8 @@ export function main(argv: readonly string[], io: Io): number {
       if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
       return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
     }
-    if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
+    // kustomize always gives the plugin a stdin (empty for a generator); a terminal means a person ran it.
+    if (first === 'plugin') return runPlugin(rest, process.stdin.isTTY ? { ...io, readStdin: () => Buffer.alloc(0) } : io, process.env, process.cwd());
     const command = first === 'check' || first === 'render' ? first : undefined;
     const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
     if (flags.help) {
