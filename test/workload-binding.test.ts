@@ -232,6 +232,21 @@ if (!hasTool('kubectl')) {
     });
   }
 
+  for (const c of CASES) {
+    kustomize(`${c.method}: the generated namespace Component builds the same objects as the transformer`, () => {
+      const dir = kustomizeProject(c.spec, 'namespace: batch\nresources: [workloads.yaml]\ngenerators: [wi-gen.yaml]\ntransformers: [wi-gen.yaml]\n');
+      const viaPlugin = build(dir);
+      assert.is(viaPlugin.code, 0, viaPlugin.stderr);
+      assert.is(cli(['wi-gen.yaml', '-o', 'out', '--quiet'], { cwd: dir }).code, 0);
+      writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: batch\nresources: [workloads.yaml, out/manifests]\ncomponents: [out/kustomize/namespaces/batch]\n');
+      const viaComponent = run('kubectl', ['kustomize', dir]);
+      assert.is(viaComponent.code, 0, viaComponent.stderr);
+      const sorted = (t: string) => (yamlDocs(t) as Obj[]).sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+      assert.equal(sorted(viaComponent.stdout), sorted(viaPlugin.stdout));
+      assertBound(sorted(viaComponent.stdout), c, 'batch');
+    });
+  }
+
   kustomize('a workload bound by hand to another ServiceAccount fails the build with its path', () => {
     const dir = kustomizeProject(CASES[0]!.spec);
     writeFileSync(join(dir, 'workloads.yaml'), WORKLOADS.replace('      restartPolicy: Never\n', '      restartPolicy: Never\n      serviceAccountName: legacy\n'));
