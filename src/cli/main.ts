@@ -15,6 +15,7 @@ import { runInit } from './init.js';
 import { specJsonSchema } from './schema.js';
 import { runFunction } from './krm.js';
 import { runPlugin } from './plugin.js';
+import { streamNote } from './stream-note.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
@@ -234,6 +235,8 @@ export function main(argv: readonly string[], io: Io): number {
     if (flags.output !== undefined) return runRender([spec], flags, io);
     const rendered = renderSpec(spec, io, flags.quiet === true);
     io.stdout(rendered.stream);
+    const note = flags.quiet === true ? undefined : streamNote(spec, rendered.files);
+    if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof SpecProblems) {
