@@ -62,7 +62,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * A patch target for an object of `namespace`. A Component's patches run before the including
  * kustomization's `namespace:` transformer, so objects written without a namespace still carry
- * the effective namespace `default` at that point: match either, and nothing else.
+ * the effective namespace `default` at that point: match either, and nothing else. kustomize
+ * anchors every selector pattern itself (`^(?:…)$`, api/types/selector.go), so `web` selects
+ * `web` and not `web2`; written without anchors, a plain name stays a plain YAML scalar.
  */
 function namespacedTarget(apiVersion: string, kind: string, name: string, namespace: string): Record<string, string> {
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
@@ -70,8 +72,8 @@ function namespacedTarget(apiVersion: string, kind: string, name: string, namesp
     ...(group ? { group } : {}),
     version,
     kind,
-    name: `^${escapeRegExp(name)}$`,
-    namespace: `^(${escapeRegExp(namespace)}|default)$`,
+    name: escapeRegExp(name),
+    namespace: `${escapeRegExp(namespace)}|default`,
   };
 }
 
@@ -141,7 +143,7 @@ export function namespaceComponents(model: Model): OutputFile[] {
       perKind.set(group.kind, n);
       const file = `pod-metadata-${group.kind.toLowerCase()}${n > 1 ? `-${n}` : ''}.yaml`;
       const names = group.names.map(escapeRegExp);
-      patches.push({ path: file, target: { ...namespacedTarget(API_VERSIONS[group.kind], group.kind, '', namespace), name: `^(${names.join('|')})$` } });
+      patches.push({ path: file, target: { ...namespacedTarget(API_VERSIONS[group.kind], group.kind, '', namespace), name: names.join('|') } });
       files.push(yamlFile(`${dir}/${file}`, model.specName, podMetadataPatch(group.kind, group.pod)));
     }
     files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
