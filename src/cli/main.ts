@@ -17,6 +17,7 @@ import { runFunction } from './krm.js';
 import { runPlugin } from './plugin.js';
 import { runDoctor } from './doctor.js';
 import { readGrantRecord } from './grant-record-file.js';
+import { streamNote } from './stream-note.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
@@ -224,7 +225,8 @@ export function main(argv: readonly string[], io: Io): number {
       if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
       return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
     }
-    if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
+    // kustomize always gives the plugin a stdin (empty for a generator); a terminal means a person ran it.
+    if (first === 'plugin') return runPlugin(rest, process.stdin.isTTY ? { ...io, readStdin: () => Buffer.alloc(0) } : io, process.env, process.cwd());
     if (first === 'doctor') {
       return runDoctor(rest, { ...io, isTTY: process.stdout.isTTY === true }, (spec) => {
         const loaded = loadSpec(readSpec(spec, io), { file: spec === '-' ? 'stdin' : spec });
@@ -251,6 +253,8 @@ export function main(argv: readonly string[], io: Io): number {
     if (flags.output !== undefined) return runRender([spec], flags, io);
     const rendered = renderSpec(spec, io, flags.quiet === true);
     io.stdout(rendered.stream);
+    const note = flags.quiet === true ? undefined : streamNote(spec, rendered.files);
+    if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof SpecProblems) {

@@ -123,14 +123,24 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const nsComponents = dirs('kustomize/namespaces/');
   if (nsComponents.length) {
     out.push(
-      `${step++}. **Workloads.** Add the Component of each namespace to the kustomization that holds its workloads, and roll them out (identity webhooks mutate pods only when they are created; a Job's pod template cannot change, so re-create Jobs):`,
+      `${step++}. **Workloads.** Add the Component of each namespace to a kustomization that holds that namespace's workloads (and only those), and roll them out (identity webhooks mutate pods only when they are created; a Job's pod template cannot change, so re-create Jobs). Recommended layout, one directory per namespace and one kustomization over them:`,
       '',
       '   ```yaml',
-      '   components:',
-      ...nsComponents.map((d) => `   - <path to this directory>/${d}`),
+      ...nsComponents.slice(0, 2).flatMap((d) => {
+        const ns = d.slice('kustomize/namespaces/'.length);
+        return [`   # ${ns}/kustomization.yaml`, '   resources:', `   - workloads.yaml            # the Deployments, Jobs, … of ${ns}`, '   components:', `   - <path to this directory>/${d}`];
+      }),
+      ...(nsComponents.length > 2 ? [`   # … one such directory for each of the ${nsComponents.length} namespaces`] : []),
+      '   # kustomization.yaml',
+      '   resources:',
+      ...nsComponents.slice(0, 2).map((d) => `   - ${d.slice('kustomize/namespaces/'.length)}`),
+      ...(nsComponents.length > 2 ? ['   - …'] : []),
+      '   - <path to this directory>/manifests',
       '   ```',
       '',
-      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`.',
+      "   kustomize's cost for a patch grows with the objects of the kustomization the Component is in, so a Component beside its own namespace's workloads keeps the build close to that of a tree with `serviceAccountName` written in by hand; one kustomization holding every namespace's Component and workload grows much faster.",
+      '',
+      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`. A `serviceAccountName` already set by hand is replaced; the kustomize transformer and the KRM function (`wi-gen fn`) report it instead.',
       '',
     );
   }
