@@ -21,8 +21,15 @@ export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Buffer;
+  /** Standard input, at most `limit` bytes; `truncated` says there was more (the caller refuses it, never uses a prefix). */
+  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
 }
+
+/**
+ * A KRM ResourceList carries the whole package, not one spec: kpt pipes every object of it.
+ * Generous, but bounded so that \`cat /dev/zero | wi-gen fn\` ends; past it, exit 2, never a prefix.
+ */
+export const MAX_RESOURCE_LIST_BYTES = 256 * 1024 * 1024;
 
 const HELP = `wi-gen ${VERSION}: one spec to keyless cloud access from Kubernetes.
 
@@ -76,14 +83,24 @@ class SpecProblems extends Error {
  * 5 GB file is refused after reading one byte past the limit, never read into memory whole.
  */
 export function readBounded(fd: number, limit: number): { bytes: Buffer; truncated: boolean } {
-  const buf = Buffer.alloc(limit + 1);
+  // Grows as input arrives: a generous limit (fn's) costs nothing for a small input.
+  let buf = Buffer.alloc(Math.min(limit + 1, 64 * 1024));
   let length = 0;
-  while (length < buf.length) {
+  for (;;) {
+    if (length === buf.length) {
+      if (buf.length >= limit + 1) break;
+      const bigger = Buffer.alloc(Math.min(limit + 1, buf.length * 2));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
     let n: number;
     try {
       n = readSync(fd, buf, length, buf.length - length, null);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        sleepBriefly(); // a non-blocking pipe with nothing yet: wait instead of spinning a core
+        continue;
+      }
       if ((error as NodeJS.ErrnoException).code === 'EOF') break;
       throw error;
     }
@@ -93,10 +110,14 @@ export function readBounded(fd: number, limit: number): { bytes: Buffer; truncat
   return { bytes: buf.subarray(0, Math.min(length, limit)), truncated: length > limit };
 }
 
+function sleepBriefly(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+}
+
 function readSpec(path: string, io: Io): Buffer {
   if (path === '-') {
-    const bytes = io.readStdin();
-    if (bytes.length > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge('stdin')]);
+    const { bytes, truncated } = io.readStdin(MAX_SPEC_BYTES);
+    if (truncated) throw new SpecProblems([tooLarge('stdin')]);
     return bytes;
   }
   let fd: number;
@@ -211,7 +232,11 @@ export function main(argv: readonly string[], io: Io): number {
     }
     if (first === 'fn') {
       if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
-      return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
+      const input = io.readStdin(MAX_RESOURCE_LIST_BYTES);
+      if (input.truncated) {
+        throw new UsageError(`fn: the ResourceList on standard input is more than ${MAX_RESOURCE_LIST_BYTES} bytes (${MAX_RESOURCE_LIST_BYTES / 1024 / 1024} MiB), the limit; nothing was changed`);
+      }
+      return runFunction(input.bytes.toString('utf8'), io, process.cwd());
     }
     if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
     const command = first === 'check' || first === 'render' ? first : undefined;

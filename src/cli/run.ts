@@ -1,6 +1,5 @@
 /** Process entry point: wires `main` to the real stdio and exit code. */
 import { writeSync } from 'node:fs';
-import { MAX_SPEC_BYTES } from '../spec/load.js';
 import { main, readBounded } from './main.js';
 
 function write(fd: number, text: string): void {
@@ -21,6 +20,6 @@ function write(fd: number, text: string): void {
 process.exitCode = main(process.argv.slice(2), {
   stdout: (t) => write(1, t),
   stderr: (t) => write(2, t),
-  // One byte past the limit is enough to refuse an oversized spec without reading all of it.
-  readStdin: () => readBounded(0, MAX_SPEC_BYTES + 1).bytes,
+  // Each caller names its limit (a spec: 1 MiB; a ResourceList: far more); over it is refused, never cut.
+  readStdin: (limit) => readBounded(0, limit),
 });

@@ -1,0 +1,83 @@
+// Reliability at the edges (issue 15): each test here failed before its fix. Large inputs through
+// `fn` and real kpt, linear parsing, prototype-named keys, the lock across PID namespaces,
+// special files, environment errors, README quoting, YAML-ambiguous strings, foreign content.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { cli, repoRoot } from './support/wi-gen.js';
+import { hasTool, run, tmpDir } from './support/tools.js';
+import { projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
+
+type Obj = Record<string, any>;
+
+export const GKE_SPEC = `apiVersion: wi-gen.dev/v1alpha1
+kind: WorkloadIdentitySpec
+metadata:
+  name: workload-identity
+  annotations:
+    config.kubernetes.io/local-config: "true"
+cluster:
+  name: analytics
+  gke: {project: acme-analytics}
+identities:
+  - name: reporter
+    gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com}
+bindings:
+  - identity: reporter
+    serviceAccount: {namespace: batch, name: reporter}
+`;
+
+/** `count` ConfigMaps of about 400 bytes each, as YAML documents. */
+function configMaps(count: number): string {
+  const filler = 'x'.repeat(300);
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: batch\ndata:\n  index: "${i}"\n  filler: ${filler}\n`);
+  return docs.join('---\n');
+}
+
+// ------------------------------------------------------------------------------------- 1. fn stdin
+
+const fn = suite('1. fn reads all of standard input');
+
+fn('a 3 MB ResourceList comes back whole (it was cut at 1 MiB, items dropped, exit 0)', () => {
+  const count = 7000;
+  const items = configMaps(count).split('---\n').map((d) => `  - ${d.trimEnd().split('\n').join('\n    ')}`).join('\n');
+  const input = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items}\nfunctionConfig:\n  ${GKE_SPEC.trimEnd().split('\n').join('\n  ')}\n`;
+  assert.ok(input.length > 2_500_000, `input is ${input.length} bytes`);
+  const r = cli(['fn'], { input });
+  assert.is(r.code, 0, r.stderr);
+  const out = parse(r.stdout) as Obj;
+  const names = (out.items as Obj[]).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
+  assert.is(names.length, count);
+  assert.is(names[count - 1], `cm-${count - 1}`);
+  assert.ok((out.items as Obj[]).some((o) => o.kind === 'ServiceAccount'));
+});
+
+fn('a ResourceList over the limit is refused with exit 2, never cut', () => {
+  const r = run('sh', ['-c', `head -c 300000000 /dev/zero | "${process.execPath}" bin/wi-gen.mjs fn`], { cwd: repoRoot });
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /more than 268435456 bytes/);
+});
+
+if (!hasTool('kpt')) {
+  fn.skip('kpt fn render with a several-MB package: kpt is not installed', () => {});
+} else {
+  fn('kpt fn render keeps every object of a 4 MB package, byte for byte', () => {
+    const project = projectWithWiGen('wi-gen-kpt-big-');
+    const pkg = join(project, 'pkg');
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, 'Kptfile'), snippet('kptfile'));
+    writeFileSync(join(pkg, 'wi-gen.yaml'), GKE_SPEC);
+    const big = configMaps(9000);
+    writeFileSync(join(pkg, 'configmaps.yaml'), big);
+    const r = run('kpt', ['fn', 'render', '--allow-exec'], { cwd: pkg, env: quietEnv() });
+    assert.is(r.code, 0, r.stderr);
+    const after = run('cat', [join(pkg, 'configmaps.yaml')]).stdout;
+    assert.ok(big.length > 3_500_000, `package is ${big.length} bytes`);
+    assert.is(after, big, 'kpt wrote the ConfigMaps back unchanged');
+  });
+}
+fn.run();
