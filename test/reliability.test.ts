@@ -6,7 +6,10 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { cli, repoRoot } from './support/wi-gen.js';
+import { cli, problemsOf, repoRoot } from './support/wi-gen.js';
+import { loadSpec } from '../src/spec/load.js';
+// @ts-expect-error: a plain .mjs module shared with the benchmark
+import { scalingShapes } from '../bench/scaling-shapes.mjs';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
 
@@ -81,3 +84,38 @@ if (!hasTool('kpt')) {
   });
 }
 fn.run();
+
+// ------------------------------------------------------------------------------------- 2. linear parsing
+
+const parsing = suite('2. loading is linear in the number of keys');
+
+/**
+ * Fastest of three loads, in ms of this process's CPU time: on a shared machine wall time and
+ * the slower runs measure the neighbours.
+ */
+function loadTime(text: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    loadSpec(text, { file: 'spec.yaml' });
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+for (const shape of scalingShapes as { name: string; make: (n: number) => string }[]) {
+  parsing(`${shape.name}: 4× the keys take well under 16× the time (quadratic did)`, () => {
+    loadTime(shape.make(500)); // warm up
+    const small = loadTime(shape.make(4000));
+    const large = loadTime(shape.make(16000));
+    // Linear is 4×; quadratic was 12-16× here. 8× leaves room for a noisy machine.
+    assert.ok(large / small < 8, `t(16000) / t(4000) = ${large.toFixed(0)} / ${small.toFixed(0)} ms = ${(large / small).toFixed(1)}`);
+  });
+}
+
+parsing('duplicate keys are still refused, at the repeated key', () => {
+  const problems = problemsOf(GKE_SPEC.replace('  name: workload-identity\n', '  name: workload-identity\n  name: again\n'));
+  assert.equal(problems.map((p) => `${p.line}:${p.col}: ${p.message}`), ['5:3: duplicate key "name": keys must be unique (many YAML tools silently keep the last one)']);
+});
+parsing.run();

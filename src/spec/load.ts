@@ -3,7 +3,7 @@
  * problems; never both, and never an exception for bad input.
  */
 import { basename } from 'node:path';
-import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { Diagnostics, formatPath, type Diagnostic, type SpecPath } from '../model/diagnostics.js';
 import type { Model } from '../model/model.js';
@@ -58,16 +58,58 @@ export type LoadResult =
   | { readonly ok: true; readonly model: Model; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/**
+ * Finds nodes by spec path in time linear in the path: the library's `getIn` scans a mapping's
+ * pairs for every lookup, which made one problem per key (80k unknown keys) quadratic.
+ */
+class NodeIndex {
+  private readonly byKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  constructor(private readonly root: unknown) {}
+
+  /** The pair for `key` in a mapping; the first one when a key repeats (duplicates are refused anyway). */
+  pair(map: YAMLMap, key: string | number): Pair | undefined {
+    let index = this.byKey.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (isPair(item) && isScalar(item.key)) {
+          const k = String(item.key.value);
+          if (!index.has(k)) index.set(k, item);
+        }
+      }
+      this.byKey.set(map, index);
+    }
+    return index.get(String(key));
+  }
+
+  /** The node at `path`, or undefined where the path leaves the document. */
+  node(path: SpecPath): unknown {
+    let cur: unknown = this.root;
+    for (const part of path) {
+      if (isMap(cur)) cur = this.pair(cur, part as string | number)?.value;
+      else if (isSeq(cur) && typeof part === 'number') cur = cur.items[part];
+      else return undefined;
+      if (cur === undefined || cur === null) return undefined;
+    }
+    return cur;
+  }
+}
+
 class Located {
+  private readonly index: NodeIndex;
+
   constructor(
     readonly file: string,
     readonly lineCounter: LineCounter,
     readonly doc: Document.Parsed | undefined,
-  ) {}
+  ) {
+    this.index = new NodeIndex(doc?.contents);
+  }
 
   /** The scalar at `path` as written in the file (`1e3`, `0755`), before YAML resolved it. */
   sourceAt(path: SpecPath): string | undefined {
-    const node = this.doc?.getIn(path as (string | number)[], true);
+    const node = this.index.node(path);
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   }
 
@@ -78,13 +120,13 @@ class Located {
     for (let n = path.length; n >= 0; n--) {
       const prefix = path.slice(0, n);
       if (pointAtKey && n === path.length && n > 0) {
-        const parent = prefix.length > 1 ? doc.getIn(prefix.slice(0, -1), true) : doc.contents;
+        const parent = this.index.node(prefix.slice(0, -1));
         if (isMap(parent)) {
-          const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(prefix[prefix.length - 1]));
+          const pair = this.index.pair(parent, prefix[prefix.length - 1] as string | number);
           if (pair && isScalar(pair.key)) return pair.key;
         }
       }
-      const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix as (string | number)[], true);
+      const node = this.index.node(prefix);
       if (node && typeof node === 'object' && 'range' in node && (node as Node).range) return node as Node;
     }
     return (doc.contents as Node | null) ?? undefined;
@@ -138,7 +180,9 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   const docs = parseAllDocuments(text, {
     lineCounter,
     version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
-    uniqueKeys: true,
+    // The library checks each key against every earlier one (quadratic in keys): shapeProblems
+    // finds duplicates with one set per mapping instead.
+    uniqueKeys: false,
     prettyErrors: false,
     // The library would print some problems (collection keys) as process warnings: we report them.
     logLevel: 'silent',
@@ -154,11 +198,6 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
       // Where the stack ran out depends on the stack, not the spec: point at a stable place instead.
       problems.push(located.at(tooDeepOffset(text), `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
-    }
-    if (error.code === 'DUPLICATE_KEY') {
-      const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim();
-      problems.push(located.at(error.pos[0], `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: keys must be unique (many YAML tools silently keep the last one)`));
-      continue;
     }
     problems.push(located.at(error.pos[0], error.message.split('\n')[0] as string));
   }
@@ -236,11 +275,24 @@ function shapeProblems(doc: Document.Parsed, located: Located): Problem[] {
       problems.push(located.at(offset, `spec nests more than ${MAX_SPEC_DEPTH} levels deep`));
       return problems;
     }
+    const keys = isMap(node) ? new Set<string>() : undefined;
     for (const item of node.items) {
       if (isPair(item)) {
         if (item.key !== null && !isScalar(item.key)) {
           problems.push(located.at((item.key as Node).range?.[0] ?? offset, 'a mapping key must be a plain value, not a list or mapping'));
           continue;
+        }
+        if (keys) {
+          // Same identity as YAML's own check: the resolved value (so `1` and "1" differ, `a` and "a" do not).
+          const value = isScalar(item.key) ? item.key.value : null;
+          const id = `${value === null ? 'null' : typeof value}:${String(value)}`;
+          if (keys.has(id)) {
+            const keyNode = item.key as Node | null;
+            const written = isScalar(keyNode) && typeof keyNode.source === 'string' ? keyNode.source : String(value);
+            problems.push(located.at(keyNode?.range?.[0] ?? offset, `duplicate key ${JSON.stringify(written)}: keys must be unique (many YAML tools silently keep the last one)`));
+            continue;
+          }
+          keys.add(id);
         }
         stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
       } else stack.push({ node: item, depth: depth + 1 });

@@ -19,6 +19,8 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = raw;
   for (const part of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
+    // Own properties only: a key named `constructor` or `__proto__` is data, not Object's.
+    if (!Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[part];
   }
   return cur;
@@ -113,7 +115,7 @@ function allowedKeysFromIssue(issue: z.core.$ZodIssue): readonly string[] {
     node = unwrap(node);
     const def = node?._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (!def) return [];
-    if (def.type === 'object' && typeof part === 'string') node = def.shape?.[part];
+    if (def.type === 'object' && typeof part === 'string') node = def.shape && Object.hasOwn(def.shape, part) ? def.shape[part] : undefined;
     else if (def.type === 'array') node = def.element;
     else return [];
   }
@@ -127,7 +129,13 @@ function isTypoOf(key: string, allowed: readonly string[]): boolean {
 
 function suggestion(key: string, allowed: readonly string[]): string {
   if (allowed.length === 0) return '';
-  const best = [...allowed].sort((a, b) => distance(key, a) - distance(key, b))[0] as string;
-  if (distance(key, best) <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean "${best}"?)`;
+  // One distance per allowed key (not one per comparison of a sort): a spec can hold 80k unknown keys.
+  let best = allowed[0] as string;
+  let bestDistance = Infinity;
+  for (const a of allowed) {
+    const d = distance(key, a);
+    if (d < bestDistance) [best, bestDistance] = [a, d];
+  }
+  if (bestDistance <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean "${best}"?)`;
   return ` (allowed: ${allowed.join(', ')})`;
 }
