@@ -3,11 +3,12 @@
 // special files, environment errors, README quoting, YAML-ambiguous strings, foreign content.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { isScalar, parse, parseDocument, visit, type Scalar } from 'yaml';
 import { cli, problemsOf, repoRoot } from './support/wi-gen.js';
 import { loadSpec } from '../src/spec/load.js';
+import { judge, seedSpecs } from './support/fuzz.js';
 // @ts-expect-error: a plain .mjs module shared with the benchmark
 import { scalingShapes } from '../bench/scaling-shapes.mjs';
 import { hasTool, run, tmpDir } from './support/tools.js';
@@ -119,3 +120,48 @@ parsing('duplicate keys are still refused, at the repeated key', () => {
   assert.equal(problems.map((p) => `${p.line}:${p.col}: ${p.message}`), ['5:3: duplicate key "name": keys must be unique (many YAML tools silently keep the last one)']);
 });
 parsing.run();
+
+// ------------------------------------------------------------------------------------- 3. prototype names
+
+const prototypeNames = suite('3. names of Object.prototype members are plain data');
+
+/** Every own-or-inherited member name of a plain object, the names an `in` or `obj[name]` lookup trips on. */
+export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+
+prototypeNames('an Azure role named like an Object.prototype member is refused with exit 2 (it crashed with exit 3)', () => {
+  const spec = readFileSync(join(repoRoot, 'examples', 'aks-workload-identity', 'spec.yaml'), 'utf8');
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const r = cli(['-'], { input: spec.replace('role: Storage Blob Data Reader', `role: ${name}`) });
+    assert.is(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, /roles\[0\]\.role: must be a role definition GUID/);
+  }
+});
+
+prototypeNames('every value and every key of every example, replaced by a prototype name: problems or output, never a crash', () => {
+  let cases = 0;
+  for (const seed of seedSpecs()) {
+    const doc = parseDocument(seed.text, { version: '1.2' });
+    const scalars: { node: Scalar; isKey: boolean }[] = [];
+    visit(doc, {
+      Pair: (_, pair) => {
+        if (isScalar(pair.key)) scalars.push({ node: pair.key, isKey: true });
+        if (isScalar(pair.value) && typeof pair.value.value === 'string') scalars.push({ node: pair.value, isKey: false });
+      },
+      Seq: (_, seq) => {
+        for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') scalars.push({ node: item, isKey: false });
+      },
+    });
+    for (const { node } of scalars) {
+      const original = node.value;
+      // One name per place, in turn: all of them on every place is 4× the time for little more reach.
+      const name = PROTOTYPE_NAMES[cases % 4] as string;
+      node.value = name;
+      judge({ category: 'mutation', seed: `${seed.name} ${name}`, bytes: new TextEncoder().encode(doc.toString()) });
+      cases++;
+      node.value = original;
+    }
+  }
+  assert.ok(cases > 300, `${cases} cases`);
+  console.log(`\n  prototype names: ${cases} specs, 0 crashes`);
+});
+prototypeNames.run();

@@ -137,12 +137,17 @@ function writeSeq(seq: readonly unknown[], first: string, indent: string, lines:
   return true;
 }
 
+/** Sets an own property even for `__proto__`, which plain assignment turns into a prototype change. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Recursively sorted copy, for values we build ourselves (cdk8s sorts its own objects). */
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as object).sort()) setOwn(out, key, sortKeys((value as Record<string, unknown>)[key]));
     return out as T;
   }
   return value;
@@ -152,10 +157,10 @@ export function sortKeys<T>(value: T): T {
 export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [key, value] of Object.entries(b)) {
-    const prev = out[key];
-    if (Array.isArray(prev) && Array.isArray(value)) out[key] = [...prev, ...value];
-    else if (isPlainObject(prev) && isPlainObject(value)) out[key] = deepMerge(prev, value);
-    else out[key] = value;
+    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
+    if (Array.isArray(prev) && Array.isArray(value)) setOwn(out, key, [...prev, ...value]);
+    else if (isPlainObject(prev) && isPlainObject(value)) setOwn(out, key, deepMerge(prev, value));
+    else setOwn(out, key, value);
   }
   return out;
 }
