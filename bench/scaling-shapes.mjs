@@ -20,6 +20,6 @@ export const scalingShapes = [
   { name: 'labels (valid)', largestHalf: 30000, make: (n) => HEAD.replace('cluster:\n', `metadata:\n  name: x\n  labels:\n${lines(n, (i) => `    l${i}: v\n`)}cluster:\n`) },
   // One "unknown key" problem per key: the problem positions were found by a scan per problem.
   { name: 'unknown top-level keys', largestHalf: 40000, make: (n) => HEAD + lines(n, (i) => `k${i}: v\n`) },
-  // One "duplicate key" problem per key: the parser compared each key with every earlier one.
-  { name: 'duplicate keys', largestHalf: 40000, make: (n) => HEAD.replace('cluster:\n', `metadata:\n  name: x\n  labels:\n${lines(n, (i) => `    d${i % 2}: v\n`)}cluster:\n`) },
+  // Every key twice: one "duplicate key" problem per pair; the parser compared each key with every earlier one.
+  { name: 'duplicate keys', largestHalf: 40000, make: (n) => HEAD.replace('cluster:\n', `metadata:\n  name: x\n  labels:\n${lines(n, (i) => `    d${i >> 1}: v\n`)}cluster:\n`) },
 ];

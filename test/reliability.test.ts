@@ -3,10 +3,12 @@
 // special files, environment errors, README quoting, YAML-ambiguous strings, foreign content.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parse, parseDocument, visit, type Scalar } from 'yaml';
-import { cli, problemsOf, repoRoot } from './support/wi-gen.js';
+import { binPath, cli, problemsOf, readTree, renderFile, repoRoot } from './support/wi-gen.js';
+import { LOCK_STALE_AFTER_MS, MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 import { loadSpec } from '../src/spec/load.js';
 import { judge, seedSpecs } from './support/fuzz.js';
 // @ts-expect-error: a plain .mjs module shared with the benchmark
@@ -165,3 +167,91 @@ prototypeNames('every value and every key of every example, replaced by a protot
   console.log(`\n  prototype names: ${cases} specs, 0 crashes`);
 });
 prototypeNames.run();
+
+// ------------------------------------------------------------------------------------- 4. lock across PID namespaces
+
+const locking = suite('4. concurrent writers: the tree is one run\'s, across PID namespaces too');
+
+const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 6);
+
+/** The tree a spec renders, as wi-gen writes it (files plus manifest). */
+function expectedTree(specPath: string): Map<string, string> {
+  const files = renderFile(specPath).files;
+  return new Map([...files.map((f) => [f.path, f.content] as const), [MANIFEST_FILE, manifestContent(files)]]);
+}
+
+function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+function spawnAsync(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? 128 + (signal ? 9 : 0), stderr }));
+  });
+}
+
+/** Runs PAIRS pairs of writers of two different specs into one DIR; returns the pairs that left a tree of neither. */
+async function racePairs(wrap: (args: string[]) => [string, string[]], label: string): Promise<string[]> {
+  const specA = join(repoRoot, 'examples', 'gke-multi-workload-migration', 'spec.yaml');
+  const specB = join(repoRoot, 'examples', 'aks-workload-identity', 'spec.yaml');
+  const [treeA, treeB] = [expectedTree(specA), expectedTree(specB)];
+  const bad: string[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const dir = join(tmpDir('wi-gen-race-'), 'out');
+    const runs = await Promise.all([specA, specB].map((spec) => {
+      const [cmd, args] = wrap([process.execPath, binPath, spec, '-o', dir, '-q']);
+      return spawnAsync(cmd, args);
+    }));
+    const tree = readTree(dir);
+    const codes = runs.map((r) => r.code);
+    if (!(sameTree(tree, treeA) || sameTree(tree, treeB)) || codes.some((c) => c !== 0)) {
+      bad.push(`${label} pair ${i}: exits ${codes.join(',')}, tree of ${tree.size} files is neither A nor B; ${runs.map((r) => r.stderr.trim()).filter(Boolean).join(' | ')}`);
+    }
+    const left = readdirSync(join(dir, '..')).filter((n) => n.startsWith('.wi-gen-'));
+    if (left.length > 0) bad.push(`${label} pair ${i}: left ${left.join(', ')}`);
+  }
+  return bad;
+}
+
+locking(`${PAIRS} pairs of writers on one host: each DIR ends as A's or B's tree, both exit 0`, async () => {
+  assert.equal(await racePairs((args) => [args[0] as string, args.slice(1)], 'same namespace'), []);
+});
+
+const canUnshare = hasTool('unshare') && run('unshare', ['--pid', '--fork', '--mount-proc', 'true']).code === 0;
+if (!canUnshare) {
+  locking.skip('writers in separate PID namespaces: unshare --pid --fork --mount-proc is not available here (needs root or user namespaces)', () => {});
+} else {
+  locking(`${PAIRS} pairs of writers, each in its own PID namespace with its own /proc (two containers): A's or B's tree`, async () => {
+    assert.equal(await racePairs((args) => ['unshare', ['--pid', '--fork', '--mount-proc', ...args]], 'own /proc'), []);
+  });
+  locking(`${PAIRS} pairs of writers in separate PID namespaces sharing the host's /proc: A's or B's tree`, async () => {
+    assert.equal(await racePairs((args) => ['unshare', ['--pid', '--fork', ...args]], 'host /proc'), []);
+  });
+}
+
+locking('a lock from another PID namespace or host is waited for while fresh, broken once untouched for the bound', () => {
+  const parent = tmpDir('wi-gen-lock-');
+  const lock = join(parent, '.wi-gen-lock.out');
+  // pid 1 in a namespace that is not ours: alive or not, this process cannot tell.
+  writeFileSync(lock, `wi-gen-lock/2 host=elsewhere boot=00000000-0000-0000-0000-000000000000 pidns=pid%3A%5B1%5D pid=1 start=1 token=x\n`);
+  assert.throws(() => writeTree(join(parent, 'out'), [{ path: 'a.yaml', content: 'a: 1\n' }], { lockTimeoutMs: 200 }), /another wi-gen \(pid 1 on elsewhere, in another container or host\)/);
+  const old = new Date(Date.now() - LOCK_STALE_AFTER_MS - 1000);
+  utimesSync(lock, old, old);
+  writeTree(join(parent, 'out'), [{ path: 'a.yaml', content: 'a: 1\n' }], { lockTimeoutMs: 200 });
+  assert.is(readFileSync(join(parent, 'out', 'a.yaml'), 'utf8'), 'a: 1\n');
+});
+
+locking('a writer whose lock was taken over does not swap its older tree in', () => {
+  const parent = tmpDir('wi-gen-lock-');
+  const dir = join(parent, 'out');
+  writeTree(dir, [{ path: 'a.yaml', content: 'first\n' }]);
+  assert.throws(
+    () => writeTree(dir, [{ path: 'a.yaml', content: 'late\n' }], { beforeSwap: () => writeFileSync(join(parent, '.wi-gen-lock.out'), 'wi-gen-lock/2 host=h boot=b pidns=p pid=7 start=1 token=other\n') }),
+    /lost the lock/,
+  );
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'first\n');
+});
+locking.run();

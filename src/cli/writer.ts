@@ -27,10 +27,11 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeSync,
   type Stats,
 } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../emit/tree.js';
 import { UsageError } from './errors.js';
@@ -145,6 +146,20 @@ export function checkOutputDir(dir: string, specPath?: string): string {
 
 // ------------------------------------------------------------------------------------------ lock
 
+/*
+ * The lock is a file created with O_EXCL beside DIR. It names its holder by kernel boot, PID
+ * namespace, pid and process start time: a pid means something only to a process in the same
+ * PID namespace of the same boot. Two containers, or two hosts sharing DIR over a network file
+ * system, cannot see each other's processes, so there a lock is stale only by age (its holder
+ * touches it while it works). Judging another namespace's pid as dead let each run delete the
+ * other's staging tree and mix the two.
+ */
+
+/** A lock not touched for this long is stale even when its holder cannot be checked (another host or container). */
+export const LOCK_STALE_AFTER_MS = 10 * 60_000;
+/** How often a holder touches its lock; far below LOCK_STALE_AFTER_MS. */
+const LOCK_TOUCH_EVERY_MS = 5_000;
+
 /** Start time of a process (clock ticks since boot), so a recycled pid is not taken for the holder. */
 function startTime(pid: number): string | undefined {
   try {
@@ -164,24 +179,93 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The holder recorded in a lock file is gone (dead, or its pid now names another process). */
-function isStale(content: string): boolean {
-  const [pidText, start] = content.trim().split(' ');
-  const pid = Number.parseInt(pidText ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false; // being written right now, or not ours: wait
-  if (!alive(pid)) return true;
-  const now = startTime(pid);
-  return start !== undefined && start !== '-' && now !== undefined && now !== start;
+function readTrimmed(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** A holder killed between creating the lock and writing its pid leaves it empty: stale once it is old. */
-function unreadableAndOld(path: string, content: string): boolean {
-  if (/^\d+ /.test(content)) return false;
+interface LockHolder {
+  readonly host: string;
+  /** /proc/sys/kernel/random/boot_id: one per kernel boot, shared by the containers on it. */
+  readonly boot: string;
+  /** The PID namespace (`pid:[inode]` of /proc/self/ns/pid); '-' where unknown. */
+  readonly pidns: string;
+  readonly pid: number;
+  readonly start: string;
+  /** Random, so two holders never write the same content. */
+  readonly token: string;
+}
+
+/**
+ * This process as a lock holder. /proc/self/ns/pid is the namespace the process was created
+ * in; /proc itself may be the host's (a container without its own /proc mount), so the pid
+ * check below is trusted only when /proc/self is this process.
+ */
+function selfHolder(): LockHolder {
+  let pidns = '-';
   try {
-    return Date.now() - statSync(path).mtimeMs > 5_000;
+    pidns = readlinkSync('/proc/self/ns/pid');
   } catch {
-    return false;
+    // no /proc: pids cannot be judged, only age
   }
+  // /proc mounted from another PID namespace shows another process as "self".
+  if (readTrimmed('/proc/self/stat')?.split(' ')[0] !== String(process.pid)) pidns = '-';
+  return {
+    host: hostname(),
+    boot: readTrimmed('/proc/sys/kernel/random/boot_id') ?? '-',
+    pidns,
+    pid: process.pid,
+    start: startTime(process.pid) ?? '-',
+    token: Math.random().toString(36).slice(2, 12),
+  };
+}
+
+const LOCK_MAGIC = 'wi-gen-lock/2';
+
+function lockContent(h: LockHolder): string {
+  const field = (v: string) => encodeURIComponent(v);
+  return `${LOCK_MAGIC} host=${field(h.host)} boot=${field(h.boot)} pidns=${field(h.pidns)} pid=${h.pid} start=${field(h.start)} token=${h.token}\n`;
+}
+
+/** The holder a lock names: the current format, the `PID START` of earlier versions, or undefined (being written, or not ours). */
+function parseLock(content: string): (LockHolder & { legacy: boolean }) | undefined {
+  const text = content.trim();
+  if (text.startsWith(`${LOCK_MAGIC} `)) {
+    const fields = new Map(text.split(' ').slice(1).map((kv) => [kv.slice(0, kv.indexOf('=')), decodeURIComponent(kv.slice(kv.indexOf('=') + 1))] as const));
+    const pid = Number.parseInt(fields.get('pid') ?? '', 10);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return { host: fields.get('host') ?? '-', boot: fields.get('boot') ?? '-', pidns: fields.get('pidns') ?? '-', pid, start: fields.get('start') ?? '-', token: fields.get('token') ?? '', legacy: false };
+  }
+  const legacy = /^(\d+) (\S+)$/.exec(text);
+  if (!legacy) return undefined;
+  // Earlier wi-gen versions wrote "PID START" and ran on the same host; judged as before.
+  return { host: '-', boot: '-', pidns: '-', pid: Number(legacy[1]), start: legacy[2] as string, token: '', legacy: true };
+}
+
+function lockAgeMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The holder recorded in a lock is gone. Its pid is checked only where it means the same process:
+ * same boot and same PID namespace as this one. Anywhere else only age tells: a holder touches its
+ * lock every few seconds, so one untouched for LOCK_STALE_AFTER_MS is gone (or hung past use).
+ */
+function isStale(path: string, content: string, self: LockHolder): boolean {
+  const holder = parseLock(content);
+  if (!holder) return lockAgeMs(path) > 5_000; // killed between create and write: stale once old
+  const pidMeansSameProcess = holder.legacy || (holder.boot === self.boot && holder.pidns === self.pidns && self.boot !== '-' && self.pidns !== '-');
+  if (!pidMeansSameProcess) return lockAgeMs(path) > LOCK_STALE_AFTER_MS;
+  if (!alive(holder.pid)) return true;
+  const now = startTime(holder.pid);
+  return holder.start !== '-' && now !== undefined && now !== holder.start;
 }
 
 function readFileSafe(path: string): string | undefined {
@@ -215,11 +299,12 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * fresh lock, which this one would delete: removal happens under a second, short-lived lock,
  * after checking the lock still holds the stale content that was judged.
  */
-function breakStaleLock(lockPath: string, staleContent: string, self: string): void {
+function breakStaleLock(lockPath: string, staleContent: string, self: LockHolder): void {
   const breaker = `${lockPath}.break`;
-  if (!createExclusive(breaker, self)) {
+  if (!createExclusive(breaker, lockContent(self))) {
     const holder = readFileSafe(breaker);
-    if (holder !== undefined && isStale(holder)) rmSync(breaker, { force: true });
+    // A breaker is held for microseconds: an old one belongs to a waiter killed mid-break.
+    if (holder !== undefined && isStale(breaker, holder, self) && lockAgeMs(breaker) > 5_000) rmSync(breaker, { force: true });
     return;
   }
   try {
@@ -229,27 +314,58 @@ function breakStaleLock(lockPath: string, staleContent: string, self: string): v
   }
 }
 
-/** Takes the lock for `target`, waiting for a live holder; returns the release function. */
-export function acquireLock(target: string, timeoutMs = 30_000): () => void {
+export interface Lock {
+  /** Touches the lock (at most every few seconds), so waiters in other namespaces see it is live. */
+  readonly touch: () => void;
+  /** True while the lock file is still this holder's. */
+  readonly held: () => boolean;
+  readonly release: () => void;
+}
+
+/** Takes the lock for `target`, waiting for a live holder. */
+export function takeLock(target: string, timeoutMs = 30_000): Lock {
   const lockPath = join(dirname(target), `.wi-gen-lock.${basename(target)}`);
-  const self = `${process.pid} ${startTime(process.pid) ?? '-'}\n`;
+  const self = selfHolder();
+  const content = lockContent(self);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (createExclusive(lockPath, self)) {
-      return () => {
-        if (readFileSafe(lockPath) === self) rmSync(lockPath, { force: true });
+    if (createExclusive(lockPath, content)) {
+      let touched = Date.now();
+      const held = () => readFileSafe(lockPath) === content;
+      return {
+        touch: () => {
+          if (Date.now() - touched < LOCK_TOUCH_EVERY_MS) return;
+          touched = Date.now();
+          try {
+            const now = new Date();
+            utimesSync(lockPath, now, now);
+          } catch {
+            // gone: held() says so before the swap
+          }
+        },
+        held,
+        release: () => {
+          if (held()) rmSync(lockPath, { force: true });
+        },
       };
     }
     const holder = readFileSafe(lockPath);
-    if (holder !== undefined && (isStale(holder) || unreadableAndOld(lockPath, holder))) {
+    if (holder !== undefined && isStale(lockPath, holder, self)) {
       breakStaleLock(lockPath, holder, self);
       continue;
     }
     if (Date.now() > deadline) {
-      throw new UsageError(`another wi-gen (pid ${holder?.split(' ')[0]?.trim() || '?'}) is writing ${target}; try again, or remove ${lockPath} if no wi-gen is running`);
+      const h = holder === undefined ? undefined : parseLock(holder);
+      const who = h ? `pid ${h.pid}${h.legacy || (h.boot === self.boot && h.pidns === self.pidns) ? '' : ` on ${h.host}, in another container or host`}` : 'pid ?';
+      throw new UsageError(`another wi-gen (${who}) is writing ${target}; try again, or remove ${lockPath} if no wi-gen is running`);
     }
     sleep(10 + Math.floor(Math.random() * 20));
   }
+}
+
+/** Takes the lock for `target`, waiting for a live holder; returns the release function. */
+export function acquireLock(target: string, timeoutMs = 30_000): () => void {
+  return takeLock(target, timeoutMs).release;
 }
 
 // ----------------------------------------------------------------------------------------- swap
@@ -385,7 +501,7 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
   for (const f of files) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
   const target = checkOutputDir(dir, options.specPath);
   mkdirSync(dirname(target), { recursive: true });
-  const release = acquireLock(target, options.lockTimeoutMs);
+  const lock = takeLock(target, options.lockTimeoutMs);
   const staging = sibling(target, 'new');
   try {
     recover(target);
@@ -411,6 +527,7 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     const made = new Set<string>([staging]);
     const umask = process.umask();
     for (const f of files) {
+      lock.touch();
       const path = join(staging, ...f.path.split('/'));
       const parent = dirname(path);
       if (!made.has(parent)) {
@@ -425,6 +542,7 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
     const kept: string[] = [];
     for (const p of foreign) {
+      lock.touch();
       if (dropped.has(p)) continue;
       const from = join(target, ...p.split('/'));
       const to = join(staging, ...p.split('/'));
@@ -442,6 +560,9 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     const removed = [...owned].filter((p) => !generated.has(p) && existsSync(join(target, ...p.split('/'))));
 
     options.beforeSwap?.();
+    // Held for longer than LOCK_STALE_AFTER_MS without a touch (a stopped process), another run
+    // may have taken over: swapping now would replace its tree with an older one.
+    if (!lock.held()) throw new UsageError(`lost the lock on ${dir} while writing (another wi-gen took it over); nothing was changed, run again`);
     let rescued: string[] = [];
     let leftIn: string | undefined;
     if (exists) {
@@ -470,7 +591,7 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     return { written: files.length, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
   } finally {
     if (existsSync(staging)) removeTree(staging);
-    release();
+    lock.release();
   }
 }
 
