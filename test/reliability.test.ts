@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parse, parseDocument, visit, type Scalar } from 'yaml';
 import { binPath, cli, problemsOf, readTree, renderFile, repoRoot } from './support/wi-gen.js';
@@ -172,7 +172,7 @@ prototypeNames.run();
 
 const locking = suite('4. concurrent writers: the tree is one run\'s, across PID namespaces too');
 
-const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 6);
+const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 4);
 
 /** The tree a spec renders, as wi-gen writes it (files plus manifest). */
 function expectedTree(specPath: string): Map<string, string> {
@@ -255,3 +255,95 @@ locking('a writer whose lock was taken over does not swap its older tree in', ()
   assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'first\n');
 });
 locking.run();
+
+// ------------------------------------------------------------------------------------- 5 and 10. special files in a tree
+
+const special = suite('5, 10. check and the manifest reader: no symlinks followed, no special files read, modes compared');
+
+const GKE_EXAMPLE = join(repoRoot, 'examples', 'gke-cronjob', 'spec.yaml');
+
+/** A fresh project with the gke-cronjob spec rendered to out/. */
+function renderedProject(): { dir: string; out: string } {
+  const dir = tmpDir('wi-gen-special-');
+  writeFileSync(join(dir, 'spec.yaml'), readFileSync(GKE_EXAMPLE));
+  const r = cli(['spec.yaml', '-o', 'out'], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  return { dir, out: join(dir, 'out') };
+}
+
+const wiGen = (args: string[], cwd: string, env: Record<string, string> = {}) => run(process.execPath, [binPath, ...args], { cwd, timeoutMs: 20_000, env });
+
+special('check does not follow a symlinked README.md (it printed /proc/self/environ in its diff)', () => {
+  const { dir, out } = renderedProject();
+  rmSync(join(out, 'README.md'));
+  symlinkSync('/proc/self/environ', join(out, 'README.md'));
+  const r = wiGen(['check', 'spec.yaml', '-o', 'out'], dir, { WI_GEN_TEST_SECRET: 'sekrit-marker-4711' });
+  assert.is(r.code, 1, r.stderr);
+  assert.not.match(r.stdout + r.stderr, 'sekrit-marker-4711');
+  assert.match(r.stdout, '--- a/README.md (a symbolic link to /proc/self/environ; not followed)');
+});
+
+special('a symlink to identical content, and a symlinked directory, are drift', () => {
+  const { dir, out } = renderedProject();
+  renameSync(join(out, 'README.md'), join(dir, 'README.copy'));
+  symlinkSync(join(dir, 'README.copy'), join(out, 'README.md'));
+  renameSync(join(out, 'manifests'), join(dir, 'manifests.elsewhere'));
+  symlinkSync(join(dir, 'manifests.elsewhere'), join(out, 'manifests'));
+  const r = wiGen(['check', 'spec.yaml', '-o', 'out'], dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, `a/README.md (a symbolic link to ${join(dir, 'README.copy')}; not followed)`);
+  assert.match(r.stdout, 'a/manifests/kustomization.yaml (under a symbolic link, manifests -> ');
+});
+
+special('check reports permission changes: group/other write, x on a YAML file, a script without x', () => {
+  const { dir, out } = renderedProject();
+  chmodSync(join(out, 'README.md'), 0o666);
+  chmodSync(join(out, 'manifests', 'kustomization.yaml'), 0o755);
+  chmodSync(join(out, 'cloud', 'gcloud.sh'), 0o644);
+  const r = wiGen(['check', 'spec.yaml', '-o', 'out'], dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, 'old mode 100666\nnew mode 100644\n--- a/README.md\n+++ b/README.md\n');
+  assert.match(r.stdout, 'old mode 100755\nnew mode 100644\n--- a/manifests/kustomization.yaml');
+  assert.match(r.stdout, 'old mode 100644\nnew mode 100755\n--- a/cloud/gcloud.sh');
+  assert.is(wiGen(['spec.yaml', '-o', 'out'], dir).code, 0);
+  assert.is(wiGen(['check', 'spec.yaml', '-o', 'out'], dir).code, 0, 'a render puts the modes back');
+});
+
+special('a manifest linked to /dev/zero is refused at once by check and render (it grew to 6.4 GB)', () => {
+  const { dir, out } = renderedProject();
+  rmSync(join(out, '.wi-gen-manifest'));
+  symlinkSync('/dev/zero', join(out, '.wi-gen-manifest'));
+  for (const args of [['check', 'spec.yaml', '-o', 'out'], ['spec.yaml', '-o', 'out']]) {
+    const r = wiGen(args, dir);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /\.wi-gen-manifest is a symbolic link to \/dev\/zero, not the manifest wi-gen writes; remove it/);
+  }
+});
+
+special('FIFOs in the tree (an owned file, the manifest) hang neither check nor render', () => {
+  const { dir, out } = renderedProject();
+  rmSync(join(out, 'README.md'));
+  run('mkfifo', [join(out, 'README.md')]);
+  const check = wiGen(['check', 'spec.yaml', '-o', 'out'], dir);
+  assert.is(check.code, 1, check.stderr);
+  assert.match(check.stdout, '--- a/README.md (a FIFO; not followed)');
+  const render = wiGen(['spec.yaml', '-o', 'out'], dir);
+  assert.is(render.code, 0, render.stderr);
+  assert.ok(lstatSync(join(out, 'README.md')).isFile());
+  rmSync(join(out, '.wi-gen-manifest'));
+  run('mkfifo', [join(out, '.wi-gen-manifest')]);
+  const again = wiGen(['check', 'spec.yaml', '-o', 'out'], dir);
+  assert.is(again.code, 2, again.stderr);
+  assert.match(again.stderr, '.wi-gen-manifest is a FIFO');
+});
+
+special('plugin refuses /dev/zero and a FIFO as its config (it read forever, or blocked)', () => {
+  const dir = tmpDir('wi-gen-special-');
+  run('mkfifo', [join(dir, 'fifo')]);
+  for (const config of ['/dev/zero', join(dir, 'fifo')]) {
+    const r = wiGen(['plugin', config], dir);
+    assert.is(r.code, 2, `${config}: ${r.stderr}`);
+    assert.match(r.stderr, 'the generator config is not a regular file');
+  }
+});
+special.run();

@@ -2,7 +2,8 @@
  * The `wi-gen` command line. Every failure is one or more lines on stderr and an exit code:
  * 0 ok, 1 check found drift, 2 bad input or usage, 3 internal error (a bug: please report).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { readBounded } from './safe-read.js';
 import { dirname, join } from 'node:path';
 import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
 import { render, type Rendered } from '../render.js';
@@ -78,41 +79,7 @@ class SpecProblems extends Error {
   }
 }
 
-/**
- * Reads at most `limit` bytes and says whether there was more: `wi-gen /dev/zero`, a FIFO or a
- * 5 GB file is refused after reading one byte past the limit, never read into memory whole.
- */
-export function readBounded(fd: number, limit: number): { bytes: Buffer; truncated: boolean } {
-  // Grows as input arrives: a generous limit (fn's) costs nothing for a small input.
-  let buf = Buffer.alloc(Math.min(limit + 1, 64 * 1024));
-  let length = 0;
-  for (;;) {
-    if (length === buf.length) {
-      if (buf.length >= limit + 1) break;
-      const bigger = Buffer.alloc(Math.min(limit + 1, buf.length * 2));
-      buf.copy(bigger, 0, 0, length);
-      buf = bigger;
-    }
-    let n: number;
-    try {
-      n = readSync(fd, buf, length, buf.length - length, null);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-        sleepBriefly(); // a non-blocking pipe with nothing yet: wait instead of spinning a core
-        continue;
-      }
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    length += n;
-  }
-  return { bytes: buf.subarray(0, Math.min(length, limit)), truncated: length > limit };
-}
-
-function sleepBriefly(): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-}
+export { readBounded } from './safe-read.js';
 
 function readSpec(path: string, io: Io): Buffer {
   if (path === '-') {

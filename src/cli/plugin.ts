@@ -7,7 +7,9 @@
  *
  * @see https://kubectl.docs.kubernetes.io/guides/extending_kustomize/exec_plugins/
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { MAX_SPEC_BYTES } from '../spec/load.js';
+import { readBounded } from './safe-read.js';
 import { parse } from 'yaml';
 import { render } from '../render.js';
 import { UsageError } from './errors.js';
@@ -19,8 +21,9 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   const path = argv[0] as string;
   let config: unknown;
   try {
-    config = parse(readFileSync(path, 'utf8'));
+    config = parse(readConfig(path), { version: '1.2', maxAliasCount: 100 });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${path}: cannot read the generator config (${(error as Error).message.split('\n')[0]})`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`${path}: the generator config is not a YAML mapping`);
@@ -49,4 +52,29 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   }
   io.stdout(rendered.stream);
   return 0;
+}
+
+/** A generator config holds one spec and a header: a spec's limit plus room for the header. */
+const MAX_CONFIG_BYTES = MAX_SPEC_BYTES + 64 * 1024;
+
+/**
+ * The config kustomize wrote: a regular file of bounded size. `plugin /dev/zero` was read until
+ * memory ran out, and a FIFO blocked forever; neither is a generator config.
+ */
+function readConfig(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the generator config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${path}: the generator config is not a regular file`);
+    const { bytes, truncated } = readBounded(fd, MAX_CONFIG_BYTES);
+    if (truncated) throw new UsageError(`${path}: the generator config is more than ${MAX_CONFIG_BYTES} bytes`);
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -35,6 +35,7 @@ import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../emit/tree.js';
 import { UsageError } from './errors.js';
+import { readTreeFile } from './safe-read.js';
 
 export const MANIFEST_FILE = '.wi-gen-manifest';
 const MANIFEST_HEADER = '# files written by wi-gen; it replaces or removes only these. Do not edit.\n';
@@ -43,11 +44,16 @@ export function manifestContent(files: readonly OutputFile[]): string {
   return MANIFEST_HEADER + files.map((f) => f.path).sort().join('\n') + '\n';
 }
 
-/** The files of a previous run, from its manifest; empty when DIR has none. */
+/**
+ * The files of a previous run, from its manifest; empty when DIR has none. A manifest that is a
+ * symlink, FIFO, device or huge file was not written by wi-gen: refused, never followed or read.
+ */
 export function ownedFiles(dir: string): string[] {
-  const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  const read = readTreeFile(dir, MANIFEST_FILE);
+  if (read.kind === 'missing') return [];
+  if (read.kind === 'other') throw new UsageError(`${join(dir, MANIFEST_FILE)} is ${read.what}, not the manifest wi-gen writes; remove it`);
+  return read.bytes
+    .toString('utf8')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .filter((l) => isSafeRelative(l) && l !== MANIFEST_FILE);
