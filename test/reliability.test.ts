@@ -347,3 +347,59 @@ special('plugin refuses /dev/zero and a FIFO as its config (it read forever, or 
   }
 });
 special.run();
+
+// ------------------------------------------------------------------------------------- 6. environment errors
+
+const environment = suite('6. environment errors: one line with the path and the OS reason, exit 2, tree intact');
+
+const canMount = hasTool('unshare') && run('unshare', ['--mount', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d"']).code === 0;
+if (!canMount) {
+  environment.skip('disk full and read-only file system: cannot mount a tmpfs in a private mount namespace here (needs root)', () => {});
+} else {
+  environment('a full disk and a read-only file system (exit 3, "This is a bug", before)', () => {
+    const r = run('unshare', ['--mount', 'sh', join(repoRoot, 'test', 'fixtures', 'environment-errors.sh')], {
+      env: { NODE: process.execPath, BIN: binPath, SPEC_A: GKE_EXAMPLE, SPEC_B: join(repoRoot, 'examples', 'gke-multi-workload-migration', 'spec.yaml') },
+    });
+    assert.is(r.code, 0, r.stderr);
+    const lines = r.stdout;
+    assert.match(lines, 'full rc=2\n');
+    assert.match(lines, /full err=wi-gen: out\/\S+ \(being staged beside it\): cannot write: no space left on device \(ENOSPC\); nothing was changed\n/);
+    assert.match(lines, 'full tree=intact\nfull leftovers=0\n');
+    assert.match(lines, 'ro rc=2\n');
+    assert.match(lines, /ro err=wi-gen: \S+\/\.wi-gen-lock\.out: cannot open: read-only file system \(EROFS\); nothing was changed\n/);
+    assert.match(lines, 'ro tree=intact\n');
+  });
+}
+
+environment('-o /proc, /sys/kernel and /dev/shm: refused in one line, nothing written', () => {
+  const dir = tmpDir('wi-gen-env-');
+  writeFileSync(join(dir, 'spec.yaml'), readFileSync(GKE_EXAMPLE));
+  for (const out of ['/proc', '/sys/kernel', '/dev/shm']) {
+    const r = wiGen(['spec.yaml', '-o', out], dir);
+    assert.is(r.code, 2, `${out}: ${r.stderr}`);
+    assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    assert.not.match(r.stderr, /internal error|This is a bug/);
+    assert.match(r.stderr, out === '/sys/kernel' ? 'cannot open: permission denied (EACCES)' : 'it is a mount point');
+  }
+  assert.equal(readdirSync('/').filter((n) => n.startsWith('.wi-gen-')), []);
+  assert.equal(readdirSync('/dev').filter((n) => n.startsWith('.wi-gen-')), []);
+});
+
+environment('an alias bomb through fn: exit 2 with a message (exit 3 and nothing printed, before)', () => {
+  const levels = ['a: &a [x,x,x,x,x,x,x,x,x]'];
+  for (let i = 1; i < 6; i++) levels.push(`${'abcdef'[i]}: &${'abcdef'[i]} [${Array(9).fill(`*${'abcdef'[i - 1]}`).join(',')}]`);
+  const input = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n${levels.join('\n')}\nfunctionConfig:\n  x: *f\n`;
+  const r = cli(['fn'], { input });
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, 'wi-gen: fn: the ResourceList expands too many YAML aliases');
+});
+
+environment('a file name cannot forge a file:line:col line or move the terminal (10)', () => {
+  const dir = tmpDir('wi-gen-env-');
+  const forged = 'x\nspec.yaml:1:1: everything is fine\u001b[2J';
+  const r = wiGen([forged], dir);
+  assert.is(r.code, 2);
+  assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, 'x\\nspec.yaml:1:1: everything is fine\\u001b[2J: no such file');
+});
+environment.run();

@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readBounded } from './safe-read.js';
 import { dirname, join } from 'node:path';
-import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
+import { loadSpec, formatProblem, printable, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
 import { render, type Rendered } from '../render.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
@@ -188,6 +188,20 @@ function underLock<T>(dir: string, read: () => T): T {
   }
 }
 
+/**
+ * An operating-system error (disk full, read-only or unwritable directory, a file it cannot
+ * read, `-o /proc`) is the user's environment, not a bug in wi-gen: described as the path and the
+ * OS reason, exit 2. The writer has left the previous tree as it was.
+ */
+function environmentError(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string' || !/^E[A-Z0-9]+$/.test(e.code)) return undefined;
+  // Node's message is "CODE: reason, syscall 'path'": the reason alone reads best.
+  const reason = /^[A-Z0-9]+: ([^,]+)/.exec(e.message)?.[1] ?? e.code;
+  const where = e.path ? `${e.path}: ` : '';
+  return `${where}cannot ${e.syscall}: ${reason} (${e.code}); nothing was changed`;
+}
+
 export function main(argv: readonly string[], io: Io): number {
   try {
     const [first, ...rest] = argv;
@@ -203,7 +217,15 @@ export function main(argv: readonly string[], io: Io): number {
       if (input.truncated) {
         throw new UsageError(`fn: the ResourceList on standard input is more than ${MAX_RESOURCE_LIST_BYTES} bytes (${MAX_RESOURCE_LIST_BYTES / 1024 / 1024} MiB), the limit; nothing was changed`);
       }
-      return runFunction(input.bytes.toString('utf8'), io, process.cwd());
+      try {
+        return runFunction(input.bytes.toString('utf8'), io, process.cwd());
+      } catch (error) {
+        // The yaml library's alias bound: hostile input, not a bug.
+        if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+          throw new UsageError('fn: the ResourceList expands too many YAML aliases (an alias bomb?); nothing was changed');
+        }
+        throw error;
+      }
     }
     if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
     const command = first === 'check' || first === 'render' ? first : undefined;
@@ -232,7 +254,13 @@ export function main(argv: readonly string[], io: Io): number {
       return EXIT.usage;
     }
     if (error instanceof UsageError) {
-      io.stderr(`wi-gen: ${error.message}\n`);
+      // Paths in messages come from the command line and the tree: one line, no terminal control.
+      io.stderr(`wi-gen: ${printable(error.message)}\n`);
+      return EXIT.usage;
+    }
+    const environment = environmentError(error);
+    if (environment !== undefined) {
+      io.stderr(`wi-gen: ${printable(environment)}\n`);
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -136,6 +136,10 @@ export function checkOutputDir(dir: string, specPath?: string): string {
   const target = canonicalDir(dir);
   if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
+  // A mount point (`-o /proc`, a volume) cannot be swapped by rename, and walking it reaches into another file system.
+  if (existsSync(target) && statSync(target).dev !== statSync(dirname(target)).dev) {
+    throw new UsageError(`refusing to write to ${dir}: it is a mount point, and wi-gen replaces the output directory as a whole by rename; use a subdirectory of it`);
+  }
   if (specPath && specPath !== '-') {
     const candidates = [resolve(specPath), realOrResolved(specPath)];
     if (candidates.some((spec) => within(resolve(dir), spec) || within(target, spec))) {
@@ -292,9 +296,13 @@ function createExclusive(path: string, content: string): boolean {
   }
   try {
     writeSync(fd, content);
-  } finally {
+  } catch (error) {
+    // A disk too full for a few bytes would leave an empty lock behind.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -438,6 +446,11 @@ function writeDurable(path: string, content: string | Buffer, mode: number): voi
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off);
     fsyncSync(fd);
+  } catch (error) {
+    // write(2) and fsync(2) errors (a full disk) carry no path: name the file.
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== undefined && e.path === undefined) e.path = path;
+    throw error;
   } finally {
     closeSync(fd);
   }
@@ -595,6 +608,11 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
       fsyncDir(dirname(target));
     }
     return { written: files.length, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
+  } catch (error) {
+    // A path in the staging tree means nothing to the user: name the file in DIR it was for.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.path === 'string' && e.path.startsWith(staging)) e.path = join(dir, relative(staging, e.path)) + ' (being staged beside it)';
+    throw error;
   } finally {
     if (existsSync(staging)) removeTree(staging);
     lock.release();
