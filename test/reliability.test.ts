@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parse, parseDocument, visit, type Scalar } from 'yaml';
-import { binPath, cli, problemsOf, readTree, renderFile, repoRoot } from './support/wi-gen.js';
+import { binPath, cli, problemsOf, readTree, renderFile, renderText, repoRoot } from './support/wi-gen.js';
 import { LOCK_STALE_AFTER_MS, MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 import { loadSpec } from '../src/spec/load.js';
 import { judge, seedSpecs } from './support/fuzz.js';
@@ -403,3 +403,58 @@ environment('a file name cannot forge a file:line:col line or move the terminal 
   assert.match(r.stderr, 'x\\nspec.yaml:1:1: everything is fine\\u001b[2J: no such file');
 });
 environment.run();
+
+// ------------------------------------------------------------------------------------- 7. README injection
+
+const readme = suite('7. values in README commands are shell-quoted like the scripts');
+
+/** Shell commands of a README: its ```sh blocks, and inline code that starts with a command. */
+function readmeCommands(text: string): string[] {
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const inline = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1] as string).filter((c) => /^(wi-gen|kubectl|az|aws|gcloud|vault|bash|terraform|helm) /.test(c));
+  return [...blocks, ...inline];
+}
+
+/**
+ * Runs each command with an empty PATH and every missing command a no-op (bash's
+ * command_not_found_handle): only shell syntax and builtins act, so a value that escapes its
+ * quoting shows as a file the payload wrote.
+ */
+function runCommandsInert(commands: readonly string[], cwd: string): void {
+  const empty = tmpDir('wi-gen-nopath-');
+  for (const c of commands) run('/bin/bash', ['-c', `command_not_found_handle() { return 0; }\n${c}`], { cwd, env: { PATH: empty }, timeoutMs: 10_000 });
+}
+
+readme('a spec file name with shell syntax is quoted in the README command (it ran)', () => {
+  const dir = tmpDir('wi-gen-readme-');
+  const name = 's$(echo>pwned-subst);echo>pwned-semi;x.yaml';
+  writeFileSync(join(dir, name), readFileSync(GKE_EXAMPLE));
+  const r = wiGen([name, '-o', 'out'], dir);
+  assert.is(r.code, 0, r.stderr);
+  const text = readFileSync(join(dir, 'out', 'README.md'), 'utf8');
+  assert.match(text, "wi-gen 's$(echo>pwned-subst);echo>pwned-semi;x.yaml' | kubectl apply -f -");
+  runCommandsInert(readmeCommands(text), dir);
+  assert.equal(readdirSync(dir).filter((n) => n.startsWith('pwned')), []);
+});
+
+readme('awsServiceAccountRef.audience takes URI characters only (a ; in it ran in the README snippet)', () => {
+  const spec = readFileSync(join(repoRoot, 'examples', 'eks-dedicated-serviceaccount', 'spec.yaml'), 'utf8').replace('      serviceAccountName: route53-dns01\n', '      serviceAccountName: route53-dns01\n      audience: sts.amazonaws.com\n');
+  assert.ok(loadSpec(spec, { file: 'spec.yaml' }).ok);
+  for (const payload of ['x;echo>pwned', 'x|sh', "x'y", 'x&&y', 'x>y', '(x)']) {
+    const problems = problemsOf(spec.replace(/audience: .*/, `audience: ${JSON.stringify(payload)}`));
+    assert.match(problems.map((p) => p.message).join('\n'), 'an audience must be a URI or name', payload);
+  }
+  assert.ok(loadSpec(spec.replace(/audience: .*/, 'audience: https://example.com/aud'), { file: 'spec.yaml' }).ok);
+});
+
+readme('every README command of every example parses with bash -n and does nothing when run inert', () => {
+  for (const seed of seedSpecs().filter((s) => s.name.startsWith('examples/'))) {
+    const text = renderText(seed.text, `${seed.name.split('/')[1]}.yaml`).files.find((f) => f.path === 'README.md')?.content as string;
+    for (const c of readmeCommands(text)) {
+      if (c.includes('<')) continue; // a placeholder for the reader to fill (<cluster resource group>)
+      const r = run('/bin/bash', ['-n', '-c', c]);
+      assert.is(r.code, 0, `${seed.name}: ${c}\n${r.stderr}`);
+    }
+  }
+});
+readme.run();

@@ -8,7 +8,7 @@ import { awsPartition } from '../spec/common.js';
 import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../emit/hcl.js';
-import { command, heredocAssignment, shellVar, unless } from '../emit/shell.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import type { CheckContext, MethodContext, TerraformFile } from './method.js';
 import {
@@ -244,7 +244,7 @@ export function callerIdentityCheck(namespace: string, serviceAccount: string, i
     `\`${namespace}/${serviceAccount}\` should act as role \`${role.name}\`:`,
     '',
     '```sh',
-    `kubectl run -n ${namespace} wi-gen-check-${serviceAccount} --rm -i --restart=Never --image=amazon/aws-cli \\`,
+    `kubectl run -n ${shellQuote(namespace)} wi-gen-check-${shellQuote(serviceAccount)} --rm -i --restart=Never --image=amazon/aws-cli \\`,
     `  --overrides='${overrides}' -- sts get-caller-identity`,
     '```',
     '',

@@ -11,7 +11,7 @@ import type { AksCluster } from '../spec/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../emit/hcl.js';
-import { assign, command, shellVar, shellVarName } from '../emit/shell.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import { aksCluster, azRoleAssignments, azureDnsSolver, azurermProvider, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
@@ -176,7 +176,7 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
 
   readme(identity, ctx) {
     const cluster = aks(ctx);
-    const where = `${cluster.subscriptionID ? `--subscription ${cluster.subscriptionID} ` : ''}--resource-group ${cluster.resourceGroup ?? '<cluster resource group>'} --name ${ctx.model.cluster.name}`;
+    const where = `${cluster.subscriptionID ? `--subscription ${cluster.subscriptionID} ` : ''}--resource-group ${shellQuote(cluster.resourceGroup ?? '<cluster resource group>')} --name ${shellQuote(ctx.model.cluster.name)}`;
     return {
       prerequisites: [
         `The IDs of the kubelet identity: \`az aks show ${where} --query identityProfile.kubeletidentity -o json\` (\`objectId\` receives the DNS role; \`clientId\` or \`resourceId\` picks it when the node pool carries several identities).`,

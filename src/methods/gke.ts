@@ -15,7 +15,7 @@ import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
 import type { GkeCluster } from '../spec/cluster.js';
 import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclBodyItem } from '../emit/hcl.js';
-import { command, unless } from '../emit/shell.js';
+import { command, shellQuote, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
 import {
@@ -415,7 +415,7 @@ export const gke = defineMethod<GkeIdentity>({
         `\`${b.namespace}/${b.name}\` should authenticate as ${expected}:`,
         '',
         '```sh',
-        `kubectl run -n ${b.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
+        `kubectl run -n ${shellQuote(b.namespace)} wi-gen-check-${shellQuote(identity.name)} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
         `  --overrides='${JSON.stringify(overrides)}' -- gcloud auth list`,
         '```',
         '',
