@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isScalar, parse, parseDocument, visit, type Scalar } from 'yaml';
+import { isScalar, parse, parseAllDocuments, parseDocument, visit, type Scalar } from 'yaml';
 import { binPath, cli, problemsOf, readTree, renderFile, renderText, repoRoot } from './support/wi-gen.js';
 import { LOCK_STALE_AFTER_MS, MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 import { loadSpec } from '../src/spec/load.js';
@@ -458,3 +458,26 @@ readme('every README command of every example parses with bash -n and does nothi
   }
 });
 readme.run();
+
+// ------------------------------------------------------------------------------------- 8. YAML number-like names
+
+const numberLike = suite('8. names a YAML 1.2 reader takes for numbers are quoted');
+
+numberLike('a namespace and ServiceAccount named 0o17, 0x1f, 1e3 stay strings for YAML 1.1 and 1.2 readers (kustomize read 0o17 as 15)', () => {
+  for (const name of ['0o17', '0x1f', '1e3']) {
+    const spec = GKE_SPEC.replace('serviceAccount: {namespace: batch, name: reporter}', `serviceAccount: {namespace: "${name}", name: "${name}"}`);
+    const rendered = renderText(spec);
+    for (const f of rendered.files.filter((x) => x.path.endsWith('.yaml'))) {
+      for (const version of ['1.1', '1.2'] as const) {
+        const docs = parseAllDocuments(f.content, { version }).map((d) => d.toJS() as Obj);
+        const serviceAccounts = docs.filter((d) => d?.kind === 'ServiceAccount');
+        for (const sa of serviceAccounts) {
+          assert.is(sa.metadata.name, name, `${f.path} read as YAML ${version}`);
+          assert.is(sa.metadata.namespace, name, `${f.path} read as YAML ${version}`);
+        }
+      }
+    }
+    assert.match(rendered.stream, `name: "${name}"`);
+  }
+});
+numberLike.run();
