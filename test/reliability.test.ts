@@ -481,3 +481,47 @@ numberLike('a namespace and ServiceAccount named 0o17, 0x1f, 1e3 stay strings fo
   }
 });
 numberLike.run();
+
+// ------------------------------------------------------------------------------------- 9. foreign content
+
+const foreign = suite('9. what wi-gen does not own keeps its owner, mode and times; --force links nothing from outside DIR');
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) {
+  foreign.skip('owners: only root can give files another owner (run as root to cover this)', () => {});
+} else {
+  foreign('a user\'s DIR stays theirs after a root run: DIR, foreign directories (owner, mode, mtime), generated files', () => {
+    const { dir, out } = renderedProject();
+    mkdirSync(join(out, 'notes'));
+    writeFileSync(join(out, 'notes', 'todo.txt'), 'mine\n');
+    run('chown', ['-R', '1000:1000', out]);
+    run('chown', ['-R', '1001:1002', join(out, 'notes')]);
+    chmodSync(join(out, 'notes'), 0o700);
+    chmodSync(out, 0o750);
+    const old = new Date('2020-01-02T03:04:05Z');
+    utimesSync(join(out, 'notes'), old, old);
+    const r = wiGen(['spec.yaml', '-o', 'out'], dir);
+    assert.is(r.code, 0, r.stderr);
+    const st = (p: string) => lstatSync(join(out, p));
+    assert.equal([st('').uid, st('').gid, st('').mode & 0o7777], [1000, 1000, 0o750], 'DIR itself');
+    assert.equal([st('notes').uid, st('notes').gid, st('notes').mode & 0o7777], [1001, 1002, 0o700], 'a foreign directory');
+    assert.is(st('notes').mtime.toISOString(), old.toISOString(), "a foreign directory's mtime");
+    assert.equal([st('notes/todo.txt').uid, st('notes/todo.txt').gid], [1001, 1002], 'a foreign file');
+    for (const p of ['README.md', 'manifests', 'manifests/service-accounts.yaml', '.wi-gen-manifest']) assert.equal([st(p).uid, st(p).gid], [1000, 1000], `generated ${p}`);
+  });
+}
+
+foreign('--force with a generated directory replaced by a symlink to outside DIR: nothing outside is linked in', () => {
+  const { dir, out } = renderedProject();
+  const outside = join(dir, 'outside');
+  renameSync(join(out, 'manifests'), outside); // identical content, so an unchanged file would be linked
+  symlinkSync(outside, join(out, 'manifests'));
+  const r = wiGen(['spec.yaml', '-o', 'out', '--force'], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(lstatSync(join(out, 'manifests')).isDirectory());
+  for (const name of readdirSync(outside)) {
+    assert.is(lstatSync(join(outside, name)).nlink, 1, `${name} outside DIR is not linked into it`);
+    assert.is.not(lstatSync(join(out, 'manifests', name)).ino, lstatSync(join(outside, name)).ino);
+  }
+});
+foreign.run();

@@ -11,6 +11,7 @@
  */
 import {
   chmodSync,
+  lchownSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -63,11 +64,21 @@ function isSafeRelative(path: string): boolean {
   return path !== '' && !path.startsWith('/') && !path.includes('\0') && !path.split('/').some((p) => p === '..' || p === '.' || p === '');
 }
 
+interface TreeDir {
+  readonly path: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly atime: Date;
+  readonly mtime: Date;
+  readonly empty: boolean;
+}
+
 interface TreeListing {
   /** Files and symlinks, as relative POSIX paths. */
   readonly files: string[];
-  /** Every directory, parents first, with its mode (restored on the copy); empty ones are kept as such. */
-  readonly dirs: { readonly path: string; readonly mode: number; readonly empty: boolean }[];
+  /** Every directory, parents first, with its mode, owner and times (restored on the copy); empty ones are kept as such. */
+  readonly dirs: TreeDir[];
   /** Inode of each file, to notice files replaced while the new tree was staged. */
   readonly inodes: Map<string, number>;
 }
@@ -78,7 +89,7 @@ interface TreeListing {
  */
 function listTree(dir: string): TreeListing {
   const files: string[] = [];
-  const dirs: { path: string; mode: number; empty: boolean }[] = [];
+  const dirs: TreeDir[] = [];
   const inodes = new Map<string, number>();
   const rootDev = lstatSync(dir).dev;
   const walk = (rel: string) => {
@@ -87,7 +98,7 @@ function listTree(dir: string): TreeListing {
       const st = lstatSync(join(dir, child));
       if (st.isDirectory()) {
         if (st.dev !== rootDev) throw new UsageError(`${join(dir, child)} is a mount point; wi-gen replaces the output directory as a whole, so it cannot hold one`);
-        dirs.push({ path: child, mode: st.mode & 0o7777, empty: readdirSync(join(dir, child)).length === 0 });
+        dirs.push({ path: child, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, atime: st.atime, mtime: st.mtime, empty: readdirSync(join(dir, child)).length === 0 });
         walk(child);
       } else {
         files.push(child);
@@ -469,15 +480,36 @@ function fsyncDir(path: string): void {
   }
 }
 
-/** Carries a foreign entry into the staging tree without copying its bytes when possible. */
+/**
+ * Carries a foreign entry into the staging tree without copying its bytes when possible. Where a
+ * hard link is refused (a file system without them, protected_hardlinks) the copy gets the
+ * original's owner, mode and times, as far as this process may set them.
+ */
 function carry(from: string, to: string, st: Stats): void {
-  if (st.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-  else {
-    try {
-      linkSync(from, to);
-    } catch {
-      copyFileSync(from, to);
-    }
+  if (st.isSymbolicLink()) {
+    symlinkSync(readlinkSync(from), to);
+    keepOwner(to, st);
+    return;
+  }
+  try {
+    linkSync(from, to);
+    return;
+  } catch (error) {
+    if (!st.isFile()) throw new UsageError(`cannot carry ${from} (${st.isFIFO() ? 'a FIFO' : 'a special file'}) into the new tree: ${(error as NodeJS.ErrnoException).code}; move it out of the output directory`);
+  }
+  copyFileSync(from, to);
+  keepOwner(to, st);
+  chmodSync(to, st.mode & 0o7777);
+  utimesSync(to, st.atime, st.mtime);
+}
+
+/** Gives `path` the owner of `st` when it differs; only root may, and a failure keeps ours. */
+function keepOwner(path: string, st: { uid: number; gid: number }): void {
+  try {
+    const now = lstatSync(path);
+    if (now.uid !== st.uid || now.gid !== st.gid) lchownSync(path, st.uid, st.gid);
+  } catch {
+    // not permitted: the entry keeps this process's owner
   }
 }
 
@@ -494,9 +526,12 @@ function ancestors(path: string): string[] {
  * old tree itself stays intact until the swap. False when the bytes or permissions differ, or
  * the file system cannot link: the caller then writes the file.
  */
-function linkUnchanged(previous: string, staged: string, content: string, mode: number): boolean {
+function linkUnchanged(previous: string, listedInode: number | undefined, staged: string, content: string, mode: number): boolean {
   try {
+    // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
+    // `previous` would name a file outside DIR, and a hard link would pull it into the tree.
     const st = lstatSync(previous);
+    if (listedInode === undefined || st.ino !== listedInode) return false;
     if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
     if (readFileSync(previous, 'utf8') !== content) return false;
     linkSync(previous, staged);
@@ -544,21 +579,26 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
     for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(join(staging, ...d.path.split('/')), { recursive: true });
     const made = new Set<string>([staging]);
+    /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
+    const ours: string[] = [];
     const umask = process.umask();
     for (const f of files) {
       lock.touch();
       const path = join(staging, ...f.path.split('/'));
       const parent = dirname(path);
       if (!made.has(parent)) {
-        mkdirSync(parent, { recursive: true });
+        const first = mkdirSync(parent, { recursive: true });
+        if (first !== undefined) for (let d = parent; d.length >= first.length; d = dirname(d)) ours.push(d);
         made.add(parent);
       }
       const mode = f.executable ? 0o755 : 0o644;
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), path, f.content, mode & ~umask)) continue;
+      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
       writeDurable(path, f.content, mode);
+      ours.push(path);
     }
     writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
+    ours.push(join(staging, MANIFEST_FILE));
     const kept: string[] = [];
     for (const p of foreign) {
       lock.touch();
@@ -569,12 +609,23 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
       carry(from, to, lstatSync(from));
       kept.push(p);
     }
-    // Modes last (deepest first): a read-only directory must be filled before it is locked.
+    // `sudo wi-gen -o DIR` on a user's DIR: what it creates belongs to DIR's owner, as the rest does.
+    const targetStat = exists ? statSync(target) : undefined;
+    if (targetStat) for (const p of ours) keepOwner(p, targetStat);
+    // Owners, modes, then times, deepest first: a read-only directory must be filled before it is
+    // locked, and setting anything inside a directory changes its mtime.
     for (const d of [...tree.dirs].reverse()) {
       const path = join(staging, ...d.path.split('/'));
-      if (existsSync(path) && lstatSync(path).isDirectory()) chmodSync(path, d.mode);
+      if (!existsSync(path) || !lstatSync(path).isDirectory()) continue;
+      keepOwner(path, d);
+      chmodSync(path, d.mode);
+      // A directory holding generated files changed; one holding only the user's things did not.
+      if (!generatedDirs.has(d.path)) utimesSync(path, d.atime, d.mtime);
     }
-    if (exists) chmodSync(staging, statSync(target).mode & 0o7777);
+    if (targetStat) {
+      keepOwner(staging, targetStat);
+      chmodSync(staging, targetStat.mode & 0o7777);
+    }
     fsyncDir(staging);
     const removed = [...owned].filter((p) => !generated.has(p) && existsSync(join(target, ...p.split('/'))));
 
