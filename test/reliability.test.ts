@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isScalar, parse, parseAllDocuments, parseDocument, visit, type Scalar } from 'yaml';
 import { binPath, cli, problemsOf, readTree, renderFile, renderText, repoRoot } from './support/wi-gen.js';
 import { LOCK_STALE_AFTER_MS, MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
-import { loadSpec } from '../src/spec/load.js';
+import { formatProblem, loadSpec } from '../src/spec/load.js';
 import { judge, seedSpecs } from './support/fuzz.js';
 // @ts-expect-error: a plain .mjs module shared with the benchmark
 import { scalingShapes } from '../bench/scaling-shapes.mjs';
@@ -525,3 +525,41 @@ foreign('--force with a generated directory replaced by a symlink to outside DIR
   }
 });
 foreign.run();
+
+// ------------------------------------------------------------------------------------- 10. secrets, %YAML
+
+const shapes = suite('10. secret-shaped values refused (or warned), %YAML 1.1 refused');
+
+const DISPLAY_NAME_SPEC = (value: string) => GKE_SPEC.replace('gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com}', `gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com, displayName: ${JSON.stringify(value)}}`);
+
+shapes('a PEM private key, a JWT, an Azure client secret or an AWS key ID in a free-text field is refused, and not echoed', () => {
+  const jwt = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJ3aS1nZW4ifQ', 'c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU'].join('.');
+  const cases: [string, string][] = [
+    ['-----BEGIN PRIVATE KEY----- MIIEv', 'a PEM private key'],
+    [jwt, 'a JSON Web Token'],
+    ['abc8Q~' + 'x'.repeat(34), 'an Azure client secret'],
+    ['AKIA' + 'ABCDEFGHIJKLMNOP', 'an AWS access key ID'],
+  ];
+  for (const [value, what] of cases) {
+    const problems = problemsOf(DISPLAY_NAME_SPEC(value));
+    const text = problems.map(formatProblem).join('\n');
+    assert.match(text, `identities[0].gke.displayName: looks like ${what}`, value);
+    assert.not.match(text, value.slice(8, 20), 'the value is not repeated');
+  }
+  // In the audience (URI characters) a JWT fits the pattern of the field: still refused.
+  const spec = readFileSync(join(repoRoot, 'examples', 'eks-dedicated-serviceaccount', 'spec.yaml'), 'utf8').replace('      serviceAccountName: route53-dns01\n', `      serviceAccountName: route53-dns01\n      audience: ${jwt}\n`);
+  assert.match(problemsOf(spec).map(formatProblem).join('\n'), 'awsServiceAccountRef.audience: looks like a JSON Web Token');
+});
+
+shapes('an AWS secret-access-key shape only warns (an ordinary 40-character value can have it)', () => {
+  const loaded = loadSpec(DISPLAY_NAME_SPEC('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'), { file: 'spec.yaml' });
+  assert.ok(loaded.ok);
+  if (loaded.ok) assert.match(loaded.warnings.map(formatProblem).join('\n'), 'identities[0].gke.displayName: warning: may be an AWS secret access key');
+});
+
+shapes('%YAML 1.1 is refused: it switched the loader to YAML 1.1 (yes a boolean, 0755 octal)', () => {
+  const problems = problemsOf(`%YAML 1.1\n---\n${GKE_SPEC}`);
+  assert.equal(problems.map(formatProblem), ['spec.yaml:1:1: %YAML 1.1 is not allowed: a spec is YAML 1.2 (remove the directive)']);
+  assert.ok(loadSpec(`%YAML 1.2\n---\n${GKE_SPEC}`, { file: 'spec.yaml' }).ok);
+});
+shapes.run();

@@ -11,6 +11,7 @@ import { SpecSchema } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
 import { findPlaceholders, placeholderMessage } from './placeholders.js';
+import { findSecretValues } from './secret-values.js';
 
 /** Larger specs are refused before parsing: a real spec is a few kilobytes. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -201,6 +202,11 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     }
     problems.push(located.at(error.pos[0], error.message.split('\n')[0] as string));
   }
+  // `%YAML 1.1` would switch this document to YAML 1.1 (`yes` a boolean, `0755` octal): specs are 1.2.
+  if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
+    const at = /^%YAML\b/m.exec(text)?.index ?? 0;
+    problems.push(located.at(at, `%YAML ${doc.directives.yaml.version} is not allowed: a spec is YAML 1.2 (remove the directive)`));
+  }
   if (problems.length === 0) problems.push(...shapeProblems(doc, located));
   if (list.length > 1) {
     const second = list[1] as Document.Parsed;
@@ -218,6 +224,11 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return fail('spec must be a YAML mapping with apiVersion, kind, cluster and identities');
   }
 
+  // Before the schema: its messages may quote a value, and a credential is never repeated.
+  const secrets = findSecretValues(raw);
+  const secretErrors = secrets.filter((h) => h.severity === 'error').map((h) => located.problem(h));
+  if (secretErrors.length > 0) return { ok: false, problems: secretErrors };
+
   const placeholders = findPlaceholders(doc.contents as Node | null, text).map((hit) => ({
     ...located.at(hit.offset, placeholderMessage(hit.tokens)),
     path: formatPath(hit.path),
@@ -231,6 +242,7 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return { ok: false, problems: [...placeholders, ...issues].sort((a, b) => a.line - b.line || a.col - b.col) };
   }
   const diagnostics = new Diagnostics();
+  for (const h of secrets) diagnostics.warn(h.path, h.message);
   // The name reaches comments in scripts and HCL: a newline in it would end the comment.
   const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
   const warnings = diagnostics.warnings.map((d) => located.problem(d));
