@@ -224,10 +224,8 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return fail('spec must be a YAML mapping with apiVersion, kind, cluster and identities');
   }
 
-  // Before the schema: its messages may quote a value, and a credential is never repeated.
   const secrets = findSecretValues(raw);
-  const secretErrors = secrets.filter((h) => h.severity === 'error').map((h) => located.problem(h));
-  if (secretErrors.length > 0) return { ok: false, problems: secretErrors };
+  const secretErrors = secrets.filter((h) => h.severity === 'error');
 
   const placeholders = findPlaceholders(doc.contents as Node | null, text).map((hit) => ({
     ...located.at(hit.offset, placeholderMessage(hit.tokens)),
@@ -235,11 +233,16 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   }));
   // jitless: zod's generated fast path costs more to build than it saves on one spec.
   const parsed = SpecSchema.safeParse(raw, { jitless: true });
-  if (!parsed.success || placeholders.length > 0) {
+  if (!parsed.success || placeholders.length > 0 || secretErrors.length > 0) {
     // A placeholder usually also fails its field's own check: report it once, as a placeholder.
     const filled = new Set(placeholders.map((p) => p.path));
-    const issues = parsed.success ? [] : issuesToProblems(parsed.error.issues, located, raw).filter((p) => !filled.has(p.path));
-    return { ok: false, problems: [...placeholders, ...issues].sort((a, b) => a.line - b.line || a.col - b.col) };
+    // A credential is never repeated: a schema message that would quote one is dropped.
+    const quotesSecret = (message: string) => secretErrors.some((h) => message.includes(h.value));
+    const issues = parsed.success ? [] : issuesToProblems(parsed.error.issues, located, raw).filter((p) => !filled.has(p.path) && !quotesSecret(p.message));
+    // One problem per place: an unknown key `clientSecret` already says "never hold secrets".
+    const reported = new Set(issues.map((p) => p.path));
+    const secretProblems = secretErrors.filter((h) => !reported.has(formatPath(h.path))).map((h) => located.problem(h));
+    return { ok: false, problems: [...placeholders, ...issues, ...secretProblems].sort((a, b) => a.line - b.line || a.col - b.col) };
   }
   const diagnostics = new Diagnostics();
   for (const h of secrets) diagnostics.warn(h.path, h.message);

@@ -28,6 +28,8 @@ const SHAPES: readonly SecretShape[] = [
 
 export interface SecretHit {
   readonly path: SpecPath;
+  /** The value itself: only to keep other messages from quoting it, never printed. */
+  readonly value: string;
   readonly message: string;
   readonly severity: 'error' | 'warning';
 }
@@ -40,6 +42,7 @@ export function findSecretValues(value: unknown, path: SpecPath = []): SecretHit
     return [
       {
         path,
+        value,
         severity: shape.certain ? 'error' : 'warning',
         message: shape.certain
           ? `looks like ${shape.what}; a wi-gen spec never holds a secret, and everything in it reaches the generated files. Remove it (and rotate it if it was real)`
