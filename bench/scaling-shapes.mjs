@@ -21,5 +21,5 @@ export const scalingShapes = [
   // One "unknown key" problem per key: the problem positions were found by a scan per problem.
   { name: 'unknown top-level keys', largestHalf: 40000, make: (n) => HEAD + lines(n, (i) => `k${i}: v\n`) },
   // Every key twice: one "duplicate key" problem per pair; the parser compared each key with every earlier one.
-  { name: 'duplicate keys', largestHalf: 40000, make: (n) => HEAD.replace('cluster:\n', `metadata:\n  name: x\n  labels:\n${lines(n, (i) => `    d${i >> 1}: v\n`)}cluster:\n`) },
+  { name: 'duplicate keys', largestHalf: 30000, make: (n) => HEAD.replace('cluster:\n', `metadata:\n  name: x\n  labels:\n${lines(n, (i) => `    d${i >> 1}: v\n`)}cluster:\n`) },
 ];
