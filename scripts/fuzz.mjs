@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const env = {
   ...process.env,
+  // npm test's seed is fixed; the long run explores a new one each time (printed in the test names).
+  WI_GEN_FUZZ_SEED: process.env.WI_GEN_FUZZ_SEED ?? String(Date.now() % 2_147_483_647),
   WI_GEN_FUZZ_RUNS: process.env.WI_GEN_FUZZ_RUNS ?? '12000',
   WI_GEN_FUZZ_CLI_RUNS: process.env.WI_GEN_FUZZ_CLI_RUNS ?? '200',
   WI_GEN_FUZZ_SURFACE_RUNS: process.env.WI_GEN_FUZZ_SURFACE_RUNS ?? '350',

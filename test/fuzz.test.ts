@@ -6,7 +6,7 @@
 //                  + WI_GEN_FUZZ_SURFACE_RUNS (default 14) cases on the other surfaces
 //   npm run fuzz   12 000 in-process cases + 200 through the CLI + 350 on the other surfaces,
 //                  and 20 concurrent writer pairs per PID-namespace setup (scripts/fuzz.mjs)
-//   WI_GEN_FUZZ_SEED=n reproduces a run; a failure prints its seed, path and spec.
+//   WI_GEN_FUZZ_SEED=n reproduces a run (npm test uses a fixed one); a failure prints its seed, path and spec.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
@@ -24,7 +24,8 @@ import { describeStats, fuzzSurfaces } from './support/fuzz-surfaces.js';
 const RUNS = Number(process.env['WI_GEN_FUZZ_RUNS'] ?? 1500);
 const CLI_RUNS = Number(process.env['WI_GEN_FUZZ_CLI_RUNS'] ?? 24);
 const SURFACE_RUNS = Number(process.env['WI_GEN_FUZZ_SURFACE_RUNS'] ?? 14);
-const SEED = process.env['WI_GEN_FUZZ_SEED'] ? Number(process.env['WI_GEN_FUZZ_SEED']) : Date.now() % 2_147_483_647;
+// Fixed in npm test, so a red CI run reproduces; npm run fuzz passes a new one each run.
+const SEED = process.env['WI_GEN_FUZZ_SEED'] ? Number(process.env['WI_GEN_FUZZ_SEED']) : 20_261_201;
 
 const seeds = seedSpecs();
 const arbitrary = specArbitrary(seeds);
