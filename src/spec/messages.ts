@@ -15,6 +15,9 @@ export interface IssueMessage {
 
 const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.?json|access.?key|api.?key|account.?key|client.?key|key.?file|\.pem$|\.p12$|\.pfx$)/i;
 
+/** Unknown keys reported one by one per mapping; the rest are counted. */
+const MAX_UNKNOWN_KEYS_SHOWN = 100;
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = raw;
   for (const part of path) {
@@ -56,7 +59,10 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysFromIssue(issue);
-      return issue.keys.map((key) => {
+      // Thousands of unknown keys are one mistake (a file that is not a spec): the first ones tell it.
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_SHOWN;
+      const summary: IssueMessage[] = more > 0 ? [{ path, message: `and ${more} more unknown keys here` }] : [];
+      return issue.keys.slice(0, MAX_UNKNOWN_KEYS_SHOWN).map((key): IssueMessage => {
         if (key === '<<') {
           return { path: [...path, key], pointAtKey: true, message: 'YAML merge keys (<<) are not part of YAML 1.2, which specs use; write the keys out' };
         }
@@ -70,7 +76,7 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (
         }
         const hint = suggestion(key, allowed);
         return { path: [...path, key], pointAtKey: true, message: `unknown key "${key}"${hint}` };
-      });
+      }).concat(summary);
     }
     case 'invalid_type': {
       const actual = valueAt(raw, issue.path);
