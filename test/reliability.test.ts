@@ -576,3 +576,12 @@ fnScaling('a ResourceList with a ConfigMap of 40k keys: well under 10 s (17 s of
   assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
 });
 fnScaling.run();
+
+const unknownCap = suite('2. thousands of unknown keys: the first 100, then a count');
+
+unknownCap('500 unknown top-level keys give 100 problems and one count', () => {
+  const problems = problemsOf(GKE_SPEC + Array.from({ length: 500 }, (_, i) => `k${i}: v\n`).join(''));
+  assert.is(problems.length, 101);
+  assert.match(problems.map((p) => p.message).join('\n'), 'and 400 more unknown keys here');
+});
+unknownCap.run();
