@@ -311,7 +311,7 @@ test('cli: exit 0 healthy, 1 broken, 2 for a dump of unknown shape; --output jso
   const run = (argv: string[]) => {
     let out = '';
     let err = '';
-    const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => Buffer.alloc(0) });
+    const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) });
     return { code, out, err };
   };
   assert.equal(run(['doctor', spec, ...healthy]).code, 0);

@@ -12,14 +12,16 @@
  *
  * @see https://kubectl.docs.kubernetes.io/guides/extending_kustomize/exec_plugins/
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { isMap, parse, parseAllDocuments, type YAMLMap } from 'yaml';
 import { resolve } from 'node:path';
+import { MAX_SPEC_BYTES } from '../spec/load.js';
+import { readBounded } from './safe-read.js';
 import { render } from '../render.js';
 import { describeWorkloadResult, patchBoundWorkloads } from '../k8s/workload-patch.js';
 import { UsageError } from './errors.js';
 import { describeProblem, kustomizationFiles, loadConfig, readKustomization, type ConfigLoad } from './function-config.js';
-import type { Io } from './main.js';
+import { MAX_RESOURCE_LIST_BYTES, type Io } from './main.js';
 import type { Model } from '../model/model.js';
 
 export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv, cwd: string): number {
@@ -27,8 +29,9 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   const path = argv[0] as string;
   let config: unknown;
   try {
-    config = parse(readFileSync(path, 'utf8'));
+    config = parse(readConfig(path), { version: '1.2', maxAliasCount: 100 });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${path}: cannot read the generator config (${(error as Error).message.split('\n')[0]})`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`${path}: the generator config is not a YAML mapping`);
@@ -39,7 +42,9 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   const problems = load.result.ok ? load.result.warnings : load.result.problems;
   // A transformer sees its input on stdin; a generator gets an empty one. A transformer of an
   // empty kustomization also gets nothing, and must then return nothing.
-  const input = io.readStdin().toString('utf8');
+  const stdin = io.readStdin(MAX_RESOURCE_LIST_BYTES);
+  if (stdin.truncated) throw new UsageError(`plugin: the resources on standard input are more than ${MAX_RESOURCE_LIST_BYTES} bytes, the limit; nothing was built`);
+  const input = stdin.bytes.toString('utf8');
   const transforming = input.trim() !== '' || (load.file !== undefined && !generators.includes(resolve(cwd, load.file)) && transformers.includes(resolve(cwd, load.file)));
   // Warnings once per build: the generator run shows them.
   for (const p of problems) if (!transforming || p.severity === 'error') io.stderr(`${describeProblem(p, load)}\n`);
@@ -111,4 +116,29 @@ function transform(input: string, model: Model, load: ConfigLoad, config: Record
   if (failed) return 2;
   io.stdout(docs.map((d) => d.toString({ lineWidth: 0 }).replace(/^---\n/, '')).join('---\n'));
   return 0;
+}
+
+/** A generator config holds one spec and a header: a spec's limit plus room for the header. */
+const MAX_CONFIG_BYTES = MAX_SPEC_BYTES + 64 * 1024;
+
+/**
+ * The config kustomize wrote: a regular file of bounded size. `plugin /dev/zero` was read until
+ * memory ran out, and a FIFO blocked forever; neither is a generator config.
+ */
+function readConfig(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the generator config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${path}: the generator config is not a regular file`);
+    const { bytes, truncated } = readBounded(fd, MAX_CONFIG_BYTES);
+    if (truncated) throw new UsageError(`${path}: the generator config is more than ${MAX_CONFIG_BYTES} bytes`);
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,6 +2,7 @@
  * The generated README: what each file is, the order to apply it in, and how to prove the
  * binding works — so the tree can be taken to a cluster without opening another document.
  */
+import { shellQuote } from './shell.js';
 import type { Model } from '../model/model.js';
 import type { MethodContext, ReadmeContribution } from '../methods/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
@@ -83,7 +84,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   // Identities of one method share cluster-wide steps; say each once.
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
-  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${p}\``);
+  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
   if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adoptingSection(model).length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
@@ -118,7 +119,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
     }
   }
   if (has('manifests/kustomization.yaml')) {
-    out.push(`${step++}. **Objects wi-gen owns.** \`kubectl apply -k manifests/\` (or \`wi-gen ${model.specName} | kubectl apply -f -\`). Namespaces must exist.`);
+    out.push(`${step++}. **Objects wi-gen owns.** \`kubectl apply -k manifests/\` (or \`wi-gen ${shellQuote(model.specName)} | kubectl apply -f -\`). Namespaces must exist.`);
   }
   const nsComponents = dirs('kustomize/namespaces/');
   if (nsComponents.length) {
@@ -148,7 +149,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
 
   const verify = [...new Set(contributions.flatMap((c) => c.verify ?? []))];
   if (config && config.spec.issuers.length) {
-    const names = config.spec.issuers.map((i) => (i.kind === 'ClusterIssuer' ? `clusterissuer/${i.name}` : `issuer/${i.name} -n ${i.namespace}`));
+    const names = config.spec.issuers.map((i) => (i.kind === 'ClusterIssuer' ? shellQuote(`clusterissuer/${i.name}`) : `${shellQuote(`issuer/${i.name}`)} -n ${shellQuote(i.namespace ?? '')}`));
     verify.push(
       [
         'Every issuer reports `Ready=True` once its ACME account is registered:',
