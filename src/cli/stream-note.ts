@@ -16,7 +16,8 @@ const PARTS: readonly [prefix: string, name: string][] = [
 
 /** What a tree path is, for the note; undefined for files the stream already holds or that only describe it. */
 function partOf(path: string): string | undefined {
-  if (path.startsWith('manifests/') || path === 'README.md') return undefined;
+  // The grant record is bookkeeping about the cloud side, which the note already names.
+  if (path.startsWith('manifests/') || path === 'README.md' || path === '.wi-gen-grants.json') return undefined;
   return PARTS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? path;
 }
 
