@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
-import { render, type Rendered } from '../render.js';
+import { render, renderStream, type Rendered, type RenderedStream } from '../render.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
 import { acquireLock, canonicalDir, writeTree } from './writer.js';
@@ -125,12 +125,23 @@ function readSpec(path: string, io: Io): Buffer {
   }
 }
 
-/** Load and render one spec; warnings go to stderr unless quiet. */
-export function renderSpec(path: string, io: Io, quiet: boolean): Rendered {
+/** Load one spec; warnings go to stderr unless quiet. */
+function loadChecked(path: string, io: Io, quiet: boolean) {
   const loaded = loadSpec(readSpec(path, io), { file: path === '-' ? 'stdin' : path });
   if (!loaded.ok) throw new SpecProblems(loaded.problems);
   if (!quiet) for (const w of loaded.warnings) io.stderr(`${formatProblem(w)}\n`);
+  return loaded;
+}
+
+/** Load and render one spec; warnings go to stderr unless quiet. */
+export function renderSpec(path: string, io: Io, quiet: boolean): Rendered {
+  const loaded = loadChecked(path, io, quiet);
   return render(loaded.model, loaded.warnings.map((w) => w.message));
+}
+
+/** Load one spec and render only its stream (what `wi-gen SPEC` prints). */
+function renderSpecStream(path: string, io: Io, quiet: boolean): RenderedStream {
+  return renderStream(loadChecked(path, io, quiet).model);
 }
 
 function defaultOutput(spec: string): string {
@@ -242,8 +253,7 @@ export function main(argv: readonly string[], io: Io): number {
     }
     const spec = positionals[0] as string;
     if (flags.output !== undefined) return runRender([spec], flags, io);
-    const rendered = renderSpec(spec, io, flags.quiet === true);
-    io.stdout(rendered.stream);
+    io.stdout(renderSpecStream(spec, io, flags.quiet === true).stream);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof SpecProblems) {

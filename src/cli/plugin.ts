@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { render } from '../render.js';
+import { renderStream } from '../render.js';
 import { UsageError } from './errors.js';
 import { describeProblem, kustomizeGeneratorPaths, loadConfig, readKustomization } from './function-config.js';
 import type { Io } from './main.js';
@@ -29,7 +29,7 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   const problems = load.result.ok ? load.result.warnings : load.result.problems;
   for (const p of problems) io.stderr(`${describeProblem(p, load)}\n`);
   if (!load.result.ok) return 2;
-  const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
+  const rendered = renderStream(load.result.model);
   // kustomize's namespace: moves every namespaced object, but the cloud side names the spec's
   // namespaces: the binding would break at runtime with a 403, so the build stops here instead.
   const kustomization = readKustomization(root);
