@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cli, repoRoot } from './support/wi-gen.js';
+import { MAX_SPEC_BYTES } from '../src/spec/load.js';
 import { run, tmpDir } from './support/tools.js';
 // @ts-expect-error: a plain ES module without types
 import { specText, writeScaleCase } from '../bench/generate.mjs';
@@ -16,7 +17,7 @@ test('generated scale specs are valid and render the tree kustomize builds', () 
   assert.is(r.code, 0, r.stderr);
   const spec = parse(specText(150)) as { bindings: unknown[] };
   assert.is(spec.bindings.length, 150);
-  assert.ok(specText(10000).length < 1024 * 1024, "10,000 bindings fit wi-gen's 1 MiB spec limit");
+  assert.ok(specText(40000).length < MAX_SPEC_BYTES, "40,000 bindings fit wi-gen's spec limit");
 });
 
 test('npm run bench prints the whole table (N=10, one run)', () => {
