@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cli, repoRoot } from './support/wi-gen.js';
 import { MAX_SPEC_BYTES } from '../src/spec/load.js';
+// @ts-expect-error: a plain ES module without types
+import { comparisonRow } from '../bench/measure.mjs';
 import { run, tmpDir } from './support/tools.js';
 // @ts-expect-error: a plain ES module without types
 import { specText, writeScaleCase } from '../bench/generate.mjs';
@@ -20,15 +22,32 @@ test('generated scale specs are valid and render the tree kustomize builds', () 
   assert.ok(specText(40000).length < MAX_SPEC_BYTES, "40,000 bindings fit wi-gen's spec limit");
 });
 
-test('npm run bench prints the whole table (N=10, one run)', () => {
+test('npm run bench prints the whole table (small sizes, one run)', () => {
   const work = tmpDir('wi-gen-bench-');
-  const r = run(process.execPath, [join(repoRoot, 'bench', 'bench.mjs'), '--sizes', '10,20', '--examples', 'gke-cronjob', '--runs', '1', '--warmup', '1', '--work', work, '--out', '-'], { timeoutMs: 120_000 });
+  const r = run(process.execPath, [join(repoRoot, 'bench', 'bench.mjs'), '--sections', 'startup,scale', '--sizes', '10,20', '--examples', 'gke-cronjob', '--runs', '1', '--warmup', '1', '--work', work, '--out', '-'], { timeoutMs: 120_000 });
   assert.is(r.code, 0, r.stderr);
   const rows = r.stdout.trim().split('\n');
-  assert.match(rows[0] ?? '', /^\| case \| wall/);
-  for (const expected of [/cold: wi-gen examples\/gke-cronjob\/spec\.yaml \| \d+ ms/, /no compile cache/, /10 bindings: wi-gen SPEC -o DIR \| \d+ ms/, /20 bindings: wi-gen SPEC -o DIR, DIR empty/, /growth: t\(20\) \/ t\(10\)/]) {
+  assert.match(rows[0] ?? '', /^\| case \| runs \| wall/);
+  for (const expected of [
+    /start: wi-gen examples\/gke-cronjob\/spec\.yaml, cache warm \| 1 \| \d+ ms \/ \d+ ms \/ \d+ ms/,
+    /start: wi-gen examples\/gke-cronjob\/spec\.yaml -o DIR, cache unwritable/,
+    /start: .*first run/,
+    /scale: 10 bindings: wi-gen SPEC \| .*cdk8s-plus-27 app/,
+    /scale: 20 bindings: wi-gen SPEC -o DIR \| .*cdk8s-plus-27 app --outdir DIR/,
+    /growth: wi-gen SPEC: t\(20\) \/ t\(10\)/,
+    /^Targets: \d+ met, \d+ not met, \d+ not measured/,
+  ]) {
     assert.ok(rows.some((row) => expected.test(row)), `a row matching ${expected}`);
   }
+});
+
+test('a side stopped at its time limit makes the row "not measured", never met', () => {
+  const side = (label: string, median: number, stopped: boolean) => ({ label, runs: 1, stopped, wall: { min: median, median, max: median }, cpu: { min: 1, median: 1, max: 1 }, rss: { min: 1, median: 1, max: 1 } });
+  const honest = comparisonRow('x', side('wi-gen', 10, false), side('slow tool', 120_000, true), 1.0);
+  assert.is(honest.met, 'not measured');
+  assert.match(honest.line, /\| not measured \|$/);
+  assert.is(comparisonRow('x', side('wi-gen', 10, false), side('tool', 20, false), 1.0).met, true);
+  assert.is(comparisonRow('x', side('wi-gen', 30, false), side('tool', 20, false), 1.0).met, false);
 });
 
 test.run();
