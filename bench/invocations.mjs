@@ -63,7 +63,7 @@ function project(root, dir) {
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   symlinkSync(root, join(dir, 'node_modules', 'wi-gen'), 'dir');
-  symlinkSync(join('..', 'wi-gen', 'bin', 'wi-gen.mjs'), join(dir, 'node_modules', '.bin', 'wi-gen'));
+  symlinkSync(join('..', 'wi-gen', 'bin', 'wi-gen.cjs'), join(dir, 'node_modules', '.bin', 'wi-gen'));
   return dir;
 }
 
@@ -143,7 +143,7 @@ export function invocationsSection({ root, work, runs, warmup }) {
     const plain = join(work, 'invoke-kustomize-floor');
     rmSync(plain, { recursive: true, force: true });
     mkdirSync(plain);
-    const generated = spawnSync(node, [join(root, 'bin', 'wi-gen.mjs'), join(kz, 'wi-gen.yaml')], { encoding: 'utf8' });
+    const generated = spawnSync(node, [join(root, 'bin', 'wi-gen.cjs'), join(kz, 'wi-gen.yaml')], { encoding: 'utf8' });
     writeFileSync(join(plain, 'generated.yaml'), generated.stdout);
     writeFileSync(join(plain, 'cronjob.yaml'), CRONJOB);
     writeFileSync(join(plain, 'kustomization.yaml'), snippet(root, 'kustomization-generator').replace(/generators:\n\s+- wi-gen\.yaml.*\n/, '').replace('  - cronjob.yaml\n', '  - cronjob.yaml\n  - generated.yaml\n'));

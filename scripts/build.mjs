@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the committed files of lib/ from src/:
 //   lib/wi-gen.cjs       the CLI and the library (src/bundle.ts) with every dependency inlined, so the
-//                        package has no runtime dependencies; lib/wi-gen.mjs (hand-written) runs its
+//                        package has no runtime dependencies; lib/wi-gen-cli.cjs (hand-written) runs its
 //                        CLI through V8's code cache, lib/index.mjs (hand-written) re-exports its library
 //   lib/cdk8s.cjs        the cdk8s constructs (src/cdk8s/), loading cdk8s, constructs and cdk8s-plus-27
 //                        from the user's project (peer dependencies) and the library from wi-gen.cjs
@@ -98,7 +98,7 @@ export async function bundle({ minify = false } = {}) {
     bundle: true,
     platform: 'node',
     // CommonJS, because a classic script can be compiled with vm.Script and V8's code cache
-    // (lib/wi-gen.mjs); Node 20 has no code cache for ES modules.
+    // (lib/wi-gen-cli.cjs); Node 20 has no code cache for ES modules.
     format: 'cjs',
     target: 'node20',
     // Dependencies are bundled: one file to read and compile at start-up instead of ~300

@@ -1,4 +1,4 @@
-// The bin's loader (lib/wi-gen.mjs) and its compile cache: a cache directory that cannot be made,
+// The bin's loader (lib/wi-gen-cli.cjs) and its compile cache: a cache directory that cannot be made,
 // read or written must cost no more than having no cache. Each case runs the real bin with a
 // time limit, because the failure this guards against is a CLI that prints its output and then
 // never exits (Node's recursive mkdir spins forever under /proc).

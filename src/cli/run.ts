@@ -1,4 +1,4 @@
-/** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen.mjs calls `runCli`). */
+/** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen-cli.cjs calls `runCli`). */
 import { writeSync } from 'node:fs';
 import { MAX_SPEC_BYTES } from '../spec/load.js';
 import { main, readBounded } from './main.js';
