@@ -7,7 +7,7 @@
 // bench/measure.mjs runs the commands (interleaved, wall and CPU time, peak RSS) and formats rows.
 //
 //   npm run bench                 the full run (about ten minutes on two busy cores)
-//   npm run bench -- --quick      one example, 1,000 and 2,000 bindings, 5 runs: under two minutes
+//   npm run bench -- --quick      one example, 1,000 and 2,000 bindings: under two minutes
 //
 // Options: --quick  --sizes N,N,...  --runs R (timed runs per command)  --warmup W
 // --examples NAME,... (default: all)  --sections startup,scale,invocations  --work DIR
@@ -35,12 +35,12 @@ const settings = {
   root,
   quick: QUICK,
   sizes: option('sizes', QUICK ? '1000,2000' : '1000,2000,5000,10000,20000,40000').split(',').map(Number),
-  runs: Number(option('runs', QUICK ? '5' : '7')),
+  runs: Number(option('runs', '5')),
   warmup: Number(option('warmup', '1')),
   work: option('work', join(root, 'bench', 'work')),
   bin: option('bin', join(root, 'bin', 'wi-gen.cjs')),
   examples: option('examples', '') ? option('examples', '').split(',') : undefined,
-  budgetMs: Number(option('budget-ms', '60000')),
+  budgetMs: Number(option('budget-ms', '30000')),
 };
 const SECTIONS = option('sections', 'startup,scale,invocations').split(',');
 const OUT = option('out', join(root, 'bench', 'RESULTS.md'));
