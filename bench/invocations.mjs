@@ -80,7 +80,7 @@ export function invocationsSection({ root, work, runs, warmup }) {
     const push = (c) => {
       const i = commands.findIndex((x) => x.label === c.label);
       if (i >= 0) return i;
-      commands.push({ env, ...c });
+      commands.push({ env, timeoutMs: 120_000, ...c });
       return commands.length - 1;
     };
     pairs.push([push(subject), push(base), label, target]);

@@ -36,7 +36,8 @@ export function startupSection({ root, work, bin, runs, warmup, quick, examples:
       ];
       for (const [variant, env, target] of variants) {
         // --quick: every variant of one example; otherwise every variant of every example.
-        commands.push({ label: `wi-gen ${name}${mode === 'stream' ? '' : ' -o DIR'}, ${variant}`, argv: [node, bin, ...args], env });
+        // The time limit makes a hang (a cache problem that never returns) "not measured", not a stuck benchmark.
+        commands.push({ label: `wi-gen ${name}${mode === 'stream' ? '' : ' -o DIR'}, ${variant}`, argv: [node, bin, ...args], env, timeoutMs: 30_000 });
         kinds.push(target);
       }
     }
