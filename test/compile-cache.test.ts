@@ -64,4 +64,26 @@ for (const [name, make] of broken) {
   });
 }
 
+// Node 20 has no module.enableCompileCache; a preloaded stand-in records the call, so the Node ≥ 22
+// branch of the loader runs here too (on Node 22 the real function is used as is).
+function withFakeEnableCompileCache(xdgCacheHome: string) {
+  const dir = tmpDir('wi-gen-cache-fake-');
+  const preload = join(dir, 'fake.cjs');
+  writeFileSync(preload, "require('module').enableCompileCache = (d) => { require('fs').writeSync(2, 'enableCompileCache ' + d + '\\n'); return { status: 0, directory: d }; };\n");
+  return run(process.execPath, ['-r', preload, binPath, spec], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
+}
+
+test('Node >= 22: module.enableCompileCache into $XDG_CACHE_HOME/wi-gen, made safely first', () => {
+  const home = tmpDir('wi-gen-cache-');
+  const r = withFakeEnableCompileCache(home);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, expected.stdout);
+  assert.is(r.stderr, `enableCompileCache ${join(home, 'wi-gen', 'node-compile-cache')}\n`);
+  // Node's own recursive mkdir has the /proc loop too: the loader does not hand it such a path.
+  const proc = withFakeEnableCompileCache('/proc/wi-gen-test-cache');
+  assert.is(proc.code, 0, proc.stderr);
+  assert.is(proc.stderr, '');
+  assert.is(proc.stdout, expected.stdout);
+});
+
 test.run();
