@@ -74,7 +74,7 @@ export async function scaleSection({ root, work, bin, runs, warmup, sizes, budge
     for (const key of ['wiStream', 'wiDir', 'refStream', 'refDir']) {
       if (!a[key] || !b[key]) continue;
       const ratio = b[key].wall.median / a[key].wall.median;
-      const cpu = b[key].cpu.median / a[key].cpu.median;
+      const cpu = b[key].cpu.mean / a[key].cpu.mean;
       const ours = key.startsWith('wi') && n >= 1000;
       const stopped = a[key].stopped || b[key].stopped;
       rows.push(
