@@ -46,8 +46,8 @@ function stats(values) {
 
 /**
  * Runs the commands interleaved: `warmup` untimed rounds, then up to `runs` timed rounds. A
- * command whose first run exceeds `budgetMs / runs` gets fewer runs (never fewer than 3, or 1 if a
- * single run exceeds the whole budget). A command is {label, argv, env?, cwd?, timeoutMs?, input?};
+ * command whose first run exceeds `budgetMs / runs` gets fewer runs (never fewer than 3; a run
+ * stopped at its time limit, or over ten budgets, is the command's only sample). A command is {label, argv, env?, cwd?, timeoutMs?, input?};
  * argv and env may be functions (a new directory per run, say).
  */
 export function measure(work, commands, { runs = 7, warmup = 1, budgetMs = 60_000 } = {}) {
@@ -60,7 +60,9 @@ export function measure(work, commands, { runs = 7, warmup = 1, budgetMs = 60_00
     });
   const samples = commands.map(() => []);
   const first = commands.map(once); // the first warm-up round, which also sizes the plan
-  const plan = first.map((f) => (f.stopped || f.wall > budgetMs ? 0 : Math.max(Math.min(runs, 3), Math.min(runs, Math.floor(budgetMs / f.wall)))));
+  // One slow first run (a burst of load, a first write into an empty directory) must not leave a
+  // command with a single sample: only a stopped run, or one over ten budgets, is kept alone.
+  const plan = first.map((f) => (f.stopped || f.wall > 10 * budgetMs ? 0 : Math.max(Math.min(runs, 3), Math.min(runs, Math.floor(budgetMs / f.wall)))));
   plan.forEach((p, i) => p === 0 && samples[i].push(first[i]));
   for (let w = 1; w < warmup; w++) commands.forEach((c, i) => plan[i] > 0 && once(c));
   for (let r = 0; r < runs; r++) commands.forEach((c, i) => r < plan[i] && samples[i].push(once(c)));
