@@ -43,12 +43,15 @@ test('npm run bench prints the whole table (small sizes, one run)', () => {
 });
 
 test('a side stopped at its time limit makes the row "not measured", never met', () => {
-  const side = (label: string, median: number, stopped: boolean) => ({ label, runs: 1, stopped, wall: { min: median, median, max: median }, cpu: { min: 1, median: 1, max: 1 }, rss: { min: 1, median: 1, max: 1 } });
+  const side = (label: string, median: number, stopped: boolean) => ({ label, runs: 1, stopped, wall: { min: median, median, max: median }, cpu: { min: 1, median: 1, max: 1, mean: 1 }, rss: { min: 1, median: 1, max: 1 } });
   const honest = comparisonRow('x', side('wi-gen', 10, false), side('slow tool', 120_000, true), 1.0);
   assert.is(honest.met, 'not measured');
   assert.match(honest.line, /\| not measured \|$/);
   assert.is(comparisonRow('x', side('wi-gen', 10, false), side('tool', 20, false), 1.0).met, true);
   assert.is(comparisonRow('x', side('wi-gen', 30, false), side('tool', 20, false), 1.0).met, false);
+  // Wall within the target but CPU not: not met.
+  const cpuHeavy = { ...side('wi-gen', 10, false), cpu: { min: 5, median: 5, max: 5, mean: 5 } };
+  assert.is(comparisonRow('x', cpuHeavy, side('tool', 20, false), 1.0).met, false);
 });
 
 test.run();
