@@ -9,7 +9,7 @@
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLSeq } from 'yaml';
 import type { Problem } from '../spec/load.js';
-import { render } from '../render.js';
+import { renderStream } from '../render.js';
 import type { Model } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { describeWorkloadResult, patchBoundWorkloads, type WorkloadResult } from '../k8s/workload-patch.js';
@@ -173,7 +173,7 @@ export function runFunction(input: string, io: Io, cwd: string): number {
   const results: FunctionResult[] = resultsFor(problems, load, config);
   for (const p of problems) io.stderr(`${describeProblem(p, load)}\n`);
   if (load.result.ok) {
-    const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
+    const rendered = renderStream(load.result.model);
     const { added, updated } = upsert(doc, items, rendered.objects as Obj[]);
     results.push({ message: `wi-gen: ${rendered.objects.length} object(s) from ${load.file ?? load.label}: ${added} added, ${updated} updated`, severity: 'info' });
     const workloads = workloadResults(load.result.model, doc, items, load.file);

@@ -5,7 +5,7 @@
 import { readNamedInput } from './safe-read.js';
 import { dirname, join } from 'node:path';
 import { loadSpec, formatProblem, printable, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
-import { render, type Rendered } from '../render.js';
+import { render, renderStream, streamLeavesOut, type Rendered } from '../render.js';
 import type { Model } from '../model/model.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
@@ -121,10 +121,6 @@ function renderLoaded(spec: LoadedSpec, out?: { dir: string; pruned: boolean }):
   return render(spec.model, spec.warnings, lifecycle);
 }
 
-/** Load and render one spec (warnings to stderr unless quiet). */
-function renderSpec(path: string, io: Io, quiet: boolean): Rendered {
-  return renderLoaded(loadForRender(path, io, quiet));
-}
 
 function defaultOutput(spec: string): string {
   return join(dirname(spec), 'out');
@@ -270,9 +266,9 @@ export function main(argv: readonly string[], io: Io): number {
     }
     const spec = positionals[0] as string;
     if (flags.output !== undefined) return runRender([spec], flags, io);
-    const rendered = renderSpec(spec, io, flags.quiet === true);
-    io.stdout(rendered.stream);
-    const note = flags.quiet === true ? undefined : streamNote(spec, rendered.files);
+    const loaded = loadForRender(spec, io, flags.quiet === true);
+    io.stdout(renderStream(loaded.model).stream);
+    const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model));
     if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {

@@ -11,7 +11,7 @@ import { run } from './tools.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const examplesDir = join(repoRoot, 'examples');
-export const binPath = join(repoRoot, 'bin', 'wi-gen.mjs');
+export const binPath = join(repoRoot, 'bin', 'wi-gen.cjs');
 
 export function exampleNames(): string[] {
   return readdirSync(examplesDir)
