@@ -12,10 +12,10 @@ import { run, tmpDir } from './support/tools.js';
 const spec = join(examplesDir, 'gke-cronjob', 'spec.yaml');
 
 function renderWithCache(xdgCacheHome: string) {
-  return run(process.execPath, [binPath, spec], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
+  return run(process.execPath, [binPath, spec, '--quiet'], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
 }
 
-const expected = run(process.execPath, [binPath, spec], { cwd: repoRoot, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+const expected = run(process.execPath, [binPath, spec, '--quiet'], { cwd: repoRoot, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
 
 test('a usable cache directory is made and filled, and the next run gives the same bytes', () => {
   assert.is(expected.code, 0, expected.stderr);
@@ -70,7 +70,7 @@ function withFakeEnableCompileCache(xdgCacheHome: string) {
   const dir = tmpDir('wi-gen-cache-fake-');
   const preload = join(dir, 'fake.cjs');
   writeFileSync(preload, "require('module').enableCompileCache = (d) => { require('fs').writeSync(2, 'enableCompileCache ' + d + '\\n'); return { status: 0, directory: d }; };\n");
-  return run(process.execPath, ['-r', preload, binPath, spec], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
+  return run(process.execPath, ['-r', preload, binPath, spec, '--quiet'], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
 }
 
 test('Node >= 22: module.enableCompileCache into $XDG_CACHE_HOME/wi-gen, made safely first', () => {
