@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { specMatrix } from './support/spec-matrix.js';
 import { checkTerraform, versionAllowed, type TerraformFile } from './support/terraform-schema.js';
 import { exampleNames, examplesDir, renderText, repoRoot } from './support/wi-gen.js';
 import { PLACEHOLDER } from '../src/spec/placeholders.js';
@@ -71,8 +72,12 @@ function asAdopted(files: readonly { path: string; content: string }[]): Terrafo
     .map((f) => ({ path: f.path.replace('/adopt/', '/'), content: f.content }));
 }
 
-// The specs whose Terraform is checked. A bigger matrix (test/support/spec-matrix.ts) plugs in here.
-const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs(), ...regressionSpecs()];
+// The specs whose Terraform is checked: examples, filled templates, regressions, and the generated
+// specs of the matrix (test/support/spec-matrix.ts), which turn on every option of every method.
+const generated: SpecCase[] = specMatrix()
+  .filter((s) => s.origin === 'generated')
+  .map((s) => ({ name: s.name, text: s.text, file: `${s.name.replace(/\//g, '-')}.yaml` }));
+const specs: SpecCase[] = [...exampleSpecs(), ...templateSpecs(), ...regressionSpecs(), ...generated];
 
 const totals = { modules: 0, topLevel: 0, nested: 0, fuzzModules: 0, fuzzBlocks: 0, notes: new Set<string>() };
 
