@@ -19,7 +19,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A copy without tool annotations (and without metadata left empty by their removal). */
-export function withoutToolAnnotations(config: Obj): Obj {
+function withoutToolAnnotations(config: Obj): Obj {
   const copy: Obj = { ...config };
   if (!isObj(copy['metadata'])) return copy;
   const metadata: Obj = { ...copy['metadata'] };

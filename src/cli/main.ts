@@ -18,7 +18,7 @@ import { runPlugin } from './plugin.js';
 import { runDoctor } from './doctor.js';
 import { readGrantRecord } from './grant-record-file.js';
 
-export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
+const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -132,7 +132,7 @@ function readSpec(path: string, io: Io): Buffer {
  * Load and render one spec; warnings go to stderr unless quiet. With `out`, the tree it will
  * replace lends its grant record, so grants of dropped bindings reach cloud/prune.sh.
  */
-export function renderSpec(path: string, io: Io, quiet: boolean, out?: { dir: string; pruned: boolean }): Rendered {
+function renderSpec(path: string, io: Io, quiet: boolean, out?: { dir: string; pruned: boolean }): Rendered {
   const loaded = loadSpec(readSpec(path, io), { file: path === '-' ? 'stdin' : path });
   if (!loaded.ok) throw new SpecProblems(loaded.problems);
   if (!quiet) for (const w of loaded.warnings) io.stderr(`${formatProblem(w)}\n`);

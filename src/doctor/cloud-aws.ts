@@ -24,7 +24,7 @@ function conditionMatches(operator: string, want: string, values: unknown): bool
 }
 
 /** Does some Allow statement let `principal` do `action` with these condition-key values? */
-export function trustAdmits(policy: JsonObject, principal: { Federated?: string; Service?: string }, actions: readonly string[], keys: Readonly<Record<string, string>>): boolean {
+function trustAdmits(policy: JsonObject, principal: { Federated?: string; Service?: string }, actions: readonly string[], keys: Readonly<Record<string, string>>): boolean {
   return asList(policy['Statement']).filter(isObject).some((s) => {
     if (s['Effect'] !== 'Allow') return false;
     const p = s['Principal'];

@@ -18,7 +18,7 @@ import { aksClusterLinks, kubeletIdentityLinks, roleLinks, workloadIdentityLinks
 import { eksClusterLinks, irsaLinks, podIdentityLinks, route53Links } from './cloud-aws.js';
 import { diagnoseErrorText, type ErrorDiagnosis } from './error-text.js';
 
-export interface Chain {
+interface Chain {
   /** `namespace/name` of a ServiceAccount, `cluster`, `identity NAME` or `objects`. */
   readonly subject: string;
   readonly identity?: string;

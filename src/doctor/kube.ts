@@ -44,7 +44,7 @@ export function webhookLink(methodKey: string, facts: Facts): Link | undefined {
   return found ? ok(`webhook:${methodKey}`, title) : broken(`webhook:${methodKey}`, title, 'no MutatingWebhookConfiguration of it in the dump', hook.fix);
 }
 
-export interface WorkloadTarget {
+interface WorkloadTarget {
   readonly kind: WorkloadKind;
   readonly namespace: string;
   readonly name: string;
@@ -267,7 +267,7 @@ export function ownedObjectLinks(objects: readonly Record<string, unknown>[], fa
 }
 
 /** Path of the first place where `want` is not contained in `have` (extra fields in `have` are fine). */
-export function firstDifference(want: unknown, have: unknown, path: string): string | undefined {
+function firstDifference(want: unknown, have: unknown, path: string): string | undefined {
   if (Array.isArray(want)) {
     if (!Array.isArray(have) || have.length < want.length) return path;
     for (let i = 0; i < want.length; i++) {

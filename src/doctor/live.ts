@@ -9,7 +9,7 @@ import type { Identity } from '../model/model.js';
 import { parseRoleArn } from '../methods/aws-names.js';
 import type { GcpResourceLabel } from './facts.js';
 
-export interface LiveCommand {
+interface LiveCommand {
   readonly argv: readonly string[];
   readonly display: string;
   readonly label?: GcpResourceLabel;

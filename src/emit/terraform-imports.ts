@@ -23,7 +23,7 @@ import { command, shellQuote } from './shell.js';
 import { roleDefinitionFilter } from '../methods/azure-common.js';
 
 /** An `import` block to write: adopt the object with this ID into this address. */
-export interface ImportTarget {
+interface ImportTarget {
   readonly address: string;
   readonly type: string;
   readonly id: string;
@@ -32,7 +32,7 @@ export interface ImportTarget {
 }
 
 /** Shell lines that look the object's ID up and import it (`terraform import ADDRESS "$ID"`). */
-export interface ImportRecipe {
+interface ImportRecipe {
   readonly address: string;
   readonly type: string;
   /** What the object is, for the README. */
@@ -41,7 +41,7 @@ export interface ImportRecipe {
   readonly doc: string;
 }
 
-export interface Adoption {
+interface Adoption {
   readonly imports: readonly ImportTarget[];
   readonly recipes: readonly ImportRecipe[];
   /** Resource types emitted that need no import, each with the reason. */

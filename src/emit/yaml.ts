@@ -148,22 +148,6 @@ export function sortKeys<T>(value: T): T {
   return value;
 }
 
-/** Deep merge for values fragments: objects merge, lists concatenate, scalars from `b` win. */
-export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const prev = out[key];
-    if (Array.isArray(prev) && Array.isArray(value)) out[key] = [...prev, ...value];
-    else if (isPlainObject(prev) && isPlainObject(value)) out[key] = deepMerge(prev, value);
-    else out[key] = value;
-  }
-  return out;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** cdk8s' object layout: keys sorted recursively, then apiVersion, kind, metadata first. */
 export function kubernetesOrder<T extends Record<string, unknown>>(object: T): T {
   const sorted = sortKeys(object) as Record<string, unknown>;

@@ -11,7 +11,7 @@ import type { ServiceAccountBinding } from '../model/model.js';
 import type { MethodContext } from '../methods/method.js';
 import { mergeMaps } from './labels.js';
 
-export interface BoundServiceAccountProps {
+interface BoundServiceAccountProps {
   readonly binding: ServiceAccountBinding;
   readonly context: MethodContext;
 }

@@ -7,8 +7,8 @@
 import { CLI_ORDER, REMOVAL_RANK, grantKey, type CloudGrant } from './cloud-grant.js';
 
 export const GRANT_RECORD_FILE = '.wi-gen-grants.json';
-export const GRANT_RECORD_API_VERSION = 'wi-gen.dev/v1alpha1';
-export const GRANT_RECORD_KIND = 'GrantRecord';
+const GRANT_RECORD_API_VERSION = 'wi-gen.dev/v1alpha1';
+const GRANT_RECORD_KIND = 'GrantRecord';
 
 export interface GrantRecord {
   readonly grants: readonly CloudGrant[];

@@ -25,7 +25,7 @@ import {
   type RoleArn,
 } from './aws-names.js';
 
-export const ROLE_ARN_DESCRIPTION =
+const ROLE_ARN_DESCRIPTION =
   'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen owns its trust policy; see create for who makes the role.';
 
 /**
@@ -64,7 +64,7 @@ export interface AwsRoleConfig {
  * live in the cluster's region, and the region also picks the partition's endpoints (aws-cn,
  * aws-us-gov). 5.31.0 added `aws_eks_pod_identity_association`.
  */
-export function awsTerraformProvider(ctx: MethodContext): Record<string, TerraformProvider> {
+function awsTerraformProvider(ctx: MethodContext): Record<string, TerraformProvider> {
   return { aws: { source: 'hashicorp/aws', version: '>= 5.31.0, < 7', configuration: [attr('region', eksCluster(ctx).region)] } };
 }
 
@@ -96,7 +96,7 @@ export function route53PolicyFor(identity: Identity, ctx: MethodContext): Policy
   return route53Policy(partitionOf(ctx), named);
 }
 
-export interface RoleCheckOptions {
+interface RoleCheckOptions {
   /** Path of the method block, e.g. `identities[0].awsIrsa`. */
   readonly at: readonly (string | number)[];
   readonly needsOidcProvider: boolean;
@@ -183,7 +183,7 @@ export function checkAmbientIssuerRegions(identity: Identity, ctx: CheckContext,
 
 const scriptVar = (prefix: string, identity: Identity): string => `${prefix}_${identity.name.replace(/-/g, '_')}`;
 
-export interface RoleScript {
+interface RoleScript {
   readonly identity: Identity<AwsRoleConfig>;
   readonly trust: PolicyDocument;
   readonly description: string;
@@ -236,7 +236,7 @@ export function roleScriptLines(plan: RoleScript, ctx: MethodContext): string[] 
 }
 
 /** JSON to HCL, with chosen strings replaced by Terraform references (the OIDC provider's ARN). */
-export function jsonToHcl(value: unknown, references: ReadonlyMap<string, HclExpression> = new Map()): HclValue {
+function jsonToHcl(value: unknown, references: ReadonlyMap<string, HclExpression> = new Map()): HclValue {
   if (typeof value === 'string') return references.get(value) ?? value;
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => jsonToHcl(v, references));

@@ -34,7 +34,7 @@ import {
   terraformFile,
 } from './aws-role.js';
 
-export const AwsServiceAccountRefSchema = z
+const AwsServiceAccountRefSchema = z
   .strictObject({
     roleARN: roleArn.describe(
       'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
@@ -54,7 +54,7 @@ export const AwsServiceAccountRefSchema = z
   })
   .describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
 
-export type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
+type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
 
 const KEY = 'awsServiceAccountRef';
 
@@ -66,8 +66,8 @@ export function dedicatedServiceAccounts(identity: Identity<AwsServiceAccountRef
   return namespaces.map((namespace) => ({ namespace, name: serviceAccountName(identity) }));
 }
 
-export const tokenRequestRoleName = (serviceAccount: string): string => `${serviceAccount}-tokenrequest`;
-export const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
+const tokenRequestRoleName = (serviceAccount: string): string => `${serviceAccount}-tokenrequest`;
+const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
   `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
 
 function trustPolicy(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): PolicyDocument {

@@ -66,7 +66,7 @@ export function requireAks(identity: Identity, key: string, ctx: CheckContext): 
   return cluster;
 }
 
-export function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[] {
+function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[] {
   return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity && i.dns01.azureDNS !== undefined);
 }
 
@@ -185,14 +185,14 @@ export function assignLowercase(variable: ShellVariable, commandText: string): s
 
 // --- Clouds (sovereign clouds)
 
-export type AzureEnvironment = 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureUSGovernmentCloud';
+type AzureEnvironment = 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureUSGovernmentCloud';
 
 /**
  * The same cloud in each tool's spelling: cert-manager's azureDNS `environment`; `az cloud list`
  * names (az 2.45); the azurerm provider `environment` (public, usgovernment, china); the azuread
  * provider `environment` (global, usgovernmentl4, china; provider docs of azuread 2.x/3.x).
  */
-export const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azurerm: string; azuread: string }>> = {
+const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azurerm: string; azuread: string }>> = {
   AzurePublicCloud: { az: 'AzureCloud', azurerm: 'public', azuread: 'global' },
   AzureChinaCloud: { az: 'AzureChinaCloud', azurerm: 'china', azuread: 'china' },
   AzureUSGovernmentCloud: { az: 'AzureUSGovernment', azurerm: 'usgovernment', azuread: 'usgovernmentl4' },
@@ -202,7 +202,7 @@ export const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azure
  * The Azure cloud of the spec: that of its azureDNS issuers (the cluster and its identities live
  * in one cloud; checkAzureEnvironment refuses issuers that disagree). Public Azure without issuers.
  */
-export function azureEnvironment(ctx: MethodContext): AzureEnvironment {
+function azureEnvironment(ctx: MethodContext): AzureEnvironment {
   const first = (ctx.model.certManager?.issuers ?? []).find((i) => i.dns01.azureDNS !== undefined);
   return ((first?.dns01.azureDNS as AzureDns | undefined)?.environment ?? 'AzurePublicCloud') as AzureEnvironment;
 }

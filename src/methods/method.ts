@@ -13,7 +13,7 @@ import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../mod
 import type { HclBlock, HclBodyItem } from '../emit/hcl.js';
 import type { Dns01ProviderKey } from '../spec/dns01.js';
 
-export type Cloud = 'gcp' | 'azure' | 'aws';
+type Cloud = 'gcp' | 'azure' | 'aws';
 
 export interface MethodContext {
   readonly model: Model;
@@ -40,7 +40,7 @@ export interface PodTemplatePatch {
  * cert-manager controller settings, rendered both as Helm values and as kustomize patches over
  * the static manifest, so the two install paths cannot disagree.
  */
-export interface CertManagerSettings {
+interface CertManagerSettings {
   /** Appended to the controller's args (Helm `extraArgs`). */
   readonly controllerArgs?: readonly string[];
   /** Where controller and cainjector keep leader-election leases (Helm `global.leaderElection.namespace`). */
@@ -112,7 +112,7 @@ export interface ReadmeContribution {
   readonly sections?: readonly ReadmeSection[];
 }
 
-export interface ReadmeSection {
+interface ReadmeSection {
   readonly title: string;
   /** Markdown, already formatted. */
   readonly body: string;

@@ -22,7 +22,3 @@ export const METHODS: readonly AnyIdentityMethod[] = [
   awsPodIdentity,
   awsServiceAccountRef,
 ];
-
-export function methodByKey(key: string): AnyIdentityMethod | undefined {
-  return METHODS.find((m) => m.key === key);
-}

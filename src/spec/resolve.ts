@@ -19,7 +19,7 @@ import { CLUSTER_KINDS } from './cluster.js';
 import { dns01Provider } from './dns01.js';
 import type { Spec } from './schema.js';
 
-export interface ResolveOptions {
+interface ResolveOptions {
   readonly specName: string;
   readonly diagnostics: Diagnostics;
 }
