@@ -251,7 +251,7 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
 
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
+      scripts: [{ title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [
         {
           file: `azure-${identity.name}.tf`,

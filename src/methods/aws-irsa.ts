@@ -84,7 +84,7 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
     const providerArn = eksCluster(ctx).oidcProviderARN as string;
     return {
-      scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
+      scripts: [{ title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
         terraformFile(identity, ctx, [
           // A data source, not a resource: the provider belongs to the cluster, and the plan fails early if it is missing.

@@ -124,7 +124,6 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     return {
       scripts: [
         {
-          file: 'aws.sh',
           title: `identity ${identity.name}: EKS Pod Identity role ${roleOf(identity).arn}`,
           lines: [...roleScriptLines(plan, ctx), ...associationLines(identity, ctx)],
         },

@@ -191,7 +191,7 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
     return {
-      scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
+      scripts: [{ title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
         terraformFile(identity, ctx, [
           block('data', ['aws_iam_openid_connect_provider', tfName(identity.name)], [attr('arn', providerArn)]),

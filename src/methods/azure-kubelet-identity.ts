@@ -174,7 +174,7 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
 
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
+      scripts: [{ title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks(identity, ctx) }],
     };
   },

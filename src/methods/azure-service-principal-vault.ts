@@ -708,13 +708,13 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
     const sections: ScriptSection[] = [
       // az.sh first: it proves the client ID and object ID are one application before Vault's role uses them.
       {
-        file: 'az.sh',
         title: `identity ${identity.name}: DNS rights for the service principal of application ${r.cfg.clientID}`,
         lines: azSection(identity, r, ctx),
         preamble: azCloudCheck(ctx),
       },
       {
         file: 'vault.sh',
+        purpose: 'Vault side: the Azure secrets engine, its role, a policy and the Kubernetes auth role (vault, as a Vault admin).',
         title: `identity ${identity.name}: Vault issues client secrets for application ${r.cfg.clientID}, VSO logs in as ${r.namespaces.map((n) => `${n}/${r.serviceAccount}`).join(', ')}`,
         lines: vaultSection(r),
       },

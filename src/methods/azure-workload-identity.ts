@@ -370,7 +370,6 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     return {
       scripts: [
         {
-          file: 'az.sh',
           title: `identity ${identity.name}: AKS workload identity (managed identity ${identityName(identity)} in ${identity.config.resourceGroup})`,
           lines: azSection(identity, ctx),
           preamble: azCloudCheck(ctx),

@@ -454,7 +454,6 @@ export const gke = defineMethod<GkeIdentity>({
     return {
       scripts: [
         {
-          file: 'gcloud.sh',
           title: `identity ${identity.name}: GKE Workload Identity (${identity.config.mode === 'impersonation' ? `impersonating ${identity.config.serviceAccount}` : 'direct principal'})`,
           ...gcloudSection(identity, ctx),
         },

@@ -15,6 +15,16 @@ import type { Dns01ProviderKey } from '../spec/dns01.js';
 
 type Cloud = 'gcp' | 'azure' | 'aws';
 
+/**
+ * The script each cloud's CLI runs in (`cloud/<file>`) and the purpose its header states. A
+ * method's `cloud` picks the row: its script sections go there unless they name another file.
+ */
+export const CLOUD_SCRIPTS: Readonly<Record<Cloud, { readonly file: string; readonly purpose: string }>> = {
+  gcp: { file: 'gcloud.sh', purpose: 'Google Cloud side: service accounts and IAM bindings (gcloud, as a project owner or IAM admin).' },
+  azure: { file: 'az.sh', purpose: 'Azure side: managed identities, federated credentials and role assignments (az, as an owner of the resource groups).' },
+  aws: { file: 'aws.sh', purpose: 'AWS side: IAM roles, trust and permission policies (aws, as an IAM admin).' },
+};
+
 export interface MethodContext {
   readonly model: Model;
 }
@@ -49,8 +59,10 @@ interface CertManagerSettings {
 
 /** One titled group of commands in a cloud script (`cloud/<file>`). */
 export interface ScriptSection {
-  /** Script file name under `cloud/`, e.g. `gcloud.sh`. */
-  readonly file: string;
+  /** Script file name under `cloud/`. @default the script of the method's cloud (`CLOUD_SCRIPTS`) */
+  readonly file?: string;
+  /** What a script outside `CLOUD_SCRIPTS` is for, in its header (the first section that says wins). */
+  readonly purpose?: string;
   readonly title: string;
   /** Shell lines, already quoted (see `emit/shell.ts`). */
   readonly lines: readonly string[];
