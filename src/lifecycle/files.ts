@@ -4,7 +4,7 @@
  */
 import type { Model } from '../model/model.js';
 import { generatedHeader, type OutputFile } from '../emit/tree.js';
-import type { CloudGrant } from './cloud-grant.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
 import { removalHelpers, removalSteps } from './removal.js';

@@ -4,7 +4,7 @@
  * with the scripts' own quoting (`emit/shell.ts`).
  */
 import { command, shellQuote, shellVar } from '../emit/shell.js';
-import type { AzurePrincipal, CloudGrant, GcpIamResource } from './cloud-grant.js';
+import type { AzurePrincipal, CloudGrant, GcpIamResource } from '../model/cloud-grant.js';
 import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/gcloud-script.js';
 import { roleDefinitionFilter } from '../methods/azure-common.js';
 

@@ -16,6 +16,7 @@ import { attr, blank, block, expr, type HclBlock } from '../emit/hcl.js';
 import { assign, command, shellVar, shellVarName } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   AzureRoleSchema,
   aksCluster,
@@ -28,6 +29,7 @@ import {
   assignLowercase,
   azCloudCheck,
   checkAzureEnvironment,
+  azureRoleCloudGrants,
 } from './azure-common.js';
 import {
   AAD_POD_IDENTITY_API_VERSION,
@@ -249,6 +251,8 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
     }
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     return {
       scripts: [{ title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
@@ -282,3 +286,8 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
     };
   },
 });
+
+/** The role assignments az.sh makes for the existing managed identity (wi-gen does not own the identity). */
+function cloudGrants(identity: Identity<AadPodIdentity>, ctx: MethodContext): CloudGrant[] {
+  return azureRoleCloudGrants(identity, identity.config.roles, { kind: 'managedIdentityId', id: identity.config.resourceID }, ctx);
+}

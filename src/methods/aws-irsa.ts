@@ -14,7 +14,8 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { block, attr, expr } from '../emit/hcl.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
+import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, ksaSubject, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
 import {
   adoptedRoleNotes,
   awsRoleFields,
@@ -31,6 +32,7 @@ import {
   roleTerraformBlocks,
   terraformFile,
   type AwsRoleConfig,
+  awsRoleCloudGrants,
 } from './aws-role.js';
 
 const AwsIrsaSchema = z
@@ -79,6 +81,8 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     return { route53: { ...(r53.region ? { region: r53.region } : {}), ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const plan = { identity, trust: trustPolicy(identity, ctx), description: description(identity) };
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
@@ -118,3 +122,8 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts and the ServiceAccounts its trust policy admits. */
+function cloudGrants(identity: Identity<AwsIrsaIdentity>, ctx: MethodContext): CloudGrant[] {
+  return awsRoleCloudGrants(identity, ctx, identity.bindings.map((b) => ksaSubject(b.namespace, b.name)));
+}

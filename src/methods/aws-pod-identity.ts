@@ -13,6 +13,7 @@ import { attr, block, expr } from '../emit/hcl.js';
 import { command, shellVar } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
 import {
   adoptedRoleNotes,
@@ -30,6 +31,7 @@ import {
   roleTerraformBlocks,
   terraformFile,
   type AwsRoleConfig,
+  awsRoleCloudGrants,
 } from './aws-role.js';
 
 const AwsPodIdentitySchema = z
@@ -107,6 +109,8 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     return { route53: { ...(r53.region ? { region: r53.region } : {}), ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const plan = {
       identity,
@@ -160,3 +164,19 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts, and one Pod Identity association per binding. */
+function cloudGrants(identity: Identity<AwsPodIdentityIdentity>, ctx: MethodContext): CloudGrant[] {
+  const eks = eksCluster(ctx);
+  return [
+    ...awsRoleCloudGrants(identity, ctx, []),
+    ...identity.bindings.map((b): CloudGrant => ({
+      cli: 'aws',
+      kind: 'aws-pod-identity-association',
+      region: eks.region,
+      cluster: eks.clusterName ?? ctx.model.cluster.name,
+      namespace: b.namespace,
+      serviceAccount: b.name,
+    })),
+  ];
+}

@@ -11,6 +11,7 @@ import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } 
 import { command, heredocAssignment, shellQuote, shellVar, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   parseRoleArn,
   policyArn,
@@ -88,7 +89,7 @@ export function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[]
 }
 
 /** The Route53 policy for the issuers this identity serves, or undefined when it serves none. */
-export function route53PolicyFor(identity: Identity, ctx: MethodContext): PolicyDocument | undefined {
+function route53PolicyFor(identity: Identity, ctx: MethodContext): PolicyDocument | undefined {
   const issuers = issuersOf(identity, ctx);
   if (issuers.length === 0) return undefined;
   const zones = issuers.map((i) => i.dns01.route53?.hostedZoneID);
@@ -327,5 +328,23 @@ export function adoptedRoleNotes(identity: Identity<AwsRoleConfig>): string[] {
   const role = roleOf(identity);
   return [
     `Role \`${role.name}\` exists already (\`create: false\`): \`aws.sh\` stops if it is missing, and Terraform adopts it with an \`import\` block on the first apply, then owns its trust policy like a created role's. \`terraform destroy\` would delete it; \`terraform state rm ${roleResource(identity)}\` first to keep it.`,
+  ];
+}
+
+/** The role aws.sh makes or adopts, its inline and attached policies, and the trust `subjects` it adds. */
+export function awsRoleCloudGrants(identity: Identity<AwsRoleConfig>, ctx: MethodContext, subjects: readonly string[]): CloudGrant[] {
+  const role = roleOf(identity);
+  // `create: false` (an adopted role) keeps the role when its identity leaves the spec.
+  const owned = (identity.config as { create?: boolean }).create !== false;
+  return [
+    {
+      cli: 'aws',
+      kind: 'aws-role',
+      name: role.name,
+      owned,
+      inlinePolicies: route53PolicyFor(identity, ctx) ? [ROUTE53_POLICY_NAME] : [],
+      policyArns: [...(identity.config.policyARNs ?? [])].sort(),
+    },
+    ...subjects.map((subject) => ({ cli: 'aws' as const, kind: 'aws-trust-subject' as const, role: role.name, subject })),
   ];
 }

@@ -17,7 +17,8 @@ import { formatPath } from '../model/diagnostics.js';
 import { attr, block, expr } from '../emit/hcl.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
+import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
 import {
   adoptedRoleNotes,
   checkRole,
@@ -32,6 +33,7 @@ import {
   roleScriptLines,
   roleTerraformBlocks,
   terraformFile,
+  awsRoleCloudGrants,
 } from './aws-role.js';
 
 const AwsServiceAccountRefSchema = z
@@ -182,6 +184,8 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const providerArn = eksCluster(ctx).oidcProviderARN as string;
     const plan = {
@@ -234,3 +238,8 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts and the ServiceAccounts its trust policy admits. */
+function cloudGrants(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): CloudGrant[] {
+  return awsRoleCloudGrants(identity, ctx, dedicatedServiceAccounts(identity, ctx).map((s) => ksaSubject(s.namespace, s.name)));
+}

@@ -11,6 +11,7 @@ import { attr, block, expr, type HclBlock, type HclExpression } from '../emit/hc
 import { command, shellQuote, type ShellVariable } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import type { CheckContext, MethodContext, TerraformProvider } from './method.js';
+import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
 import {
   ARM_SCOPE,
   ASO_AUTHORIZATION_API_VERSION,
@@ -316,4 +317,16 @@ export function postcondition(condition: string, errorMessage: string): HclBlock
   return block('lifecycle', [], [
     block('postcondition', [], [attr('condition', expr(condition)), attr('error_message', errorMessage)]),
   ]);
+}
+
+/** The role assignments `grantsOf` derives, as the cloud grants az.sh makes for `principal`. */
+export function azureRoleCloudGrants(identity: Identity, roles: readonly AzureRole[], principal: AzurePrincipal, ctx: MethodContext): CloudGrant[] {
+  return grantsOf(identity, roles, ctx).map((g) => ({
+    cli: 'az' as const,
+    kind: 'azure-role-assignment' as const,
+    principal,
+    role: g.roleGuid,
+    ...(g.roleName ? { roleName: g.roleName } : {}),
+    scope: g.scope,
+  }));
 }

@@ -14,7 +14,8 @@ import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpr
 import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
+import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
+import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, azureRoleCloudGrants, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
 import { USER_ASSIGNED_IDENTITY_ID } from './azure-names.js';
 
 const KEY = 'azureKubeletIdentity';
@@ -172,6 +173,8 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
     return azureDnsSolver(issuer, managedIdentity);
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     return {
       scripts: [{ title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
@@ -201,3 +204,13 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
     };
   },
 });
+
+/** The DNS role assignments az.sh makes for the kubelet identity (found by object ID or through the cluster). */
+function cloudGrants(identity: Identity<AzureKubeletIdentity>, ctx: MethodContext): CloudGrant[] {
+  const cfg = identity.config as { objectID?: string };
+  const aks = ctx.model.cluster.aks;
+  const principal: AzurePrincipal = cfg.objectID
+    ? { kind: 'objectId', id: cfg.objectID }
+    : { kind: 'aksKubelet', ...(aks?.subscriptionID ? { subscription: aks.subscriptionID } : {}), resourceGroup: aks?.resourceGroup ?? '', cluster: ctx.model.cluster.name };
+  return azureRoleCloudGrants(identity, [], principal, ctx);
+}

@@ -21,6 +21,7 @@ import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js
 import { command, shellQuote } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   azCloudCheck,
   azRoleArgument,
@@ -32,6 +33,7 @@ import {
   postcondition,
   roleDefinitionFilter,
   tfRoleAssignments,
+  azureRoleCloudGrants,
 } from './azure-common.js';
 import { formatPath } from '../model/diagnostics.js';
 import {
@@ -703,6 +705,8 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
   dns01Solver,
   objects,
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const r = resolve(identity, ctx);
     const sections: ScriptSection[] = [
@@ -741,17 +745,10 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
 });
 
 /** What az.sh and vault.sh create and grant for this identity, as records for pruning and teardown (src/lifecycle). */
-export function vaultServicePrincipalCloudGrants(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
+function cloudGrants(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext): CloudGrant[] {
   const r = resolve(identity, ctx);
   return [
-    ...grantsOf(identity, [], ctx).map((g) => ({
-      cli: 'az' as const,
-      kind: 'azure-role-assignment' as const,
-      principal: { kind: 'servicePrincipal' as const, appId: r.cfg.clientID },
-      role: g.roleGuid,
-      ...(g.roleName ? { roleName: g.roleName } : {}),
-      scope: g.scope,
-    })),
+    ...azureRoleCloudGrants(identity, [], { kind: 'servicePrincipal', appId: r.cfg.clientID }, ctx),
     { cli: 'vault', kind: 'vault-kubernetes-role', mount: r.authMount, name: r.authRole },
     { cli: 'vault', kind: 'vault-policy', name: r.policy },
     { cli: 'vault', kind: 'vault-azure-role', mount: r.azureMount, name: r.azureRole },

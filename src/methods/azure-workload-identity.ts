@@ -20,6 +20,7 @@ import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js
 import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   AzureRoleSchema,
   aksCluster,
@@ -35,6 +36,7 @@ import {
   postcondition,
   requireAks,
   tfRoleAssignments,
+  azureRoleCloudGrants,
 } from './azure-common.js';
 import {
   ASO_MANAGED_IDENTITY_API_VERSION,
@@ -365,6 +367,8 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     return azureDnsSolver(issuer, { clientID: cfg.clientID, ...(cfg.tenantID ? { tenantID: cfg.tenantID } : {}) });
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const aso = serviceOperatorObjects(identity, ctx);
     return {
@@ -451,3 +455,26 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     return { prerequisites, verify, notes, sections: [{ title: 'When workload identity fails', body: troubleshooting }] };
   },
 });
+
+/** The identity, one federated credential per binding, and the role assignments az.sh makes. */
+function cloudGrants(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext): CloudGrant[] {
+  const cfg = identity.config;
+  const aks = ctx.model.cluster.aks;
+  const subscription = aks?.subscriptionID;
+  const name = cfg.name ?? identity.name;
+  const sub = subscription ? { subscription } : {};
+  return [
+    { cli: 'az', kind: 'azure-identity', ...sub, resourceGroup: cfg.resourceGroup, name, created: cfg.create },
+    ...identity.bindings.map((b): CloudGrant => ({
+      cli: 'az',
+      kind: 'azure-federated-credential',
+      ...sub,
+      resourceGroup: cfg.resourceGroup,
+      identityName: name,
+      name: federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name),
+      issuer: aks?.oidcIssuerURL ?? '',
+      subject: federatedSubject(b.namespace, b.name),
+    })),
+    ...azureRoleCloudGrants(identity, cfg.roles, { kind: 'managedIdentity', ...sub, resourceGroup: cfg.resourceGroup, name }, ctx),
+  ];
+}

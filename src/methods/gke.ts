@@ -19,6 +19,7 @@ import { attr, block, expr, type HclBlock, type HclBodyItem } from '../emit/hcl.
 import { command, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   CLOUD_DNS_SOLVER_PERMISSIONS,
   CLOUD_DNS_ZONE_LOOKUP_PERMISSION,
@@ -449,6 +450,8 @@ export const gke = defineMethod<GkeIdentity>({
     return { cloudDNS: { project: dns.project, ...(dns.hostedZoneName ? { hostedZoneName: dns.hostedZoneName } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const kcc = configConnectorObjects(identity, ctx);
     return {
@@ -556,8 +559,8 @@ export function gkeIamGrants(identity: Identity<GkeIdentity>, ctx: MethodContext
 }
 
 /** What gcloud.sh creates and grants, as records for pruning and teardown (src/lifecycle). */
-export function gkeCloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
-  const out: import('../lifecycle/cloud-grant.js').CloudGrant[] = [];
+function cloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): CloudGrant[] {
+  const out: CloudGrant[] = [];
   const cfg = identity.config;
   if (cfg.mode === 'impersonation') {
     const email = cfg.serviceAccount as string;

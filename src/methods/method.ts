@@ -10,6 +10,7 @@ import type { Chart } from 'cdk8s';
 import type { z } from 'zod';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import type { HclBlock, HclBodyItem } from '../emit/hcl.js';
 import type { Dns01ProviderKey } from '../spec/dns01.js';
 
@@ -169,6 +170,12 @@ export interface IdentityMethod<Config> {
   readonly manifestFile?: string;
 
   cloudPlan(identity: Identity<Config>, ctx: MethodContext): CloudPlan;
+  /**
+   * What `cloudPlan`'s scripts create and grant, from the same name and grant functions, so the
+   * grant record (prune, teardown) cannot disagree with them. Config Connector / ASO objects are
+   * recorded from the plan itself.
+   */
+  cloudGrants?(identity: Identity<Config>, ctx: MethodContext): CloudGrant[];
   readme?(identity: Identity<Config>, ctx: MethodContext): ReadmeContribution;
 }
 
