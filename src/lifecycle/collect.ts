@@ -1,13 +1,12 @@
 /**
  * Every grant and resource the spec's cloud scripts make: each method's `cloudGrants` (from the
  * same name and grant functions its scripts are written with, so the record cannot disagree with
- * them), plus the Config Connector / ASO objects of the cloud plans.
+ * them), plus the Config Connector / ASO objects of their cloud plans.
  */
 import type { Model } from '../model/model.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import type { MethodContext } from '../methods/method.js';
 import { grantKey } from './cloud-grant.js';
-import { cloudPlans } from '../emit/cloud.js';
 
 /** The spec's grants, deduplicated by key and sorted by it: the bytes of the record. */
 export function collectGrants(model: Model): CloudGrant[] {
@@ -16,8 +15,8 @@ export function collectGrants(model: Model): CloudGrant[] {
   for (const identity of model.identities) {
     for (const g of identity.method.cloudGrants?.(identity, ctx) ?? []) byKey.set(grantKey(g), g);
   }
-  for (const plan of cloudPlans(model)) {
-    for (const file of plan.objects ?? []) {
+  for (const identity of model.identities) {
+    for (const file of identity.method.cloudPlan(identity, ctx).objects ?? []) {
       for (const o of file.objects) {
         const meta = (o['metadata'] ?? {}) as { name?: string; namespace?: string };
         const g: CloudGrant = { cli: 'kubectl', kind: 'cloud-object', apiVersion: String(o['apiVersion']), objectKind: String(o['kind']), namespace: meta.namespace ?? '', name: meta.name ?? '' };
