@@ -4,7 +4,7 @@
 // in-process through `main(argv, io)`, so they exercise src/, not the committed bundle.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readTree, wiGen } from './wi-gen.js';
 import { tmpDir } from './tools.js';
@@ -22,6 +22,10 @@ export interface CliCase {
   readonly stderr?: readonly string[];
   /** Exact files under this directory after the run, by relative path (the whole tree, not a subset). */
   readonly tree?: { readonly dir: string; readonly files: Readonly<Record<string, string>> };
+  /** Exact lines of some files the run wrote (the trailing newline trimmed), by path. */
+  readonly written?: Readonly<Record<string, readonly string[]>>;
+  /** The first lines of some files the run wrote, exactly, by path. */
+  readonly heads?: Readonly<Record<string, readonly string[]>>;
 }
 
 const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
@@ -41,6 +45,9 @@ export function runCase(c: CliCase): { code: number; stdout: string; stderr: str
   if (c.stderr !== undefined) assert.equal(lines(r.stderr), c.stderr, 'stderr');
   assert.is(r.code, c.code, `exit code (stderr: ${r.stderr})`);
   if (c.tree) assert.equal(Object.fromEntries(readTree(join(dir, c.tree.dir))), c.tree.files);
+  const read = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : `(${path} not written)`);
+  for (const [path, expected] of Object.entries(c.written ?? {})) assert.equal(lines(read(path)), expected, path);
+  for (const [path, expected] of Object.entries(c.heads ?? {})) assert.equal(lines(read(path)).slice(0, expected.length), expected, path);
   return { ...r, dir };
 }
 
