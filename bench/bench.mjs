@@ -6,7 +6,8 @@
 //   npm run bench                                  the full run (several minutes: kustomize is slow at scale)
 //   node bench/bench.mjs --sizes 10,100 --runs 3   a quick look
 //
-// Options: --sizes N,N,...  --runs R (timed runs per command)  --warmup W  --kustomize-max N
+// Options: --sections cold,scale,build (default: all)  --build-sizes N,N,... (render + build against
+// the hand-kept tree; default 100,300,1000)  --sizes N,N,...  --runs R (timed runs per command)  --warmup W  --kustomize-max N
 // (largest size kustomize is run at; it grows quadratically)  --examples NAME,... (default: all)
 // --kustomize-timeout-ms MS (a build stopped there counts as "> MS")  --work DIR  --out FILE|-
 // --bin PATH (another build of the CLI, e.g. a previous commit's)
@@ -20,7 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeScaleCase } from './generate.mjs';
+import { handServiceAccounts, writeScaleCase } from './generate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GNU_TIME = '/usr/bin/time';
@@ -30,6 +31,8 @@ function option(name, fallback) {
   return i === -1 ? fallback : process.argv[i + 1];
 }
 
+const SECTIONS = option('sections', 'cold,scale,build').split(',');
+const BUILD_SIZES = option('build-sizes', '100,300,1000').split(',').map(Number);
 const SIZES = option('sizes', '10,100,1000,2000,5000,10000').split(',').map(Number);
 const RUNS = Number(option('runs', '7'));
 const WARMUP = Number(option('warmup', '2'));
@@ -94,6 +97,8 @@ function measure(commands, { runs = RUNS, warmup = WARMUP } = {}) {
     label: c.label,
     runs: samples[i].length,
     wall: median(samples[i].map((s) => s.wall)),
+    min: Math.min(...samples[i].map((s) => s.wall)),
+    max: Math.max(...samples[i].map((s) => s.wall)),
     cpu: median(samples[i].map((s) => s.cpu)),
     rss: median(samples[i].map((s) => s.rss)),
     stopped: samples[i].some((s) => s.stopped),
@@ -121,7 +126,7 @@ mkdirSync(WORK, { recursive: true });
 const node = process.execPath;
 
 // 1. Cold start: the CLI as users run it, one new process per render, against node's own start.
-{
+if (SECTIONS.includes('cold')) {
   const specs = examples();
   const results = measure([
     { label: 'node -e 0', argv: [node, '-e', '0'] },
@@ -139,12 +144,13 @@ const node = process.execPath;
 
 // 2. Scale: wi-gen SPEC -o DIR against kubectl kustomize over the tree it wrote.
 const scale = new Map();
-for (const n of SIZES) {
+for (const n of SECTIONS.includes('scale') ? SIZES : []) {
   const dir = join(WORK, `scale-${n}`);
   rmSync(dir, { recursive: true, force: true });
   const c = writeScaleCase(dir, n);
   const render = { label: 'wi-gen -o', argv: [node, BIN, c.spec, '-o', c.out, '--quiet'] };
   runOnce(render.argv); // writes the tree kustomize builds
+  handServiceAccounts(c);
   const withKustomize = hasKubectl && n <= KUSTOMIZE_MAX;
   const commands = withKustomize ? [render, { label: 'kubectl kustomize', argv: ['kubectl', 'kustomize', c.app], timeoutMs: KUSTOMIZE_TIMEOUT_MS }] : [render];
   // The largest size is also written into an empty DIR: the first render, where no file of a
@@ -178,7 +184,38 @@ for (const n of SIZES) {
   }
 }
 
-// 3. Growth: t(2N)/t(N) for every measured pair.
+// 3. What users feel: render with wi-gen, then build the recommended layout with kubectl kustomize,
+// against building a hand-kept tree with the same final objects (serviceAccountName written into
+// each workload by hand). Both outputs are compared byte for byte; a build stopped at the time
+// limit is "not measured", never a met target.
+const buildRows = [];
+if (SECTIONS.includes('build') && hasKubectl) {
+  for (const n of BUILD_SIZES) {
+    const dir = join(WORK, `build-${n}`);
+    rmSync(dir, { recursive: true, force: true });
+    const c = writeScaleCase(dir, n);
+    runOnce([node, BIN, c.spec, '-o', c.out, '--quiet']);
+    handServiceAccounts(c);
+    const appOut = join(dir, 'app.yaml');
+    const handOut = join(dir, 'hand.yaml');
+    // exec: the build is the shell's own process, so the time limit stops it, not just the shell.
+    const script = '"$0" "$1" "$2" -o "$3" --quiet && exec kubectl kustomize "$4" -o "$5"';
+    const [wired, hand] = measure([
+      { label: 'wi-gen -o, then kubectl kustomize (recommended layout)', argv: ['sh', '-c', script, node, BIN, c.spec, c.out, c.app, appOut], timeoutMs: KUSTOMIZE_TIMEOUT_MS },
+      { label: 'kubectl kustomize (hand-kept tree)', argv: ['kubectl', 'kustomize', c.hand, '-o', handOut], timeoutMs: KUSTOMIZE_TIMEOUT_MS },
+    ]);
+    const stopped = wired.stopped || hand.stopped;
+    const same = !stopped && readFileSync(appOut, 'utf8') === readFileSync(handOut, 'utf8');
+    const ratio = wired.wall / hand.wall;
+    const cell = (r) => (r.stopped ? `not measured (stopped at ${KUSTOMIZE_TIMEOUT_MS / 1000} s)` : `${ms(r.wall)} (${ms(r.min)}–${ms(r.max)}, ${r.runs} runs)`);
+    const gated = n === 1000;
+    buildRows.push(
+      `| ${n.toLocaleString('en-US')} | ${cell(wired)} | ${ms(wired.cpu)} | ${cell(hand)} | ${ms(hand.cpu)} | ${stopped ? 'not measured' : times(ratio)} | ${stopped ? '–' : times(wired.cpu / hand.cpu)} | ${stopped ? 'not compared' : same ? 'byte-identical' : '**differ**'} | ${gated ? '≤ 1.2×' : '–'} | ${gated ? (stopped || !same ? '**no**' : verdict(ratio <= 1.2)) : '–'} |`,
+    );
+  }
+}
+
+// 4. Growth: t(2N)/t(N) for every measured pair.
 for (const n of SIZES) {
   if (!scale.has(2 * n)) continue;
   const ratio = scale.get(2 * n).wall / scale.get(n).wall;
@@ -197,7 +234,11 @@ const header = [
   '| case | wall (median) | CPU | peak RSS | against | wall | CPU | peak RSS | ratio (wall) | target | met |',
   '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |',
 ];
-const table = [...header, ...rows].join('\n');
+const buildHeader = [
+  '| bindings | render + build: wall median (min–max, runs) | CPU | hand-kept build: wall median (min–max, runs) | CPU | ratio (wall) | ratio (CPU) | outputs | target | met |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+];
+const table = [...(rows.length ? [...header, ...rows] : []), ...(buildRows.length ? [...(rows.length ? [''] : []), ...buildHeader, ...buildRows] : [])].join('\n');
 process.stdout.write(`${table}\n`);
 
 if (OUT !== '-') {
@@ -211,7 +252,7 @@ if (OUT !== '-') {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
     `- Node ${process.version}; ${kubectl}`,
-    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time from process.hrtime around the child; CPU (user+sys) and peak RSS from GNU time. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app: the workloads, out/manifests, and every namespace Component; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound.`,
+    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time from process.hrtime around the child; CPU (user+sys) and peak RSS from GNU time. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app, the layout the generated README recommends: one kustomization per namespace holding its workloads and its Component, and a top one over them and out/manifests; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound. The render + build table times \`wi-gen SPEC -o out\` followed by that build, against \`kubectl kustomize\` over bench/work/build-N/hand, the same Deployments with serviceAccountName written in and the same ServiceAccounts in one kustomization; both outputs are compared byte for byte.`,
     '',
     table,
     '',

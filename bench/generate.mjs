@@ -1,7 +1,9 @@
 // Generated inputs for the scale benchmark: a GKE spec with N bindings (each with one Deployment),
-// and the kustomization a team maintaining the same output by hand would build on every change:
-// the workloads, wi-gen's manifests, and one namespace Component per namespace.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// the kustomization layout wi-gen's generated README recommends (one kustomization per namespace
+// holding that namespace's workloads and its Component, and a top one over them and
+// out/manifests), and the hand-kept tree a team without wi-gen would build: the same workloads
+// with serviceAccountName written in, and the same ServiceAccounts.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bindings per namespace: a platform team's namespace holds dozens of apps. */
@@ -35,7 +37,8 @@ export function specText(n) {
   return `${lines.join('\n')}\n`;
 }
 
-function deployment(i) {
+/** Deployment w<i>; `serviceAccountName` only in the hand-kept tree. */
+function deployment(i, byHand) {
   const ns = `n${namespaceOf(i)}`;
   return [
     'apiVersion: apps/v1',
@@ -50,28 +53,43 @@ function deployment(i) {
     '    metadata:',
     `      labels: {app: w${i}}`,
     '    spec:',
+    ...(byHand ? [`      serviceAccountName: s${i}`] : []),
     '      containers:',
     `        - {name: app, image: registry.example/w${i}:1.0.0}`,
   ].join('\n');
 }
 
+const kustomization = (lines) => ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', ...lines, ''].join('\n');
+
 /**
- * Writes `<dir>/spec.yaml` and `<dir>/app/` (workloads + kustomization over `<dir>/out`, the
- * tree `wi-gen spec.yaml -o <dir>/out` writes). Returns the paths.
+ * Writes `<dir>/spec.yaml`, `<dir>/app/` (the recommended layout over `<dir>/out`, the tree
+ * `wi-gen spec.yaml -o <dir>/out` writes) and `<dir>/hand/` (its `service-accounts.yaml` comes
+ * from `handServiceAccounts` once `out/` exists). Returns the paths.
  */
 export function writeScaleCase(dir, n) {
   const app = join(dir, 'app');
-  mkdirSync(app, { recursive: true });
+  const hand = join(dir, 'hand');
+  mkdirSync(hand, { recursive: true });
   const spec = join(dir, 'spec.yaml');
   writeFileSync(spec, specText(n));
-  const docs = [];
-  for (let i = 0; i < n; i++) docs.push(deployment(i));
-  writeFileSync(join(app, 'workloads.yaml'), `${docs.join('\n---\n')}\n`);
-  const components = [];
-  for (let k = 0; k <= namespaceOf(n - 1); k++) components.push(`  - ../out/kustomize/namespaces/n${k}`);
-  writeFileSync(
-    join(app, 'kustomization.yaml'),
-    ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', '  - workloads.yaml', '  - ../out/manifests', 'components:', ...components, ''].join('\n'),
-  );
-  return { spec, out: join(dir, 'out'), app };
+  const namespaces = [];
+  for (let k = 0; k <= namespaceOf(n - 1); k++) {
+    const docs = [];
+    for (let i = k * BINDINGS_PER_NAMESPACE; i < Math.min(n, (k + 1) * BINDINGS_PER_NAMESPACE); i++) docs.push(deployment(i, false));
+    mkdirSync(join(app, `n${k}`), { recursive: true });
+    writeFileSync(join(app, `n${k}`, 'workloads.yaml'), `${docs.join('\n---\n')}\n`);
+    writeFileSync(join(app, `n${k}`, 'kustomization.yaml'), kustomization(['resources:', '  - workloads.yaml', 'components:', `  - ../../out/kustomize/namespaces/n${k}`]));
+    namespaces.push(`  - n${k}`);
+  }
+  writeFileSync(join(app, 'kustomization.yaml'), kustomization(['resources:', ...namespaces, '  - ../out/manifests']));
+  const byHand = [];
+  for (let i = 0; i < n; i++) byHand.push(deployment(i, true));
+  writeFileSync(join(hand, 'workloads.yaml'), `${byHand.join('\n---\n')}\n`);
+  writeFileSync(join(hand, 'kustomization.yaml'), kustomization(['resources:', '  - workloads.yaml', '  - service-accounts.yaml']));
+  return { spec, out: join(dir, 'out'), app, hand };
+}
+
+/** The hand-kept tree's ServiceAccounts: the same objects wi-gen writes (run after the first render). */
+export function handServiceAccounts(c) {
+  copyFileSync(join(c.out, 'manifests', 'service-accounts.yaml'), join(c.hand, 'service-accounts.yaml'));
 }

@@ -50,7 +50,7 @@ const brokenIds = (r: DoctorReport) => links(r).filter((l) => l.verdict === 'bro
 // --- GKE Autopilot CronJob (examples/gke-cronjob)
 const GSA = 'nightly-reporter@acme-analytics.iam.gserviceaccount.com';
 const KSA_MEMBER = 'serviceAccount:acme-analytics.svc.id.goog[reporting/nightly-reporter]';
-function gkeWorld(o: { annotation?: boolean; saName?: string; podSa?: string; podCreated?: string; pool?: string | undefined; wiu?: boolean } = {}): Dump[] {
+function gkeWorld(o: { annotation?: boolean; saName?: string; podSa?: string; podCreated?: string; pool?: string | undefined; wiu?: boolean; gsaDisabled?: boolean } = {}): Dump[] {
   return [
     dump(f.kubeList(
       f.serviceAccount('reporting', 'nightly-reporter', o.annotation === false ? {} : { 'iam.gke.io/gcp-service-account': GSA }, { 'app.kubernetes.io/managed-by': 'wi-gen' }, '2026-11-01T10:00:00Z'),
@@ -58,6 +58,7 @@ function gkeWorld(o: { annotation?: boolean; saName?: string; podSa?: string; po
       f.pod('reporting', 'nightly-report-29400000-abcde', { kind: 'Job', name: 'nightly-report-29400000' }, o.podSa ?? 'nightly-reporter', { created: o.podCreated ?? '2026-11-02T02:00:00Z' }),
     )),
     dump(f.gkeCluster('analytics', 'pool' in o ? o.pool : 'acme-analytics.svc.id.goog', true)),
+    dump({ email: GSA, name: `projects/acme-analytics/serviceAccounts/${GSA}`, projectId: 'acme-analytics', uniqueId: '104842512345678901234', disabled: o.gsaDisabled === true }),
     dump(f.iamPolicy(...(o.wiu === false ? [] : [{ role: 'roles/iam.workloadIdentityUser', members: [KSA_MEMBER] }])), `gsa:${GSA}`),
     dump(f.iamPolicy(
       { role: 'roles/bigquery.dataViewer', members: [`serviceAccount:${GSA}`] },
@@ -76,7 +77,7 @@ test('gke: a healthy dump set passes every link', () => {
 const gkeCases: [string, Parameters<typeof gkeWorld>[0], string, string, string][] = [
   ['annotation missing', { annotation: false }, 'serviceaccount', 'missing or different: iam.gke.io/gcp-service-account=' + GSA,
     `kubectl annotate serviceaccount -n reporting nightly-reporter --overwrite iam.gke.io/gcp-service-account=${GSA}`],
-  ['workloadIdentityUser missing', { wiu: false }, `gcp.iam:roles/iam.workloadIdentityUser@service account ${GSA}:${KSA_MEMBER}`, `no binding of roles/iam.workloadIdentityUser for ${KSA_MEMBER} in dump2`,
+  ['workloadIdentityUser missing', { wiu: false }, `gcp.iam:roles/iam.workloadIdentityUser@service account ${GSA}:${KSA_MEMBER}`, `no binding of roles/iam.workloadIdentityUser for ${KSA_MEMBER} in dump3`,
     `gcloud iam service-accounts add-iam-policy-binding ${GSA} --project acme-analytics --role roles/iam.workloadIdentityUser --member 'serviceAccount:acme-analytics.svc.id.goog[reporting/nightly-reporter]' --condition=None`],
   ['CronJob on the default ServiceAccount', { saName: 'default' }, 'workload:CronJob/reporting/nightly-report', 'serviceAccountName is default',
     'add the Component out/kustomize/namespaces/reporting to the kustomization that deploys nightly-report, then apply it'],
@@ -84,6 +85,8 @@ const gkeCases: [string, Parameters<typeof gkeWorld>[0], string, string, string]
     'delete the pods; the next run gets the identity'],
   ['pod older than the annotation', { podCreated: '2026-10-30T02:00:00Z' }, 'pods:CronJob/reporting/nightly-report',
     'pod nightly-report-29400000-abcde was created (2026-10-30T02:00:00Z) before the ServiceAccount annotation (2026-11-01T10:00:00Z)', 'delete the pods; the next run gets the identity'],
+  ['Google service account disabled', { gsaDisabled: true }, 'gcp.service-account', 'the service account is disabled',
+    `gcloud iam service-accounts enable ${GSA} --project acme-analytics`],
   ['Workload Identity off on the cluster', { pool: undefined }, 'gcp.workload-pool', 'Workload Identity Federation is not enabled on the cluster',
     'gcloud container clusters update analytics --project acme-analytics --location LOCATION --workload-pool=acme-analytics.svc.id.goog'],
 ];
@@ -246,6 +249,26 @@ test('cert-manager: controller without --issuer-ambient-credentials', () => {
   assert.equal(link(r, 'cert-manager.args').detail, 'missing: --issuer-ambient-credentials=true');
 });
 
+// --- Vault / VSO (examples/aks-vault-service-principal): object status and the Secret's key
+test('vault: VaultAuth not valid, and the client-secret Secret without its key', () => {
+  const model = modelOf('aks-vault-service-principal');
+  const rendered = render(model).objects;
+  const of = (kind: string) => rendered.find((o) => o['kind'] === kind) as Record<string, unknown>;
+  const auth = { ...of('VaultAuth'), status: { valid: false, error: 'permission denied' } };
+  const ref = ['', 'azuredns-azure-sp', 'client_secret'];
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: ref[1], namespace: 'cert-manager' }, data: { client_id: 'eA==' } };
+  const r = doctor(model, [dump(f.kubeList(auth, secret))]);
+  const authLink = links(r).find((l) => l.id.startsWith('object:VaultAuth/')) as Link;
+  assert.is(authLink.verdict, 'broken');
+  assert.is(authLink.detail, 'not valid: permission denied');
+  const secretLink = link(r, `secret:cert-manager/${ref[1]}`);
+  assert.is(secretLink.detail, `the Secret has client_id, not ${ref[2]}`);
+  // Secret values are never echoed.
+  assert.not.match(JSON.stringify(r), /eA==/);
+  const healthy = doctor(model, [dump(f.kubeList({ ...secret, data: { client_id: 'eA==', [ref[2] as string]: 'eQ==' } }))]);
+  assert.is(link(healthy, `secret:cert-manager/${ref[1]}`).verdict, 'ok');
+});
+
 // --- error texts
 const aks = () => modelOf('aks-workload-identity');
 const errorCases: [string, () => Model, string, RegExp][] = [
@@ -288,7 +311,7 @@ test('cli: exit 0 healthy, 1 broken, 2 for a dump of unknown shape; --output jso
   const run = (argv: string[]) => {
     let out = '';
     let err = '';
-    const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => Buffer.alloc(0) });
+    const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) });
     return { code, out, err };
   };
   assert.equal(run(['doctor', spec, ...healthy]).code, 0);

@@ -139,10 +139,10 @@ certManager:
   identity: app
 `;
   const standard = renderText(spec(body, '{project: acme-prod, metadataServerNodeSelector: true}'));
-  assert.match(file(standard, 'kustomize/namespaces/a/deployment-api.yaml'), /iam\.gke\.io\/gke-metadata-server-enabled: "true"/);
+  assert.match(file(standard, 'kustomize/namespaces/a/pod-metadata-deployment.yaml'), /iam\.gke\.io\/gke-metadata-server-enabled: "true"/);
   assert.match(file(standard, 'helm/cert-manager.values.yaml'), /iam\.gke\.io\/gke-metadata-server-enabled: "true"/);
   const autopilot = renderText(spec(body, '{project: acme-prod, autopilot: true}'));
-  assert.not.match(file(autopilot, 'kustomize/namespaces/a/deployment-api.yaml'), /gke-metadata-server-enabled/);
+  assert.not.match(file(autopilot, 'kustomize/namespaces/a/kustomization.yaml'), /gke-metadata-server-enabled|pod-metadata/);
   assert.match(file(autopilot, 'helm/cert-manager.values.yaml'), /leaderElection:\n    namespace: cert-manager/);
 });
 

@@ -119,11 +119,11 @@ test('yaml: yes, on, off, 0755 stay strings from spec to output, quoted for YAML
   // kubectl and Helm read YAML 1.1, where bare on/off/yes are booleans and 0755 an octal.
   const sa11 = parse(rendered.files.find((f) => f.path === 'manifests/service-accounts.yaml')?.content as string, { version: '1.1' });
   assert.equal([sa11.metadata.namespace, sa11.metadata.name], ['on', 'off']);
-  const patch11 = parse(rendered.files.find((f) => f.path.endsWith('deployment-0755.yaml'))?.content as string, { version: '1.1' });
-  assert.is(patch11.metadata.name, '0755');
-  const patch = rendered.files.find((f) => f.path.endsWith('deployment-0755.yaml'));
-  assert.ok(patch, 'workload patch file');
-  assert.match(patch?.content as string, /name: "0755"/);
+  const component = rendered.files.find((f) => f.path === 'kustomize/namespaces/on/kustomization.yaml');
+  assert.ok(component, 'the namespace Component');
+  const patches11 = parse(component?.content as string, { version: '1.1' }).patches as { target: { name: unknown; namespace: unknown }; patch: string }[];
+  assert.equal(patches11.map((p) => [p.target.name, p.target.namespace]), [['0755', 'on|default']]);
+  assert.equal(JSON.parse(patches11[0]?.patch as string), [{ op: 'add', path: '/spec/template/spec/serviceAccountName', value: 'off' }]);
 });
 
 // ------------------------------------------------------------------------------ through the CLI

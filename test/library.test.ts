@@ -110,7 +110,33 @@ test('cdk8s: the chart holds the objects the CLI prints; bound workloads carry t
 
   assert.equal(identity.toJson(), yamlDocs(printed.stdout));
   const tree = readTree(out);
-  const patchOf = (ns: string, kind: string, name: string) => yamlDocs(tree.get(`kustomize/namespaces/${ns}/${kind.toLowerCase()}-${name}.yaml`) as string)[0] as Obj;
+  // What the namespace Component does to one workload: its JSON 6902 serviceAccountName, plus the
+  // kind's pod-metadata strategic-merge patch when the target names it.
+  const patchOf = (ns: string, kind: string, name: string): Obj => {
+    const component = yamlDocs(tree.get(`kustomize/namespaces/${ns}/kustomization.yaml`) as string)[0] as Obj;
+    const targets = (component.patches as Obj[]).filter((p) => p.target.kind === kind && new RegExp(`^(${p.target.name})$`).test(name));
+    const expected: Obj = {};
+    for (const p of targets) {
+      if (p.patch) {
+        for (const op of JSON.parse(p.patch) as { path: string; value: unknown }[]) {
+          const keys = op.path.split('/').slice(1);
+          let at = expected;
+          for (const k of keys.slice(0, -1)) at = at[k] ??= {};
+          at[keys[keys.length - 1] as string] = op.value;
+        }
+      } else {
+        const doc = yamlDocs(tree.get(`kustomize/namespaces/${ns}/${p.path}`) as string)[0] as Obj;
+        const merge = (into: Obj, from: Obj) => {
+          for (const [k, v] of Object.entries(from)) {
+            if (v && typeof v === 'object' && !Array.isArray(v)) merge((into[k] ??= {}), v as Obj);
+            else into[k] = v;
+          }
+        };
+        merge(expected, { spec: doc.spec });
+      }
+    }
+    return expected;
+  };
   assert.is(bound.length, 5);
   for (const [wl, kind, name] of bound) {
     const ns = identity.model.bindings.find((b) => b.workloads.some((w) => w.name === name))?.namespace as string;

@@ -160,7 +160,7 @@ test('record: deterministic, and a foreign record is a clean error with its path
   mkdirSync(out);
   writeFileSync(join(out, GRANT_RECORD_FILE), '{"kind": "Something"}');
   let err = '';
-  const code = main([join(examplesDir, 'eks-pod-identity', 'spec.yaml'), '-o', out], { stdout: () => {}, stderr: (t) => (err += t), readStdin: () => Buffer.alloc(0) });
+  const code = main([join(examplesDir, 'eks-pod-identity', 'spec.yaml'), '-o', out], { stdout: () => {}, stderr: (t) => (err += t), readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) });
   assert.is(code, 2);
   assert.match(err, /\.wi-gen-grants\.json: not a wi-gen grant record/);
 });

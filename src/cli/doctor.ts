@@ -4,10 +4,10 @@
  * Exit 0 every checked link holds, 1 a link is broken (or a pasted error was diagnosed), 2 bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Rendered } from '../render.js';
 import type { Model } from '../model/model.js';
 import { UsageError } from './errors.js';
+import { readNamedInput } from './safe-read.js';
 import { emptyFacts, type Facts } from '../doctor/facts.js';
 import { DumpError, KNOWN_DUMPS, addDump, parseDump, splitLabel } from '../doctor/dumps.js';
 import { diagnose } from '../doctor/doctor.js';
@@ -17,7 +17,7 @@ import { liveCommands } from '../doctor/live.js';
 interface DoctorIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Buffer;
+  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
   readonly isTTY?: boolean;
 }
 
@@ -73,40 +73,15 @@ function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
   return args;
 }
 
-/** Reads a regular file, FIFO or stdin up to the limit; a larger or unreadable input is a usage error naming the path. */
+/** Reads a dump or error file, or stdin once, up to the limit; more is a usage error naming the path. */
 function readInput(path: string, io: DoctorIo, stdinUsed: { used: boolean }): string {
   if (path === '-') {
     if (stdinUsed.used) throw new UsageError('standard input (-) can be read once');
     stdinUsed.used = true;
-    return io.readStdin().toString('utf8');
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a dump`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const buf = Buffer.alloc(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > MAX_DUMP_BYTES) throw new UsageError(`${path}: more than ${MAX_DUMP_BYTES} bytes; dump fewer objects`);
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  } finally {
-    closeSync(fd);
-  }
+  const { bytes, truncated } = path === '-' ? io.readStdin(MAX_DUMP_BYTES) : readNamedInput(path, MAX_DUMP_BYTES, 'a dump');
+  if (truncated) throw new UsageError(`${path === '-' ? 'standard input' : path}: more than ${MAX_DUMP_BYTES} bytes; dump fewer objects`);
+  return bytes.toString('utf8');
 }
 
 export function runDoctor(

@@ -97,9 +97,9 @@ export function readKustomization(root: string): { file: string; value: Obj } | 
   return undefined;
 }
 
-/** Generator files listed by the kustomization: where a legacy plugin's config came from. */
-export function kustomizeGeneratorPaths(root: string): string[] {
-  const generators = readKustomization(root)?.value['generators'];
-  if (!Array.isArray(generators)) return [];
-  return generators.filter((g): g is string => typeof g === 'string' && !g.includes('\n')).map((g) => join(root, g));
+/** Files listed under `field` (`generators`, `transformers`) of the kustomization in `root`. */
+export function kustomizationFiles(root: string, field: 'generators' | 'transformers'): string[] {
+  const listed = readKustomization(root)?.value[field];
+  if (!Array.isArray(listed)) return [];
+  return listed.filter((g): g is string => typeof g === 'string' && !g.includes('\n')).map((g) => join(root, g));
 }

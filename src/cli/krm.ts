@@ -10,6 +10,9 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLSeq } from 'yaml';
 import type { Problem } from '../spec/load.js';
 import { render } from '../render.js';
+import type { Model } from '../model/model.js';
+import { formatPath } from '../model/diagnostics.js';
+import { describeWorkloadResult, patchBoundWorkloads, type WorkloadResult } from '../k8s/workload-patch.js';
 import { describeProblem, kptSourcePaths, loadConfig, type ConfigLoad } from './function-config.js';
 import type { Io } from './main.js';
 
@@ -114,6 +117,32 @@ function resultsFor(problems: readonly Problem[], load: ConfigLoad, config: Obj)
   }));
 }
 
+/**
+ * Puts every bound workload of the list on its ServiceAccount (src/k8s/workload-patch.ts), one
+ * result per workload: patched or already correct (info), absent from the package (warning, at
+ * the binding in the spec), or bound to another ServiceAccount by hand (error, at the field in
+ * the workload, which is left as it was).
+ */
+function workloadResults(model: Model, doc: Document, items: YAMLSeq, specFile: string | undefined): FunctionResult[] {
+  const list = items.items.filter(isMap).map((node) => ({ doc, node }));
+  return patchBoundWorkloads(model, list).map((r) => workloadResult(r, specFile));
+}
+
+function workloadResult(r: WorkloadResult, specFile: string | undefined): FunctionResult {
+  const message = `wi-gen: ${describeWorkloadResult(r)}`;
+  if (r.outcome.status === 'not-found') {
+    return { message, severity: 'warning', field: { path: formatPath(r.specPath) }, ...(specFile !== undefined ? { file: { path: specFile } } : {}) };
+  }
+  const node = r.item?.node;
+  const apiVersion = String(node?.get('apiVersion') ?? '');
+  const placedIn = node?.getIn(['metadata', 'annotations', 'config.kubernetes.io/path']) ?? node?.getIn(['metadata', 'annotations', 'internal.config.kubernetes.io/path']);
+  const namespace = node?.getIn(['metadata', 'namespace']);
+  const resourceRef = { apiVersion, kind: r.kind, name: r.name, ...(typeof namespace === 'string' ? { namespace } : {}) };
+  const file = typeof placedIn === 'string' ? { file: { path: placedIn } } : {};
+  if (r.outcome.status === 'conflict') return { message, severity: 'error', resourceRef, field: { path: r.outcome.path }, ...file };
+  return { message, severity: 'info', resourceRef, ...file };
+}
+
 function fail(io: Io, message: string): number {
   io.stderr(`wi-gen fn: ${message}\n`);
   const list = { ...RESOURCE_LIST, items: [], results: [{ message, severity: 'error' }] };
@@ -122,7 +151,8 @@ function fail(io: Io, message: string): number {
 }
 
 export function runFunction(input: string, io: Io, cwd: string): number {
-  const doc = parseDocument(input, { version: '1.2', uniqueKeys: true });
+  // uniqueKeys compares each key with every earlier one: a ConfigMap of 40k keys took 17 s (issue 15).
+  const doc = parseDocument(input, { version: '1.2', uniqueKeys: false });
   if (doc.errors.length > 0) return fail(io, `standard input is not YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
   const root = doc.contents;
   const list: unknown = doc.toJS();
@@ -146,6 +176,14 @@ export function runFunction(input: string, io: Io, cwd: string): number {
     const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
     const { added, updated } = upsert(doc, items, rendered.objects as Obj[]);
     results.push({ message: `wi-gen: ${rendered.objects.length} object(s) from ${load.file ?? load.label}: ${added} added, ${updated} updated`, severity: 'info' });
+    const workloads = workloadResults(load.result.model, doc, items, load.file);
+    results.push(...workloads);
+    for (const r of workloads) if (r.severity !== 'info') io.stderr(`${r.severity}: ${r.message}\n`);
+    if (workloads.some((r) => r.severity === 'error')) {
+      doc.set('results', doc.createNode(results));
+      io.stdout(doc.toString({ lineWidth: 0 }));
+      return 2;
+    }
   }
   doc.set('results', doc.createNode(results));
   io.stdout(doc.toString({ lineWidth: 0 }));

@@ -2,9 +2,9 @@
  * The `wi-gen` command line. Every failure is one or more lines on stderr and an exit code:
  * 0 ok, 1 check found drift, 2 bad input or usage, 3 internal error (a bug: please report).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readNamedInput } from './safe-read.js';
 import { dirname, join } from 'node:path';
-import { loadSpec, formatProblem, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
+import { loadSpec, formatProblem, printable, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
 import { render, type Rendered } from '../render.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
@@ -17,14 +17,22 @@ import { runFunction } from './krm.js';
 import { runPlugin } from './plugin.js';
 import { runDoctor } from './doctor.js';
 import { readGrantRecord } from './grant-record-file.js';
+import { streamNote } from './stream-note.js';
 
 const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Buffer;
+  /** Standard input, at most `limit` bytes; `truncated` says there was more (the caller refuses it, never uses a prefix). */
+  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
 }
+
+/**
+ * A KRM ResourceList carries the whole package, not one spec: kpt pipes every object of it.
+ * Generous, but bounded so that \`cat /dev/zero | wi-gen fn\` ends; past it, exit 2, never a prefix.
+ */
+export const MAX_RESOURCE_LIST_BYTES = 256 * 1024 * 1024;
 
 const HELP = `wi-gen ${VERSION}: one spec to keyless cloud access from Kubernetes.
 
@@ -78,54 +86,16 @@ class SpecProblems extends Error {
   }
 }
 
-/**
- * Reads at most `limit` bytes and says whether there was more: `wi-gen /dev/zero`, a FIFO or a
- * 5 GB file is refused after reading one byte past the limit, never read into memory whole.
- */
-export function readBounded(fd: number, limit: number): { bytes: Buffer; truncated: boolean } {
-  const buf = Buffer.alloc(limit + 1);
-  let length = 0;
-  while (length < buf.length) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, length, buf.length - length, null);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    length += n;
-  }
-  return { bytes: buf.subarray(0, Math.min(length, limit)), truncated: length > limit };
-}
 
 function readSpec(path: string, io: Io): Buffer {
   if (path === '-') {
-    const bytes = io.readStdin();
-    if (bytes.length > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge('stdin')]);
+    const { bytes, truncated } = io.readStdin(MAX_SPEC_BYTES);
+    if (truncated) throw new SpecProblems([tooLarge('stdin')]);
     return bytes;
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a spec file`);
-    if (st.isFile() && st.size > MAX_SPEC_BYTES) throw new SpecProblems([tooLarge(path, st.size)]);
-    const { bytes, truncated } = readBounded(fd, MAX_SPEC_BYTES);
-    if (truncated) throw new SpecProblems([tooLarge(path, st.isFile() ? st.size : undefined)]);
-    return bytes;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof SpecProblems) throw error;
-    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  } finally {
-    closeSync(fd);
-  }
+  const { bytes, truncated, size } = readNamedInput(path, MAX_SPEC_BYTES, 'a spec file');
+  if (truncated) throw new SpecProblems([tooLarge(path, size)]);
+  return bytes;
 }
 
 /**
@@ -211,6 +181,20 @@ function underLock<T>(dir: string, read: () => T): T {
   }
 }
 
+/**
+ * An operating-system error (disk full, read-only or unwritable directory, a file it cannot
+ * read, `-o /proc`) is the user's environment, not a bug in wi-gen: described as the path and the
+ * OS reason, exit 2. The writer has left the previous tree as it was.
+ */
+function environmentError(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string' || !/^E[A-Z0-9]+$/.test(e.code)) return undefined;
+  // Node's message is "CODE: reason, syscall 'path'": the reason alone reads best.
+  const reason = /^[A-Z0-9]+: ([^,]+)/.exec(e.message)?.[1] ?? e.code;
+  const where = e.path ? `${e.path}: ` : '';
+  return `${where}cannot ${e.syscall}: ${reason} (${e.code}); nothing was changed`;
+}
+
 export function main(argv: readonly string[], io: Io): number {
   try {
     const [first, ...rest] = argv;
@@ -222,9 +206,22 @@ export function main(argv: readonly string[], io: Io): number {
     }
     if (first === 'fn') {
       if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
-      return runFunction(io.readStdin().toString('utf8'), io, process.cwd());
+      const input = io.readStdin(MAX_RESOURCE_LIST_BYTES);
+      if (input.truncated) {
+        throw new UsageError(`fn: the ResourceList on standard input is more than ${MAX_RESOURCE_LIST_BYTES} bytes (${MAX_RESOURCE_LIST_BYTES / 1024 / 1024} MiB), the limit; nothing was changed`);
+      }
+      try {
+        return runFunction(input.bytes.toString('utf8'), io, process.cwd());
+      } catch (error) {
+        // The yaml library's alias bound: hostile input, not a bug.
+        if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+          throw new UsageError('fn: the ResourceList expands too many YAML aliases (an alias bomb?); nothing was changed');
+        }
+        throw error;
+      }
     }
-    if (first === 'plugin') return runPlugin(rest, io, process.env, process.cwd());
+    // kustomize always gives the plugin a stdin (empty for a generator); a terminal means a person ran it.
+    if (first === 'plugin') return runPlugin(rest, process.stdin.isTTY ? { ...io, readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) } : io, process.env, process.cwd());
     if (first === 'doctor') {
       return runDoctor(rest, { ...io, isTTY: process.stdout.isTTY === true }, (spec) => {
         const loaded = loadSpec(readSpec(spec, io), { file: spec === '-' ? 'stdin' : spec });
@@ -251,6 +248,8 @@ export function main(argv: readonly string[], io: Io): number {
     if (flags.output !== undefined) return runRender([spec], flags, io);
     const rendered = renderSpec(spec, io, flags.quiet === true);
     io.stdout(rendered.stream);
+    const note = flags.quiet === true ? undefined : streamNote(spec, rendered.files);
+    if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof SpecProblems) {
@@ -258,7 +257,13 @@ export function main(argv: readonly string[], io: Io): number {
       return EXIT.usage;
     }
     if (error instanceof UsageError) {
-      io.stderr(`wi-gen: ${error.message}\n`);
+      // Paths in messages come from the command line and the tree: one line, no terminal control.
+      io.stderr(`wi-gen: ${printable(error.message)}\n`);
+      return EXIT.usage;
+    }
+    const environment = environmentError(error);
+    if (environment !== undefined) {
+      io.stderr(`wi-gen: ${printable(environment)}\n`);
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);

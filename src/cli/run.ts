@@ -1,7 +1,7 @@
 /** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen.mjs calls `runCli`). */
 import { writeSync } from 'node:fs';
-import { MAX_SPEC_BYTES } from '../spec/load.js';
-import { main, readBounded } from './main.js';
+import { main } from './main.js';
+import { readBounded } from './safe-read.js';
 
 function write(fd: number, text: string): void {
   // Synchronous writes: output is complete before the exit code is set, even when piped.
@@ -22,7 +22,7 @@ export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
   process.exitCode = main(argv, {
     stdout: (t) => write(1, t),
     stderr: (t) => write(2, t),
-    // One byte past the limit is enough to refuse an oversized spec without reading all of it.
-    readStdin: () => readBounded(0, MAX_SPEC_BYTES + 1).bytes,
+    // Each caller names its limit (a spec: 1 MiB; a ResourceList: far more); over it is refused, never cut.
+    readStdin: (limit) => readBounded(0, limit),
   });
 }

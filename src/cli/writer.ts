@@ -11,6 +11,7 @@
  */
 import {
   chmodSync,
+  lchownSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -27,13 +28,15 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeSync,
   type Stats,
 } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../emit/tree.js';
 import { UsageError } from './errors.js';
+import { readTreeFile } from './safe-read.js';
 
 export const MANIFEST_FILE = '.wi-gen-manifest';
 const MANIFEST_HEADER = '# files written by wi-gen; it replaces or removes only these. Do not edit.\n';
@@ -42,11 +45,16 @@ export function manifestContent(files: readonly OutputFile[]): string {
   return MANIFEST_HEADER + files.map((f) => f.path).sort().join('\n') + '\n';
 }
 
-/** The files of a previous run, from its manifest; empty when DIR has none. */
+/**
+ * The files of a previous run, from its manifest; empty when DIR has none. A manifest that is a
+ * symlink, FIFO, device or huge file was not written by wi-gen: refused, never followed or read.
+ */
 export function ownedFiles(dir: string): string[] {
-  const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  const read = readTreeFile(dir, MANIFEST_FILE);
+  if (read.kind === 'missing') return [];
+  if (read.kind === 'other') throw new UsageError(`${join(dir, MANIFEST_FILE)} is ${read.what}, not the manifest wi-gen writes; remove it`);
+  return read.bytes
+    .toString('utf8')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .filter((l) => isSafeRelative(l) && l !== MANIFEST_FILE);
@@ -56,11 +64,21 @@ function isSafeRelative(path: string): boolean {
   return path !== '' && !path.startsWith('/') && !path.includes('\0') && !path.split('/').some((p) => p === '..' || p === '.' || p === '');
 }
 
+interface TreeDir {
+  readonly path: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly atime: Date;
+  readonly mtime: Date;
+  readonly empty: boolean;
+}
+
 interface TreeListing {
   /** Files and symlinks, as relative POSIX paths. */
   readonly files: string[];
-  /** Every directory, parents first, with its mode (restored on the copy); empty ones are kept as such. */
-  readonly dirs: { readonly path: string; readonly mode: number; readonly empty: boolean }[];
+  /** Every directory, parents first, with its mode, owner and times (restored on the copy); empty ones are kept as such. */
+  readonly dirs: TreeDir[];
   /** Inode of each file, to notice files replaced while the new tree was staged. */
   readonly inodes: Map<string, number>;
 }
@@ -71,7 +89,7 @@ interface TreeListing {
  */
 function listTree(dir: string): TreeListing {
   const files: string[] = [];
-  const dirs: { path: string; mode: number; empty: boolean }[] = [];
+  const dirs: TreeDir[] = [];
   const inodes = new Map<string, number>();
   const rootDev = lstatSync(dir).dev;
   const walk = (rel: string) => {
@@ -80,7 +98,7 @@ function listTree(dir: string): TreeListing {
       const st = lstatSync(join(dir, child));
       if (st.isDirectory()) {
         if (st.dev !== rootDev) throw new UsageError(`${join(dir, child)} is a mount point; wi-gen replaces the output directory as a whole, so it cannot hold one`);
-        dirs.push({ path: child, mode: st.mode & 0o7777, empty: readdirSync(join(dir, child)).length === 0 });
+        dirs.push({ path: child, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, atime: st.atime, mtime: st.mtime, empty: readdirSync(join(dir, child)).length === 0 });
         walk(child);
       } else {
         files.push(child);
@@ -92,7 +110,7 @@ function listTree(dir: string): TreeListing {
   return { files: files.sort(), dirs, inodes };
 }
 
-export interface WriteOptions {
+interface WriteOptions {
   /** Overwrite foreign files that are in the way of generated ones. */
   readonly force?: boolean;
   /** The spec being rendered: DIR may never contain it. */
@@ -125,10 +143,14 @@ const within = (parent: string, child: string): boolean => {
 };
 
 /** Refuses output directories that would clobber something that is not wi-gen's. */
-export function checkOutputDir(dir: string, specPath?: string): string {
+function checkOutputDir(dir: string, specPath?: string): string {
   const target = canonicalDir(dir);
   if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
+  // A mount point (`-o /proc`, a volume) cannot be swapped by rename, and walking it reaches into another file system.
+  if (existsSync(target) && statSync(target).dev !== statSync(dirname(target)).dev) {
+    throw new UsageError(`refusing to write to ${dir}: it is a mount point, and wi-gen replaces the output directory as a whole by rename; use a subdirectory of it`);
+  }
   if (specPath && specPath !== '-') {
     const candidates = [resolve(specPath), realOrResolved(specPath)];
     if (candidates.some((spec) => within(resolve(dir), spec) || within(target, spec))) {
@@ -144,6 +166,20 @@ export function checkOutputDir(dir: string, specPath?: string): string {
 }
 
 // ------------------------------------------------------------------------------------------ lock
+
+/*
+ * The lock is a file created with O_EXCL beside DIR. It names its holder by kernel boot, PID
+ * namespace, pid and process start time: a pid means something only to a process in the same
+ * PID namespace of the same boot. Two containers, or two hosts sharing DIR over a network file
+ * system, cannot see each other's processes, so there a lock is stale only by age (its holder
+ * touches it while it works). Judging another namespace's pid as dead let each run delete the
+ * other's staging tree and mix the two.
+ */
+
+/** A lock not touched for this long is stale even when its holder cannot be checked (another host or container). */
+export const LOCK_STALE_AFTER_MS = 10 * 60_000;
+/** How often a holder touches its lock; far below LOCK_STALE_AFTER_MS. */
+const LOCK_TOUCH_EVERY_MS = 5_000;
 
 /** Start time of a process (clock ticks since boot), so a recycled pid is not taken for the holder. */
 function startTime(pid: number): string | undefined {
@@ -164,24 +200,93 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The holder recorded in a lock file is gone (dead, or its pid now names another process). */
-function isStale(content: string): boolean {
-  const [pidText, start] = content.trim().split(' ');
-  const pid = Number.parseInt(pidText ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false; // being written right now, or not ours: wait
-  if (!alive(pid)) return true;
-  const now = startTime(pid);
-  return start !== undefined && start !== '-' && now !== undefined && now !== start;
+function readTrimmed(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** A holder killed between creating the lock and writing its pid leaves it empty: stale once it is old. */
-function unreadableAndOld(path: string, content: string): boolean {
-  if (/^\d+ /.test(content)) return false;
+interface LockHolder {
+  readonly host: string;
+  /** /proc/sys/kernel/random/boot_id: one per kernel boot, shared by the containers on it. */
+  readonly boot: string;
+  /** The PID namespace (`pid:[inode]` of /proc/self/ns/pid); '-' where unknown. */
+  readonly pidns: string;
+  readonly pid: number;
+  readonly start: string;
+  /** Random, so two holders never write the same content. */
+  readonly token: string;
+}
+
+/**
+ * This process as a lock holder. /proc/self/ns/pid is the namespace the process was created
+ * in; /proc itself may be the host's (a container without its own /proc mount), so the pid
+ * check below is trusted only when /proc/self is this process.
+ */
+function selfHolder(): LockHolder {
+  let pidns = '-';
   try {
-    return Date.now() - statSync(path).mtimeMs > 5_000;
+    pidns = readlinkSync('/proc/self/ns/pid');
   } catch {
-    return false;
+    // no /proc: pids cannot be judged, only age
   }
+  // /proc mounted from another PID namespace shows another process as "self".
+  if (readTrimmed('/proc/self/stat')?.split(' ')[0] !== String(process.pid)) pidns = '-';
+  return {
+    host: hostname(),
+    boot: readTrimmed('/proc/sys/kernel/random/boot_id') ?? '-',
+    pidns,
+    pid: process.pid,
+    start: startTime(process.pid) ?? '-',
+    token: Math.random().toString(36).slice(2, 12),
+  };
+}
+
+const LOCK_MAGIC = 'wi-gen-lock/2';
+
+function lockContent(h: LockHolder): string {
+  const field = (v: string) => encodeURIComponent(v);
+  return `${LOCK_MAGIC} host=${field(h.host)} boot=${field(h.boot)} pidns=${field(h.pidns)} pid=${h.pid} start=${field(h.start)} token=${h.token}\n`;
+}
+
+/** The holder a lock names: the current format, the `PID START` of earlier versions, or undefined (being written, or not ours). */
+function parseLock(content: string): (LockHolder & { legacy: boolean }) | undefined {
+  const text = content.trim();
+  if (text.startsWith(`${LOCK_MAGIC} `)) {
+    const fields = new Map(text.split(' ').slice(1).map((kv) => [kv.slice(0, kv.indexOf('=')), decodeURIComponent(kv.slice(kv.indexOf('=') + 1))] as const));
+    const pid = Number.parseInt(fields.get('pid') ?? '', 10);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return { host: fields.get('host') ?? '-', boot: fields.get('boot') ?? '-', pidns: fields.get('pidns') ?? '-', pid, start: fields.get('start') ?? '-', token: fields.get('token') ?? '', legacy: false };
+  }
+  const legacy = /^(\d+) (\S+)$/.exec(text);
+  if (!legacy) return undefined;
+  // Earlier wi-gen versions wrote "PID START" and ran on the same host; judged as before.
+  return { host: '-', boot: '-', pidns: '-', pid: Number(legacy[1]), start: legacy[2] as string, token: '', legacy: true };
+}
+
+function lockAgeMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The holder recorded in a lock is gone. Its pid is checked only where it means the same process:
+ * same boot and same PID namespace as this one. Anywhere else only age tells: a holder touches its
+ * lock every few seconds, so one untouched for LOCK_STALE_AFTER_MS is gone (or hung past use).
+ */
+function isStale(path: string, content: string, self: LockHolder): boolean {
+  const holder = parseLock(content);
+  if (!holder) return lockAgeMs(path) > 5_000; // killed between create and write: stale once old
+  const pidMeansSameProcess = holder.legacy || (holder.boot === self.boot && holder.pidns === self.pidns && self.boot !== '-' && self.pidns !== '-');
+  if (!pidMeansSameProcess) return lockAgeMs(path) > LOCK_STALE_AFTER_MS;
+  if (!alive(holder.pid)) return true;
+  const now = startTime(holder.pid);
+  return holder.start !== '-' && now !== undefined && now !== holder.start;
 }
 
 function readFileSafe(path: string): string | undefined {
@@ -202,9 +307,13 @@ function createExclusive(path: string, content: string): boolean {
   }
   try {
     writeSync(fd, content);
-  } finally {
+  } catch (error) {
+    // A disk too full for a few bytes would leave an empty lock behind.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -215,11 +324,12 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * fresh lock, which this one would delete: removal happens under a second, short-lived lock,
  * after checking the lock still holds the stale content that was judged.
  */
-function breakStaleLock(lockPath: string, staleContent: string, self: string): void {
+function breakStaleLock(lockPath: string, staleContent: string, self: LockHolder): void {
   const breaker = `${lockPath}.break`;
-  if (!createExclusive(breaker, self)) {
+  if (!createExclusive(breaker, lockContent(self))) {
     const holder = readFileSafe(breaker);
-    if (holder !== undefined && isStale(holder)) rmSync(breaker, { force: true });
+    // A breaker is held for microseconds: an old one belongs to a waiter killed mid-break.
+    if (holder !== undefined && isStale(breaker, holder, self) && lockAgeMs(breaker) > 5_000) rmSync(breaker, { force: true });
     return;
   }
   try {
@@ -229,27 +339,58 @@ function breakStaleLock(lockPath: string, staleContent: string, self: string): v
   }
 }
 
-/** Takes the lock for `target`, waiting for a live holder; returns the release function. */
-export function acquireLock(target: string, timeoutMs = 30_000): () => void {
+interface Lock {
+  /** Touches the lock (at most every few seconds), so waiters in other namespaces see it is live. */
+  readonly touch: () => void;
+  /** True while the lock file is still this holder's. */
+  readonly held: () => boolean;
+  readonly release: () => void;
+}
+
+/** Takes the lock for `target`, waiting for a live holder. */
+function takeLock(target: string, timeoutMs = 30_000): Lock {
   const lockPath = join(dirname(target), `.wi-gen-lock.${basename(target)}`);
-  const self = `${process.pid} ${startTime(process.pid) ?? '-'}\n`;
+  const self = selfHolder();
+  const content = lockContent(self);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (createExclusive(lockPath, self)) {
-      return () => {
-        if (readFileSafe(lockPath) === self) rmSync(lockPath, { force: true });
+    if (createExclusive(lockPath, content)) {
+      let touched = Date.now();
+      const held = () => readFileSafe(lockPath) === content;
+      return {
+        touch: () => {
+          if (Date.now() - touched < LOCK_TOUCH_EVERY_MS) return;
+          touched = Date.now();
+          try {
+            const now = new Date();
+            utimesSync(lockPath, now, now);
+          } catch {
+            // gone: held() says so before the swap
+          }
+        },
+        held,
+        release: () => {
+          if (held()) rmSync(lockPath, { force: true });
+        },
       };
     }
     const holder = readFileSafe(lockPath);
-    if (holder !== undefined && (isStale(holder) || unreadableAndOld(lockPath, holder))) {
+    if (holder !== undefined && isStale(lockPath, holder, self)) {
       breakStaleLock(lockPath, holder, self);
       continue;
     }
     if (Date.now() > deadline) {
-      throw new UsageError(`another wi-gen (pid ${holder?.split(' ')[0]?.trim() || '?'}) is writing ${target}; try again, or remove ${lockPath} if no wi-gen is running`);
+      const h = holder === undefined ? undefined : parseLock(holder);
+      const who = h ? `pid ${h.pid}${h.legacy || (h.boot === self.boot && h.pidns === self.pidns) ? '' : ` on ${h.host}, in another container or host`}` : 'pid ?';
+      throw new UsageError(`another wi-gen (${who}) is writing ${target}; try again, or remove ${lockPath} if no wi-gen is running`);
     }
     sleep(10 + Math.floor(Math.random() * 20));
   }
+}
+
+/** Takes the lock for `target`, waiting for a live holder; returns the release function. */
+export function acquireLock(target: string, timeoutMs = 30_000): () => void {
+  return takeLock(target, timeoutMs).release;
 }
 
 // ----------------------------------------------------------------------------------------- swap
@@ -316,6 +457,11 @@ function writeDurable(path: string, content: string | Buffer, mode: number): voi
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off);
     fsyncSync(fd);
+  } catch (error) {
+    // write(2) and fsync(2) errors (a full disk) carry no path: name the file.
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== undefined && e.path === undefined) e.path = path;
+    throw error;
   } finally {
     closeSync(fd);
   }
@@ -334,15 +480,36 @@ function fsyncDir(path: string): void {
   }
 }
 
-/** Carries a foreign entry into the staging tree without copying its bytes when possible. */
+/**
+ * Carries a foreign entry into the staging tree without copying its bytes when possible. Where a
+ * hard link is refused (a file system without them, protected_hardlinks) the copy gets the
+ * original's owner, mode and times, as far as this process may set them.
+ */
 function carry(from: string, to: string, st: Stats): void {
-  if (st.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-  else {
-    try {
-      linkSync(from, to);
-    } catch {
-      copyFileSync(from, to);
-    }
+  if (st.isSymbolicLink()) {
+    symlinkSync(readlinkSync(from), to);
+    keepOwner(to, st);
+    return;
+  }
+  try {
+    linkSync(from, to);
+    return;
+  } catch (error) {
+    if (!st.isFile()) throw new UsageError(`cannot carry ${from} (${st.isFIFO() ? 'a FIFO' : 'a special file'}) into the new tree: ${(error as NodeJS.ErrnoException).code}; move it out of the output directory`);
+  }
+  copyFileSync(from, to);
+  keepOwner(to, st);
+  chmodSync(to, st.mode & 0o7777);
+  utimesSync(to, st.atime, st.mtime);
+}
+
+/** Gives `path` the owner of `st` when it differs; only root may, and a failure keeps ours. */
+function keepOwner(path: string, st: { uid: number; gid: number }): void {
+  try {
+    const now = lstatSync(path);
+    if (now.uid !== st.uid || now.gid !== st.gid) lchownSync(path, st.uid, st.gid);
+  } catch {
+    // not permitted: the entry keeps this process's owner
   }
 }
 
@@ -359,9 +526,12 @@ function ancestors(path: string): string[] {
  * old tree itself stays intact until the swap. False when the bytes or permissions differ, or
  * the file system cannot link: the caller then writes the file.
  */
-function linkUnchanged(previous: string, staged: string, content: string, mode: number): boolean {
+function linkUnchanged(previous: string, listedInode: number | undefined, staged: string, content: string, mode: number): boolean {
   try {
+    // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
+    // `previous` would name a file outside DIR, and a hard link would pull it into the tree.
     const st = lstatSync(previous);
+    if (listedInode === undefined || st.ino !== listedInode) return false;
     if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
     if (readFileSync(previous, 'utf8') !== content) return false;
     linkSync(previous, staged);
@@ -371,7 +541,7 @@ function linkUnchanged(previous: string, staged: string, content: string, mode: 
   }
 }
 
-export interface WriteResult {
+interface WriteResult {
   readonly written: number;
   readonly removed: readonly string[];
   readonly kept: readonly string[];
@@ -385,7 +555,7 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
   for (const f of files) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
   const target = checkOutputDir(dir, options.specPath);
   mkdirSync(dirname(target), { recursive: true });
-  const release = acquireLock(target, options.lockTimeoutMs);
+  const lock = takeLock(target, options.lockTimeoutMs);
   const staging = sibling(target, 'new');
   try {
     recover(target);
@@ -409,22 +579,29 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
     for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(join(staging, ...d.path.split('/')), { recursive: true });
     const made = new Set<string>([staging]);
+    /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
+    const ours: string[] = [];
     const umask = process.umask();
     for (const f of files) {
+      lock.touch();
       const path = join(staging, ...f.path.split('/'));
       const parent = dirname(path);
       if (!made.has(parent)) {
-        mkdirSync(parent, { recursive: true });
+        const first = mkdirSync(parent, { recursive: true });
+        if (first !== undefined) for (let d = parent; d.length >= first.length; d = dirname(d)) ours.push(d);
         made.add(parent);
       }
       const mode = f.executable ? 0o755 : 0o644;
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), path, f.content, mode & ~umask)) continue;
+      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
       writeDurable(path, f.content, mode);
+      ours.push(path);
     }
     writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
+    ours.push(join(staging, MANIFEST_FILE));
     const kept: string[] = [];
     for (const p of foreign) {
+      lock.touch();
       if (dropped.has(p)) continue;
       const from = join(target, ...p.split('/'));
       const to = join(staging, ...p.split('/'));
@@ -432,16 +609,30 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
       carry(from, to, lstatSync(from));
       kept.push(p);
     }
-    // Modes last (deepest first): a read-only directory must be filled before it is locked.
+    // `sudo wi-gen -o DIR` on a user's DIR: what it creates belongs to DIR's owner, as the rest does.
+    const targetStat = exists ? statSync(target) : undefined;
+    if (targetStat) for (const p of ours) keepOwner(p, targetStat);
+    // Owners, modes, then times, deepest first: a read-only directory must be filled before it is
+    // locked, and setting anything inside a directory changes its mtime.
     for (const d of [...tree.dirs].reverse()) {
       const path = join(staging, ...d.path.split('/'));
-      if (existsSync(path) && lstatSync(path).isDirectory()) chmodSync(path, d.mode);
+      if (!existsSync(path) || !lstatSync(path).isDirectory()) continue;
+      keepOwner(path, d);
+      chmodSync(path, d.mode);
+      // A directory holding generated files changed; one holding only the user's things did not.
+      if (!generatedDirs.has(d.path)) utimesSync(path, d.atime, d.mtime);
     }
-    if (exists) chmodSync(staging, statSync(target).mode & 0o7777);
+    if (targetStat) {
+      keepOwner(staging, targetStat);
+      chmodSync(staging, targetStat.mode & 0o7777);
+    }
     fsyncDir(staging);
     const removed = [...owned].filter((p) => !generated.has(p) && existsSync(join(target, ...p.split('/'))));
 
     options.beforeSwap?.();
+    // Held for longer than LOCK_STALE_AFTER_MS without a touch (a stopped process), another run
+    // may have taken over: swapping now would replace its tree with an older one.
+    if (!lock.held()) throw new UsageError(`lost the lock on ${dir} while writing (another wi-gen took it over); nothing was changed, run again`);
     let rescued: string[] = [];
     let leftIn: string | undefined;
     if (exists) {
@@ -468,9 +659,14 @@ export function writeTree(dir: string, files: readonly OutputFile[], options: Wr
       fsyncDir(dirname(target));
     }
     return { written: files.length, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
+  } catch (error) {
+    // A path in the staging tree means nothing to the user: name the file in DIR it was for.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.path === 'string' && e.path.startsWith(staging)) e.path = join(dir, relative(staging, e.path)) + ' (being staged beside it)';
+    throw error;
   } finally {
     if (existsSync(staging)) removeTree(staging);
-    release();
+    lock.release();
   }
 }
 

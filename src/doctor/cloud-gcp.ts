@@ -72,6 +72,22 @@ function fixCommand(g: GcpIamGrant): string {
   return `run out/cloud/gcloud.sh (it adds ${g.member} as ${g.role} to managed zone ${r.zone} with get-iam-policy / set-iam-policy)`;
 }
 
+/** The Google service account an impersonating identity names exists and is enabled. */
+export function gsaLink(identity: Identity<GkeIdentity>, facts: Facts): Link[] {
+  const email = identity.config.serviceAccount;
+  if (identity.config.mode !== 'impersonation' || !email) return [];
+  const project = email.split('@')[1]?.split('.')[0] ?? '';
+  const title = `Google service account ${email} exists and is enabled`;
+  const found = facts.gcpServiceAccounts.find((a) => a.email === email);
+  if (!found) {
+    return [facts.gcpServiceAccounts.length === 0
+      ? unchecked('gcp.service-account', title, `gcloud iam service-accounts describe ${email} --project ${project} --format=json`)
+      : broken('gcp.service-account', title, `no dump of ${email} among the service accounts given`, identity.config.create ? 'run out/cloud/gcloud.sh (it creates the service account)' : `gcloud iam service-accounts create ${email.split('@')[0]} --project ${project}, or set create: true in the spec`)];
+  }
+  if (found.disabled) return [broken('gcp.service-account', title, 'the service account is disabled', `gcloud iam service-accounts enable ${email} --project ${project}`)];
+  return [ok('gcp.service-account', title)];
+}
+
 export function gkeIdentityLinks(identity: Identity<GkeIdentity>, facts: Facts, ctx: MethodContext, namespace?: string, name?: string): Link[] {
   const grants = gkeIamGrants(identity, ctx).filter((g) =>
     // A binding's own chain shows its workloadIdentityUser grant and the identity's shared roles.

@@ -12,8 +12,8 @@ import { grantsOf, type AzureRole } from '../methods/azure-common.js';
 import { dedicatedServiceAccounts } from '../methods/aws-service-account-ref.js';
 import type { Facts } from './facts.js';
 import type { Link, Verdict } from './link.js';
-import { ownedObjectLinks, serviceAccountLink, webhookLink, workloadLinks, workloadsOf } from './kube.js';
-import { gkeClusterLinks, gkeIdentityLinks } from './cloud-gcp.js';
+import { issuerSecretLinks, ownedObjectLinks, serviceAccountLink, webhookLink, workloadLinks, workloadsOf } from './kube.js';
+import { gkeClusterLinks, gkeIdentityLinks, gsaLink } from './cloud-gcp.js';
 import { aksClusterLinks, kubeletIdentityLinks, roleLinks, workloadIdentityLinks } from './cloud-azure.js';
 import { eksClusterLinks, irsaLinks, podIdentityLinks, route53Links } from './cloud-aws.js';
 import { diagnoseErrorText, type ErrorDiagnosis } from './error-text.js';
@@ -62,7 +62,7 @@ export function diagnose(model: Model, rendered: Rendered, facts: Facts, errorTe
     if (links.length > 0) chains.push({ subject: `identity ${identity.name}`, identity: identity.name, method: identity.method.key, links });
   }
 
-  const owned = ownedObjectLinks(rendered.objects, facts);
+  const owned = [...ownedObjectLinks(rendered.objects, facts), ...issuerSecretLinks(rendered.objects, facts, model.certManager?.namespace ?? 'cert-manager')];
   if (owned.length > 0) chains.push({ subject: 'objects wi-gen owns', links: owned });
 
   const errors = errorTexts.flatMap((t) => diagnoseErrorText(t, model));
@@ -95,7 +95,7 @@ function bindingCloudLinks(binding: ServiceAccountBinding, facts: Facts, ctx: Me
 function identityCloudLinks(identity: Identity, facts: Facts, ctx: MethodContext): Link[] {
   switch (identity.method.key) {
     case 'gke':
-      return gkeIdentityLinks(identity as Identity<never>, facts, ctx).filter((l) => !perBinding(l));
+      return [...gsaLink(identity as Identity<never>, facts), ...gkeIdentityLinks(identity as Identity<never>, facts, ctx).filter((l) => !perBinding(l))];
     case 'azureWorkloadIdentity': {
       const first = identity.bindings[0];
       return first ? workloadIdentityLinks(identity as Identity<never>, first, facts, ctx).filter((l) => l.id.startsWith('azure.role:')) : [];

@@ -18,7 +18,7 @@ import {
 export const KNOWN_DUMPS = [
   'kubectl get … -o json (a List or one object)',
   'gcloud … get-iam-policy --format=json (label it: gsa:EMAIL=FILE, project:ID=FILE, zone:PROJECT/ZONE=FILE)',
-  'gcloud container clusters describe / node-pools list --format=json',
+  'gcloud container clusters describe / node-pools list, gcloud iam service-accounts describe --format=json',
   'az aks show, az identity show, az identity federated-credential list, az role assignment list',
   'aws eks describe-cluster, aws iam get-role, aws iam get-role-policy, aws eks list-pod-identity-associations / describe-pod-identity-association, aws eks list-addons / describe-addon',
 ] as const;
@@ -84,6 +84,10 @@ function classify(facts: Facts, value: Json, source: string, label?: GcpResource
       })),
       source,
     });
+    return true;
+  }
+  if (typeof value['email'] === 'string' && typeof value['uniqueId'] === 'string') {
+    facts.gcpServiceAccounts.push({ email: value['email'], disabled: value['disabled'] === true, source });
     return true;
   }
   if (isObject(value['workloadIdentityConfig']) || (str(value['selfLink'])?.includes('/clusters/') && !str(value['selfLink'])?.includes('/nodePools/'))) {

@@ -42,6 +42,13 @@ export type GcpResourceLabel =
   | { readonly type: 'project'; readonly project: string }
   | { readonly type: 'managedZone'; readonly project?: string; readonly zone: string };
 
+/** `gcloud iam service-accounts describe EMAIL --format=json`. */
+interface GcpServiceAccountFact {
+  readonly email: string;
+  readonly disabled: boolean;
+  readonly source: string;
+}
+
 interface GkeClusterFact {
   readonly name: string;
   readonly workloadPool?: string;
@@ -124,6 +131,7 @@ interface PodIdentityAssociationFact {
 export interface Facts {
   readonly kube: KubeObject[];
   readonly iamPolicies: GcpIamPolicy[];
+  readonly gcpServiceAccounts: GcpServiceAccountFact[];
   readonly gkeClusters: GkeClusterFact[];
   readonly nodePools: GkeNodePoolFact[];
   readonly aksClusters: AksClusterFact[];
@@ -147,6 +155,7 @@ export function emptyFacts(): Facts {
   return {
     kube: [],
     iamPolicies: [],
+    gcpServiceAccounts: [],
     gkeClusters: [],
     nodePools: [],
     aksClusters: [],

@@ -256,6 +256,11 @@ export function ownedObjectLinks(objects: readonly Record<string, unknown>[], fa
       }
     }
     if (links.at(-1)?.id === id) continue;
+    // VSO reports its objects as status.valid / status.error rather than conditions.
+    if (get(live.raw, 'status', 'valid') === false) {
+      links.push(broken(id, title, `not valid: ${str(get(live.raw, 'status', 'error')) ?? '(no error given)'}`, `kubectl describe ${kind.toLowerCase()} ${namespace ? `-n ${namespace} ` : ''}${name}`));
+      continue;
+    }
     const ready = ((get(live.raw, 'status', 'conditions') as unknown[] | undefined) ?? []).filter(isObject).find((c) => c['type'] === 'Ready');
     if (ready && ready['status'] !== 'True') {
       links.push(broken(id, title, `not Ready: ${str(ready['reason']) ?? ''} ${str(ready['message']) ?? ''}`.trim(), `kubectl describe ${kind.toLowerCase()} ${namespace ? `-n ${namespace} ` : ''}${name}`));
@@ -285,4 +290,38 @@ function firstDifference(want: unknown, have: unknown, path: string): string | u
     return undefined;
   }
   return want === have ? undefined : path;
+}
+
+/** Every `{name, key}` Secret reference under a solver (e.g. azureDNS.clientSecretSecretRef). */
+function secretRefs(value: unknown, out: { name: string; key: string }[] = []): { name: string; key: string }[] {
+  if (Array.isArray(value)) for (const v of value) secretRefs(v, out);
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (/SecretRef$/.test(k) && isObject(v) && typeof v['name'] === 'string' && typeof v['key'] === 'string') out.push({ name: v['name'], key: v['key'] });
+      else secretRefs(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The Secrets an issuer's solver reads hold the key it names (VSO writes them for the Vault
+ * method). Only key names are read from a Secret dump, never values, and nothing of it is printed.
+ */
+export function issuerSecretLinks(objects: readonly Record<string, unknown>[], facts: Facts, clusterResourceNamespace: string): Link[] {
+  if (!hasKind(facts, 'Secret')) return [];
+  const links: Link[] = [];
+  for (const issuer of objects.filter((o) => o['kind'] === 'Issuer' || o['kind'] === 'ClusterIssuer')) {
+    const namespace = issuer['kind'] === 'Issuer' ? (str(get(issuer, 'metadata', 'namespace')) ?? '') : clusterResourceNamespace;
+    for (const ref of secretRefs(get(issuer, 'spec', 'acme', 'solvers'))) {
+      const id = `secret:${namespace}/${ref.name}`;
+      const title = `Secret ${namespace}/${ref.name} holds ${ref.key} for ${str(issuer['kind'])} ${str(get(issuer, 'metadata', 'name'))}`;
+      const secret = findKube(facts, 'Secret', namespace, ref.name);
+      const keys = new Set([...Object.keys(stringMap(get(secret?.raw, 'data'))), ...Object.keys(stringMap(get(secret?.raw, 'stringData')))]);
+      if (!secret) links.push(broken(id, title, 'the Secret does not exist', `kubectl describe vaultdynamicsecrets -n ${namespace} (VSO writes it; its events say why not)`));
+      else if (!keys.has(ref.key)) links.push(broken(id, title, `the Secret has ${[...keys].sort().join(', ') || 'no keys'}, not ${ref.key}`, `kubectl describe vaultdynamicsecrets -n ${namespace}`));
+      else links.push(ok(id, title));
+    }
+  }
+  return links;
 }

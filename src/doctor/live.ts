@@ -30,6 +30,8 @@ export function liveCommands(model: Model): LiveCommand[] {
     out.push(cmd(['gcloud', 'container', 'node-pools', 'list', '--cluster', model.cluster.name, '--project', gke.project, ...where, '--format=json']));
     const seen = new Set<string>();
     for (const identity of model.identities.filter((i) => i.method.key === 'gke')) {
+      const email = (identity.config as GkeIdentity).serviceAccount;
+      if (email) out.push(cmd(['gcloud', 'iam', 'service-accounts', 'describe', email, '--project', email.split('@')[1]?.split('.')[0] ?? gke.project, '--format=json']));
       for (const g of gkeIamGrants(identity as Identity<GkeIdentity>, ctx)) {
         const r = g.resource;
         const key = JSON.stringify(r);

@@ -2,6 +2,7 @@
  * The generated README: what each file is, the order to apply it in, and how to prove the
  * binding works — so the tree can be taken to a cluster without opening another document.
  */
+import { shellQuote } from './shell.js';
 import type { Model } from '../model/model.js';
 import type { MethodContext, ReadmeContribution } from '../methods/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
@@ -83,7 +84,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   // Identities of one method share cluster-wide steps; say each once.
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
-  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${p}\``);
+  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
   if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adoptingSection(model).length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
@@ -118,19 +119,29 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
     }
   }
   if (has('manifests/kustomization.yaml')) {
-    out.push(`${step++}. **Objects wi-gen owns.** \`kubectl apply -k manifests/\` (or \`wi-gen ${model.specName} | kubectl apply -f -\`). Namespaces must exist.`);
+    out.push(`${step++}. **Objects wi-gen owns.** \`kubectl apply -k manifests/\` (or \`wi-gen ${shellQuote(model.specName)} | kubectl apply -f -\`). Namespaces must exist.`);
   }
   const nsComponents = dirs('kustomize/namespaces/');
   if (nsComponents.length) {
     out.push(
-      `${step++}. **Workloads.** Add the Component of each namespace to the kustomization that holds its workloads, and roll them out (identity webhooks mutate pods only when they are created; a Job's pod template cannot change, so re-create Jobs):`,
+      `${step++}. **Workloads.** Add the Component of each namespace to a kustomization that holds that namespace's workloads (and only those), and roll them out (identity webhooks mutate pods only when they are created; a Job's pod template cannot change, so re-create Jobs). Recommended layout, one directory per namespace and one kustomization over them:`,
       '',
       '   ```yaml',
-      '   components:',
-      ...nsComponents.map((d) => `   - <path to this directory>/${d}`),
+      ...nsComponents.slice(0, 2).flatMap((d) => {
+        const ns = d.slice('kustomize/namespaces/'.length);
+        return [`   # ${ns}/kustomization.yaml`, '   resources:', `   - workloads.yaml            # the Deployments, Jobs, … of ${ns}`, '   components:', `   - <path to this directory>/${d}`];
+      }),
+      ...(nsComponents.length > 2 ? [`   # … one such directory for each of the ${nsComponents.length} namespaces`] : []),
+      '   # kustomization.yaml',
+      '   resources:',
+      ...nsComponents.slice(0, 2).map((d) => `   - ${d.slice('kustomize/namespaces/'.length)}`),
+      ...(nsComponents.length > 2 ? ['   - …'] : []),
+      '   - <path to this directory>/manifests',
       '   ```',
       '',
-      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`.',
+      "   kustomize's cost for a patch grows with the objects of the kustomization the Component is in, so a Component beside its own namespace's workloads keeps the build close to that of a tree with `serviceAccountName` written in by hand; one kustomization holding every namespace's Component and workload grows much faster.",
+      '',
+      '   Each patch selects its object by kind and name in that namespace (or with no namespace yet, when your kustomization sets `namespace:`); an object that is not there is skipped, so check the build: `kubectl kustomize . | grep -n serviceAccountName`. A `serviceAccountName` already set by hand is replaced; the kustomize transformer and the KRM function (`wi-gen fn`) report it instead.',
       '',
     );
   }
@@ -138,7 +149,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
 
   const verify = [...new Set(contributions.flatMap((c) => c.verify ?? []))];
   if (config && config.spec.issuers.length) {
-    const names = config.spec.issuers.map((i) => (i.kind === 'ClusterIssuer' ? `clusterissuer/${i.name}` : `issuer/${i.name} -n ${i.namespace}`));
+    const names = config.spec.issuers.map((i) => (i.kind === 'ClusterIssuer' ? shellQuote(`clusterissuer/${i.name}`) : `${shellQuote(`issuer/${i.name}`)} -n ${shellQuote(i.namespace ?? '')}`));
     verify.push(
       [
         'Every issuer reports `Ready=True` once its ACME account is registered:',

@@ -9,12 +9,29 @@
  * strings, integers and booleans directly, other scalars with `yaml`'s text for that scalar.
  * Anything else (keys that need quotes, multi-line strings, class instances) goes to `yaml`.
  */
-import { Document, stringify } from 'yaml';
+import { Document, isScalar, stringify, visit } from 'yaml';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 
 export function toYaml(value: unknown): string {
-  return directYaml(value) ?? stringify(value, OPTIONS);
+  return directYaml(value) ?? viaDocument(value);
+}
+
+/**
+ * `yaml`'s own output, with every string a YAML 1.2 reader would take for a number, boolean or
+ * null double-quoted: the 1.1 schema `yaml` writes with does not know `0o17`.
+ */
+function viaDocument(value: unknown): string {
+  const doc = new Document(value, OPTIONS);
+  visit(doc, {
+    Scalar: (_, node) => {
+      if (typeof node.value === 'string' && !node.type && readAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+    Pair: (_, pair) => {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && readAsNonString(pair.key.value)) pair.key.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString(OPTIONS);
 }
 
 /** The direct writer alone: the same text as `yaml`, or undefined when only `yaml` can write it. */
@@ -40,14 +57,27 @@ interface ResolverTag {
   readonly tag: string;
   readonly test?: RegExp;
 }
-const resolvers = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.default && t.tag !== STRING_TAG && t.test);
+/** The YAML 1.2 core schema's: `0o17` (octal 15), `0x1F`, `1e3`, `.inf` are numbers there only. */
+const core = new Document(null, { version: '1.2' }).schema as unknown as { tags: ResolverTag[] };
+const resolvers = [...schema.tags, ...(schema.compat ?? []), ...core.tags].filter((t) => t.default && t.tag !== STRING_TAG && t.test);
+/**
+ * What some reader takes for something other than a string beyond those: YAML 1.1's value key
+ * `=` and merge key `<<`, and any number-like prefix (`0o`, `0b`, `0x`, signs, digits with `_`
+ * or `:`), whatever a given schema makes of the rest.
+ */
+const OTHER_NON_STRINGS = [/^(=|<<)$/, /^[-+]?0[oObBxX]/, /^[-+]?(\.?[0-9][0-9_]*)([.:][0-9_]*)*([eE][-+]?[0-9]+)?$/, /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/, /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/];
+
+/** True when a YAML 1.1 or 1.2 reader could resolve this plain scalar to a number, boolean, null or timestamp. */
+export function readAsNonString(value: string): boolean {
+  return value === '' || resolvers.some((t) => (t.test as RegExp).test(value)) || OTHER_NON_STRINGS.some((re) => re.test(value));
+}
 const plainCache = new Map<string, boolean>();
 
 /** True when `yaml` writes this string as a plain scalar, as a key or a block value. */
 function isPlain(value: string): boolean {
   let plain = plainCache.get(value);
   if (plain === undefined) {
-    plain = PLAIN_CANDIDATE.test(value) && !value.endsWith(':') && value.length <= MAX_IMPLICIT_KEY && !resolvers.some((t) => (t.test as RegExp).test(value));
+    plain = PLAIN_CANDIDATE.test(value) && !value.endsWith(':') && value.length <= MAX_IMPLICIT_KEY && !readAsNonString(value);
     plainCache.set(value, plain);
   }
   return plain;
@@ -68,6 +98,9 @@ function isJsonMap(value: unknown): value is Record<string, unknown> {
 function scalar(value: unknown, seq: boolean): string | undefined {
   if (typeof value === 'string') {
     if (isPlain(value)) return value;
+    // `yaml` (YAML 1.1) would leave some of these plain (`0o17`, `=`): double quotes, which JSON
+    // writes the way YAML reads them.
+    if (readAsNonString(value)) return JSON.stringify(value);
     return viaYaml(value, seq);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -137,12 +170,17 @@ function writeSeq(seq: readonly unknown[], first: string, indent: string, lines:
   return true;
 }
 
+/** Sets an own property even for `__proto__`, which plain assignment turns into a prototype change. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Recursively sorted copy, for values we build ourselves (cdk8s sorts its own objects). */
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as object).sort()) setOwn(out, key, sortKeys((value as Record<string, unknown>)[key]));
     return out as T;
   }
   return value;

@@ -4,6 +4,7 @@ export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubern
 /** Merge label/annotation maps, later maps winning; undefined when empty so no `{}` is emitted. */
 export function mergeMaps(...maps: (Readonly<Record<string, string>> | undefined)[]): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const m of maps) if (m) Object.assign(out, m);
+  // Not Object.assign: it would turn a key `__proto__` into a prototype change and drop it.
+  for (const m of maps) if (m) for (const [k, v] of Object.entries(m)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return Object.keys(out).length ? out : undefined;
 }

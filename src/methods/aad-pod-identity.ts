@@ -13,7 +13,7 @@ import { guid } from '../spec/common.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellVar, shellVarName } from '../emit/shell.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
@@ -139,7 +139,7 @@ function migrationSection(ctx: MethodContext): string {
   const aks = aksCluster(ctx);
   const cluster = ctx.model.cluster.name;
   const subscription = aks?.subscriptionID ?? managedIdentity(identities[0] as Identity<AadPodIdentity>).subscriptionID;
-  const where = `--subscription ${subscription} --resource-group ${aks?.resourceGroup ?? '<cluster resource group>'} --name ${cluster}`;
+  const where = `--subscription ${shellQuote(subscription)} --resource-group ${shellQuote(aks?.resourceGroup ?? '<cluster resource group>')} --name ${shellQuote(cluster)}`;
   const spec = [
     'cluster:',
     `  name: ${cluster}`,
@@ -174,7 +174,7 @@ function migrationSection(ctx: MethodContext): string {
     identity.bindings.map((b) => `  - \`${b.namespace}/${b.name}\`: \`${WI_CLIENT_ID_ANNOTATION}: ${identity.config.clientID}\``),
   );
   const deletions = identities.flatMap((identity) =>
-    namespacesOf(identity).map((ns) => `kubectl delete -n ${ns} azureidentitybinding/${identity.name}-binding azureidentity/${identity.name}`),
+    namespacesOf(identity).map((ns) => `kubectl delete -n ${shellQuote(ns)} azureidentitybinding/${shellQuote(identity.name)}-binding azureidentity/${shellQuote(identity.name)}`),
   );
   const credentials = identities.flatMap((identity) =>
     identity.bindings.map(

@@ -8,6 +8,7 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/
  */
+import { shellQuote } from '../emit/shell.js';
 import { z } from 'zod';
 import { parseOidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
@@ -114,7 +115,7 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
       notes: [
         ...(certManager
           ? [
-              `Restart cert-manager after the ServiceAccount is annotated (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the webhook injects the IRSA token only into new pods.`,
+              `Restart cert-manager after the ServiceAccount is annotated (\`kubectl rollout restart deployment/${shellQuote(String(ctx.model.certManager?.deployment))} -n ${shellQuote(String(ctx.model.certManager?.namespace))}\`): the webhook injects the IRSA token only into new pods.`,
             ]
           : []),
         ...adoptedRoleNotes(identity),

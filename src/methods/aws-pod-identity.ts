@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { awsPartition } from '../spec/common.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr } from '../emit/hcl.js';
-import { command, shellVar } from '../emit/shell.js';
+import { command, shellQuote, shellVar } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
@@ -142,7 +142,7 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     const certManager = identity.bindings.some((b) => b.certManager);
     return {
       prerequisites: [
-        `The EKS Pod Identity Agent add-on runs on cluster \`${name}\` (\`aws eks create-addon --region ${region} --cluster-name ${name} --addon-name eks-pod-identity-agent\`).`,
+        `The EKS Pod Identity Agent add-on runs on cluster \`${shellQuote(name)}\` (\`aws eks create-addon --region ${shellQuote(region)} --cluster-name ${shellQuote(name)} --addon-name eks-pod-identity-agent\`).`,
       ],
       verify: identity.bindings.map((b) =>
         callerIdentityCheck(
@@ -156,7 +156,7 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
       notes: [
         ...(certManager
           ? [
-              `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${ctx.model.certManager?.deployment} -n ${ctx.model.certManager?.namespace}\`): the agent's credentials are wired into new pods only.`,
+              `Restart cert-manager after the association exists (\`kubectl rollout restart deployment/${shellQuote(String(ctx.model.certManager?.deployment))} -n ${shellQuote(String(ctx.model.certManager?.namespace))}\`): the agent's credentials are wired into new pods only.`,
             ]
           : []),
         ...adoptedRoleNotes(identity),

@@ -313,7 +313,7 @@ export function callerIdentityCheck(namespace: string, serviceAccount: string, i
     `\`${namespace}/${serviceAccount}\` should act as role \`${role.name}\`:`,
     '',
     '```sh',
-    `kubectl run -n ${namespace} wi-gen-check-${serviceAccount} --rm -i --restart=Never --image=amazon/aws-cli \\`,
+    `kubectl run -n ${shellQuote(namespace)} wi-gen-check-${shellQuote(serviceAccount)} --rm -i --restart=Never --image=amazon/aws-cli \\`,
     `  --overrides='${overrides}' -- sts get-caller-identity`,
     ...moreCommands,
     '```',

@@ -8,6 +8,7 @@
  *
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/#referencing-your-own-serviceaccount-within-issuer-spec
  */
+import { shellQuote } from '../emit/shell.js';
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
 import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
@@ -47,8 +48,15 @@ const AwsServiceAccountRefSchema = z
       .describe(
         "Name of the dedicated ServiceAccount, created in each issuer's namespace (a ClusterIssuer's is cert-manager's namespace). @default the identity name",
       ),
-    audience: safeText('an audience', 255)
-      .regex(/^\S+$/, { message: 'an audience must be one word without spaces' })
+    // IAM takes 1-255 characters per OIDC client ID (CreateOpenIDConnectProvider ClientIDList) and
+    // Kubernetes any string; real audiences are URIs or host names, so only their characters pass:
+    // a `;` or `|` here reached the README's shell snippet.
+    audience: z
+      .string()
+      .max(255, { message: 'an audience must be at most 255 characters' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._~:/@%+=,-]*$/, {
+        message: 'an audience must be a URI or name: letters, digits and . _ ~ : / @ % + = , - (such as sts.amazonaws.com)',
+      })
       .default(STS_AUDIENCE)
       .describe(
         "Audience of the token cert-manager mints (Issuer serviceAccountRef.audiences) and the trust policy's :aud; the IAM OIDC provider must list it as a client ID. @default sts.amazonaws.com",
@@ -214,10 +222,10 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
         `cert-manager may mint tokens for \`${sa.namespace}/${sa.name}\`, and the role accepts them:`,
         '',
         '```sh',
-        `kubectl auth can-i create serviceaccounts/${sa.name} --subresource=token -n ${sa.namespace} --as=system:serviceaccount:${cm?.namespace}:${cm?.serviceAccount}`,
+        `kubectl auth can-i create serviceaccounts/${shellQuote(sa.name)} --subresource=token -n ${shellQuote(sa.namespace)} --as=system:serviceaccount:${shellQuote(String(cm?.namespace))}:${shellQuote(String(cm?.serviceAccount))}`,
         // STS is regional and the CLI needs a region for it ("You must specify a region").
-        `aws sts assume-role-with-web-identity --region ${cluster.region} --role-arn ${role.arn} --role-session-name wi-gen-check \\`,
-        `  --web-identity-token "$(kubectl create token ${sa.name} -n ${sa.namespace} --audience ${identity.config.audience} --duration 10m)"`,
+        `aws sts assume-role-with-web-identity --region ${shellQuote(cluster.region)} --role-arn ${shellQuote(role.arn)} --role-session-name wi-gen-check \\`,
+        `  --web-identity-token "$(kubectl create token ${shellQuote(sa.name)} -n ${shellQuote(sa.namespace)} --audience ${shellQuote(identity.config.audience)} --duration 10m)"`,
         '```',
         '',
         '`no` from `can-i` means the RoleBinding is missing (the challenge fails with `serviceaccounts "…" is forbidden`); `InvalidIdentityToken` means the OIDC provider does not list the audience as a client ID; `AccessDenied` means the trust policy does not name this namespace and ServiceAccount.',

@@ -29,7 +29,7 @@ export const AzureRoleSchema = z
   .strictObject({
     role: z
       .string()
-      .refine((r) => r in BUILT_IN_ROLES || GUID_PATTERN.test(r), {
+      .refine((r) => Object.hasOwn(BUILT_IN_ROLES, r) || GUID_PATTERN.test(r), {
         message: `must be a role definition GUID (az role definition list --name NAME --query [].name -o tsv) or one of ${Object.keys(BUILT_IN_ROLES)
           .map((r) => `"${r}"`)
           .join(', ')}`,
@@ -117,7 +117,8 @@ export function grantsOf(identity: Identity, roles: readonly AzureRole[], ctx: M
     add(scope, roleName, BUILT_IN_ROLES[roleName] as string, kubernetesNameSegment(`dns-${dns.hostedZoneName ?? dns.resourceGroupName}`));
   }
   for (const r of roles) {
-    const known = BUILT_IN_ROLES[r.role];
+    // Own keys only: a role named `constructor` or `toString` is not a built-in role.
+    const known = Object.hasOwn(BUILT_IN_ROLES, r.role) ? BUILT_IN_ROLES[r.role] : undefined;
     const last = r.scope.split('/').filter(Boolean).pop() as string;
     add(r.scope, known ? r.role : undefined, known ?? r.role.toLowerCase(), kubernetesNameSegment(`${known ? r.role : 'role'}-${last}`));
   }

@@ -184,7 +184,7 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
 
   readme(identity, ctx) {
     const cluster = aks(ctx);
-    const where = `${cluster.subscriptionID ? `--subscription ${cluster.subscriptionID} ` : ''}--resource-group ${cluster.resourceGroup ?? '<cluster resource group>'} --name ${ctx.model.cluster.name}`;
+    const where = `${cluster.subscriptionID ? `--subscription ${cluster.subscriptionID} ` : ''}--resource-group ${shellQuote(cluster.resourceGroup ?? '<cluster resource group>')} --name ${shellQuote(ctx.model.cluster.name)}`;
     return {
       prerequisites: [
         `The IDs of the kubelet identity: \`az aks show ${where} --query identityProfile.kubeletidentity -o json\` (\`objectId\` receives the DNS role; \`clientId\` or \`resourceId\` picks it when the node pool carries several identities).`,

@@ -638,14 +638,14 @@ function readme(identity: Identity<AzureServicePrincipalVault>, ctx: MethodConte
       `VSO keeps Secret \`${ns}/${r.destination}\` filled from \`${r.credsPath}\`:`,
       '',
       '```sh',
-      `kubectl get vaultauth,vaultdynamicsecret -n ${ns} ${r.objectName}`,
-      `kubectl get events -n ${ns} --field-selector involvedObject.name=${r.objectName} --sort-by=.lastTimestamp`,
-      `kubectl get secret -n ${ns} ${r.destination} -o jsonpath='{.data.${AZURE_CREDS_CLIENT_ID_KEY}}' | base64 -d; echo   # prints ${cfg.clientID}`,
+      `kubectl get vaultauth,vaultdynamicsecret -n ${shellQuote(ns)} ${shellQuote(r.objectName)}`,
+      `kubectl get events -n ${shellQuote(ns)} --field-selector involvedObject.name=${shellQuote(r.objectName)} --sort-by=.lastTimestamp`,
+      `kubectl get secret -n ${shellQuote(ns)} ${shellQuote(r.destination)} -o jsonpath='{.data.${AZURE_CREDS_CLIENT_ID_KEY}}' | base64 -d; echo   # prints ${shellQuote(cfg.clientID)}`,
       ...targets.map(
         (t) =>
-          `kubectl get ${t.kind.toLowerCase()} -n ${ns} ${t.name} -o jsonpath='{.spec.template.metadata.annotations.${VSO_RESTARTED_AT_ANNOTATION.replace(/\./g, '\\.')}}'; echo`,
+          `kubectl get ${shellQuote(t.kind.toLowerCase())} -n ${shellQuote(ns)} ${shellQuote(t.name)} -o jsonpath='{.spec.template.metadata.annotations.${VSO_RESTARTED_AT_ANNOTATION.replace(/\./g, '\\.')}}'; echo`,
       ),
-      `vault list sys/leases/lookup/${r.credsPath}`,
+      `vault list sys/leases/lookup/${shellQuote(r.credsPath)}`,
       '```',
       '',
       `Events \`SecretSynced\` and \`SecretRotated\` mean a secret was written${targets.length ? ', and `RolloutRestartTriggered` that cert-manager was restarted (the last command prints when)' : ''}. ` +
@@ -677,7 +677,7 @@ function readme(identity: Identity<AzureServicePrincipalVault>, ctx: MethodConte
       `Vault's Kubernetes auth method is enabled at \`${r.authMount}/\` and configured for this cluster (\`vault auth enable -path=${r.authMount} kubernetes\`, \`vault write auth/${r.authMount}/config kubernetes_host=…\`), and Vault is reachable at \`${cfg.vault.address}\` from the cluster.`,
       `The Entra application \`${cfg.clientID}\` (object ID \`${cfg.applicationObjectID}\`) and its service principal exist; wi-gen never creates them or their secrets.`,
       `Vault's own principal \`${config.clientID}\` has the Microsoft Graph application permission \`${GRAPH_APPLICATION_READWRITE_ALL.name}\`, admin-consented: Vault adds and removes passwords on an application it does not own${config.rotateRoot ? ', and rotate-root replaces its own' : ''}. ` +
-        `A directory admin grants it with \`az ad app permission add --id ${config.clientID} --api ${MICROSOFT_GRAPH_APP_ID} --api-permissions ${GRAPH_APPLICATION_READWRITE_ALL.id}=Role\` and \`az ad app permission admin-consent --id ${config.clientID}\`. ` +
+        `A directory admin grants it with \`az ad app permission add --id ${shellQuote(config.clientID)} --api ${MICROSOFT_GRAPH_APP_ID} --api-permissions ${GRAPH_APPLICATION_READWRITE_ALL.id}=Role\` and \`az ad app permission admin-consent --id ${shellQuote(config.clientID)}\`. ` +
         "Vault's documentation also lists `GroupMember.ReadWrite.All` for this mode; only roles with `azure_groups` use it, and this role has none.",
       `\`export ${VAULT_AZURE_SECRET_ENV}=…\` with the client secret of \`${config.clientID}\` in the shell that runs \`cloud/vault.sh\` the first time: the script pipes it to \`vault\` and never writes it down. Later runs skip \`${r.azureMount}/config\` and do not need it.`,
       ...(cfg.vault.caCertSecretRef

@@ -330,7 +330,7 @@ function check(identity: Identity<AzureWorkloadIdentity>, ctx: CheckContext): vo
 
 function clusterArgs(ctx: MethodContext): string {
   const aks = aksCluster(ctx);
-  return `${aks?.subscriptionID ? `--subscription ${aks.subscriptionID} ` : ''}--resource-group ${aks?.resourceGroup ?? '<cluster resource group>'} --name ${ctx.model.cluster.name}`;
+  return `${aks?.subscriptionID ? `--subscription ${aks.subscriptionID} ` : ''}--resource-group ${shellQuote(aks?.resourceGroup ?? '<cluster resource group>')} --name ${shellQuote(ctx.model.cluster.name)}`;
 }
 
 export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
@@ -428,7 +428,7 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
             (c) =>
               `kubectl get pods -n ${c.namespace} -o jsonpath='{range .items[?(@.spec.serviceAccountName=="${c.serviceAccount}")]}{.metadata.name}{": "}{.spec.containers[*].env[*].name}{"\\n"}{end}'`,
           ),
-          `kubectl run -n ${checkSa.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=mcr.microsoft.com/azure-cli \\`,
+          `kubectl run -n ${shellQuote(checkSa.namespace)} wi-gen-check-${shellQuote(identity.name)} --rm -i --restart=Never --image=mcr.microsoft.com/azure-cli \\`,
           `  --labels=${WI_USE_LABEL}=true --overrides='{"spec":{"serviceAccountName":"${checkSa.serviceAccount}"}}' -- \\`,
           `  bash -c 'az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none && az account get-access-token --query expiresOn -o tsv'`,
           '```',
@@ -443,7 +443,7 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
       "`cloud/az.sh` stops before it writes a federated credential when a managed identity's client ID differs from the spec, and names the right one; Terraform stops at the identity's postcondition. Fix clientID in the spec, re-render and apply again: the KSA annotation and the Issuer carry it.",
     ].join('\n');
     const notes = [
-      `Federated credentials of \`${name}\` (\`az identity federated-credential list --subscription ${aks.subscriptionID} --resource-group ${cfg.resourceGroup} --identity-name ${name} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` → \`${c.subject}\``).join(', ') || 'none'}.`,
+      `Federated credentials of \`${shellQuote(name)}\` (\`az identity federated-credential list --subscription ${shellQuote(aks.subscriptionID)} --resource-group ${shellQuote(cfg.resourceGroup)} --identity-name ${shellQuote(name)} -o table\`, at most ${MAX_FEDERATED_CREDENTIALS}): ${creds.map((c) => `\`${c.name}\` → \`${c.subject}\``).join(', ') || 'none'}.`,
       `A credential with the same issuer and subject under another name (made by hand, or by an older tool) is reused by \`az.sh\`, which says so; Azure refuses a second one with 409. Terraform cannot reuse it: delete it, or \`terraform import\` it under the name above.`,
       `The label \`${WI_USE_LABEL}: "true"\` goes on pod templates only, never into a selector (selectors are immutable) or \`commonLabels\`; the value is the string \`"true"\`.`,
     ];

@@ -16,7 +16,7 @@ import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
 import type { GkeCluster } from '../spec/cluster.js';
 import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclBodyItem } from '../emit/hcl.js';
-import { command, unless } from '../emit/shell.js';
+import { command, shellQuote, unless } from '../emit/shell.js';
 import { tfName } from '../emit/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
@@ -485,7 +485,7 @@ export const gke = defineMethod<GkeIdentity>({
       const run = (...cmd: string[]) =>
         [
           '```sh',
-          `kubectl run -n ${b.namespace} wi-gen-check-${identity.name} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
+          `kubectl run -n ${shellQuote(b.namespace)} wi-gen-check-${shellQuote(identity.name)} --rm -i --restart=Never --image=google/cloud-sdk:slim \\`,
           `  --overrides='${JSON.stringify(overrides)}' -- ${cmd.join(' ')}`,
           '```',
         ].join('\n');
@@ -504,8 +504,8 @@ export const gke = defineMethod<GkeIdentity>({
       // granted roles allow tells a working binding from a missing grant.
       const probe = zoneGrant
         ? zoneGrant.zone
-          ? `gcloud dns record-sets list --zone ${zoneGrant.zone} --project ${zoneGrant.project} --limit 1`
-          : `gcloud dns managed-zones list --project ${zoneGrant.project} --limit 1`
+          ? `gcloud dns record-sets list --zone ${shellQuote(zoneGrant.zone)} --project ${shellQuote(zoneGrant.project)} --limit 1`
+          : `gcloud dns managed-zones list --project ${shellQuote(zoneGrant.project)} --limit 1`
         : undefined;
       const principal = ksaPrincipal(cluster.project, cluster.projectNumber as string, b.namespace, b.name);
       const intro = `\`${b.namespace}/${b.name}\` acts as its own federated principal (no Google service account): \`gcloud auth list\` in its pods shows \`${pool}\`, which is correct here.`;

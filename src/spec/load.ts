@@ -3,7 +3,7 @@
  * problems; never both, and never an exception for bad input.
  */
 import { basename } from 'node:path';
-import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { Diagnostics, formatPath, type Diagnostic, type SpecPath } from '../model/diagnostics.js';
 import type { Model } from '../model/model.js';
@@ -11,6 +11,7 @@ import { SpecSchema } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
 import { findPlaceholders, placeholderMessage } from './placeholders.js';
+import { findSecretValues } from './secret-values.js';
 
 /** Larger specs are refused before parsing: a real spec is a few kilobytes. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -58,16 +59,58 @@ export type LoadResult =
   | { readonly ok: true; readonly model: Model; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/**
+ * Finds nodes by spec path in time linear in the path: the library's `getIn` scans a mapping's
+ * pairs for every lookup, which made one problem per key (80k unknown keys) quadratic.
+ */
+class NodeIndex {
+  private readonly byKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  constructor(private readonly root: unknown) {}
+
+  /** The pair for `key` in a mapping; the first one when a key repeats (duplicates are refused anyway). */
+  pair(map: YAMLMap, key: string | number): Pair | undefined {
+    let index = this.byKey.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (isPair(item) && isScalar(item.key)) {
+          const k = String(item.key.value);
+          if (!index.has(k)) index.set(k, item);
+        }
+      }
+      this.byKey.set(map, index);
+    }
+    return index.get(String(key));
+  }
+
+  /** The node at `path`, or undefined where the path leaves the document. */
+  node(path: SpecPath): unknown {
+    let cur: unknown = this.root;
+    for (const part of path) {
+      if (isMap(cur)) cur = this.pair(cur, part as string | number)?.value;
+      else if (isSeq(cur) && typeof part === 'number') cur = cur.items[part];
+      else return undefined;
+      if (cur === undefined || cur === null) return undefined;
+    }
+    return cur;
+  }
+}
+
 class Located {
+  private readonly index: NodeIndex;
+
   constructor(
     readonly file: string,
     readonly lineCounter: LineCounter,
     readonly doc: Document.Parsed | undefined,
-  ) {}
+  ) {
+    this.index = new NodeIndex(doc?.contents);
+  }
 
   /** The scalar at `path` as written in the file (`1e3`, `0755`), before YAML resolved it. */
   sourceAt(path: SpecPath): string | undefined {
-    const node = this.doc?.getIn(path as (string | number)[], true);
+    const node = this.index.node(path);
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   }
 
@@ -78,13 +121,13 @@ class Located {
     for (let n = path.length; n >= 0; n--) {
       const prefix = path.slice(0, n);
       if (pointAtKey && n === path.length && n > 0) {
-        const parent = prefix.length > 1 ? doc.getIn(prefix.slice(0, -1), true) : doc.contents;
+        const parent = this.index.node(prefix.slice(0, -1));
         if (isMap(parent)) {
-          const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(prefix[prefix.length - 1]));
+          const pair = this.index.pair(parent, prefix[prefix.length - 1] as string | number);
           if (pair && isScalar(pair.key)) return pair.key;
         }
       }
-      const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix as (string | number)[], true);
+      const node = this.index.node(prefix);
       if (node && typeof node === 'object' && 'range' in node && (node as Node).range) return node as Node;
     }
     return (doc.contents as Node | null) ?? undefined;
@@ -138,7 +181,9 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   const docs = parseAllDocuments(text, {
     lineCounter,
     version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
-    uniqueKeys: true,
+    // The library checks each key against every earlier one (quadratic in keys): shapeProblems
+    // finds duplicates with one set per mapping instead.
+    uniqueKeys: false,
     prettyErrors: false,
     // The library would print some problems (collection keys) as process warnings: we report them.
     logLevel: 'silent',
@@ -155,12 +200,12 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
       problems.push(located.at(tooDeepOffset(text), `spec nests too deeply to read; a spec nests fewer than ${MAX_SPEC_DEPTH} levels`));
       break;
     }
-    if (error.code === 'DUPLICATE_KEY') {
-      const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim();
-      problems.push(located.at(error.pos[0], `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: keys must be unique (many YAML tools silently keep the last one)`));
-      continue;
-    }
     problems.push(located.at(error.pos[0], error.message.split('\n')[0] as string));
+  }
+  // `%YAML 1.1` would switch this document to YAML 1.1 (`yes` a boolean, `0755` octal): specs are 1.2.
+  if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
+    const at = /^%YAML\b/m.exec(text)?.index ?? 0;
+    problems.push(located.at(at, `%YAML ${doc.directives.yaml.version} is not allowed: a spec is YAML 1.2 (remove the directive)`));
   }
   if (problems.length === 0) problems.push(...shapeProblems(doc, located));
   if (list.length > 1) {
@@ -179,19 +224,28 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return fail('spec must be a YAML mapping with apiVersion, kind, cluster and identities');
   }
 
+  const secrets = findSecretValues(raw);
+  const secretErrors = secrets.filter((h) => h.severity === 'error');
+
   const placeholders = findPlaceholders(doc.contents as Node | null, text).map((hit) => ({
     ...located.at(hit.offset, placeholderMessage(hit.tokens)),
     path: formatPath(hit.path),
   }));
   // jitless: zod's generated fast path costs more to build than it saves on one spec.
   const parsed = SpecSchema.safeParse(raw, { jitless: true });
-  if (!parsed.success || placeholders.length > 0) {
+  if (!parsed.success || placeholders.length > 0 || secretErrors.length > 0) {
     // A placeholder usually also fails its field's own check: report it once, as a placeholder.
     const filled = new Set(placeholders.map((p) => p.path));
-    const issues = parsed.success ? [] : issuesToProblems(parsed.error.issues, located, raw).filter((p) => !filled.has(p.path));
-    return { ok: false, problems: [...placeholders, ...issues].sort((a, b) => a.line - b.line || a.col - b.col) };
+    // A credential is never repeated: a schema message that would quote one is dropped.
+    const quotesSecret = (message: string) => secretErrors.some((h) => message.includes(h.value));
+    const issues = parsed.success ? [] : issuesToProblems(parsed.error.issues, located, raw).filter((p) => !filled.has(p.path) && !quotesSecret(p.message));
+    // One problem per place: an unknown key `clientSecret` already says "never hold secrets".
+    const reported = new Set(issues.map((p) => p.path));
+    const secretProblems = secretErrors.filter((h) => !reported.has(formatPath(h.path))).map((h) => located.problem(h));
+    return { ok: false, problems: [...placeholders, ...issues, ...secretProblems].sort((a, b) => a.line - b.line || a.col - b.col) };
   }
   const diagnostics = new Diagnostics();
+  for (const h of secrets) diagnostics.warn(h.path, h.message);
   // The name reaches comments in scripts and HCL: a newline in it would end the comment.
   const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
   const warnings = diagnostics.warnings.map((d) => located.problem(d));
@@ -236,11 +290,24 @@ function shapeProblems(doc: Document.Parsed, located: Located): Problem[] {
       problems.push(located.at(offset, `spec nests more than ${MAX_SPEC_DEPTH} levels deep`));
       return problems;
     }
+    const keys = isMap(node) ? new Set<string>() : undefined;
     for (const item of node.items) {
       if (isPair(item)) {
         if (item.key !== null && !isScalar(item.key)) {
           problems.push(located.at((item.key as Node).range?.[0] ?? offset, 'a mapping key must be a plain value, not a list or mapping'));
           continue;
+        }
+        if (keys) {
+          // Same identity as YAML's own check: the resolved value (so `1` and "1" differ, `a` and "a" do not).
+          const value = isScalar(item.key) ? item.key.value : null;
+          const id = `${value === null ? 'null' : typeof value}:${String(value)}`;
+          if (keys.has(id)) {
+            const keyNode = item.key as Node | null;
+            const written = isScalar(keyNode) && typeof keyNode.source === 'string' ? keyNode.source : String(value);
+            problems.push(located.at(keyNode?.range?.[0] ?? offset, `duplicate key ${JSON.stringify(written)}: keys must be unique (many YAML tools silently keep the last one)`));
+            continue;
+          }
+          keys.add(id);
         }
         stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
       } else stack.push({ node: item, depth: depth + 1 });

@@ -15,10 +15,15 @@ interface IssueMessage {
 
 const SECRET_KEY = /(secret|password|passwd|private.?key|token|credential|key\.?json|access.?key|api.?key|account.?key|client.?key|key.?file|\.pem$|\.p12$|\.pfx$)/i;
 
+/** Unknown keys reported one by one per mapping; the rest are counted. */
+const MAX_UNKNOWN_KEYS_SHOWN = 100;
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = raw;
   for (const part of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
+    // Own properties only: a key named `constructor` or `__proto__` is data, not Object's.
+    if (!Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[part];
   }
   return cur;
@@ -54,7 +59,10 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysFromIssue(issue);
-      return issue.keys.map((key) => {
+      // Thousands of unknown keys are one mistake (a file that is not a spec): the first ones tell it.
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_SHOWN;
+      const summary: IssueMessage[] = more > 0 ? [{ path, message: `and ${more} more unknown keys here` }] : [];
+      return issue.keys.slice(0, MAX_UNKNOWN_KEYS_SHOWN).map((key): IssueMessage => {
         if (key === '<<') {
           return { path: [...path, key], pointAtKey: true, message: 'YAML merge keys (<<) are not part of YAML 1.2, which specs use; write the keys out' };
         }
@@ -68,7 +76,7 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sourceOf: (
         }
         const hint = suggestion(key, allowed);
         return { path: [...path, key], pointAtKey: true, message: `unknown key "${key}"${hint}` };
-      });
+      }).concat(summary);
     }
     case 'invalid_type': {
       const actual = valueAt(raw, issue.path);
@@ -113,7 +121,7 @@ function allowedKeysFromIssue(issue: z.core.$ZodIssue): readonly string[] {
     node = unwrap(node);
     const def = node?._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (!def) return [];
-    if (def.type === 'object' && typeof part === 'string') node = def.shape?.[part];
+    if (def.type === 'object' && typeof part === 'string') node = def.shape && Object.hasOwn(def.shape, part) ? def.shape[part] : undefined;
     else if (def.type === 'array') node = def.element;
     else return [];
   }
@@ -127,7 +135,13 @@ function isTypoOf(key: string, allowed: readonly string[]): boolean {
 
 function suggestion(key: string, allowed: readonly string[]): string {
   if (allowed.length === 0) return '';
-  const best = [...allowed].sort((a, b) => distance(key, a) - distance(key, b))[0] as string;
-  if (distance(key, best) <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean "${best}"?)`;
+  // One distance per allowed key (not one per comparison of a sort): a spec can hold 80k unknown keys.
+  let best = allowed[0] as string;
+  let bestDistance = Infinity;
+  for (const a of allowed) {
+    const d = distance(key, a);
+    if (d < bestDistance) [best, bestDistance] = [a, d];
+  }
+  if (bestDistance <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean "${best}"?)`;
   return ` (allowed: ${allowed.join(', ')})`;
 }

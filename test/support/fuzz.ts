@@ -108,7 +108,11 @@ export const HOSTILE_STRINGS = [
   '$(touch pwned)', '`touch pwned`', "'; touch pwned; '", '"; touch pwned; "', '${file("/etc/passwd")}', '%{ if true }x%{ endif }',
   'a\nb', 'a\r\nb', '\t', '\u0000', '\u001b[2J', '\u202egnp.exe', '\u2028', '\ufeff', '../../etc/passwd', '/etc/passwd', '..', '.', 'a/b', 'C:\\x',
   '*', '&anchor', '!tag', '|', '>', '- a', '? x', '# comment', '{a: 1}', '[1, 2]', '"', "'", '\\', 'é', '日本語', '😀', 'x'.repeat(300), 'a'.repeat(70000),
-  '-----BEGIN PRIVATE KEY-----', 'AKIA0000000000000000', '__proto__', 'constructor', 'toString',
+  '-----BEGIN PRIVATE KEY-----', 'AKIA0000000000000000',
+  // Object.prototype members: an `in` or `obj[name]` lookup of a user string trips on these (issue 15).
+  '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__',
+  // Secret shapes refused by the loader, and YAML 1.2 numbers the writer must quote.
+  'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ', 'abc8Q~' + 'x'.repeat(34), 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '0O17', '-0x1f', '+.inf', '=', '<<',
 ];
 
 const SECRETISH_KEYS = ['clientSecret', 'password', 'key.json', 'privateKey', 'token', 'apiKey', 'credentials', 'serviceAccountKey'];

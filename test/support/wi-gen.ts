@@ -57,7 +57,10 @@ export function wiGen(argv: readonly string[], opts: { cwd?: string; input?: str
     const code = main(argv, {
       stdout: (t) => void (stdout += t),
       stderr: (t) => void (stderr += t),
-      readStdin: () => Buffer.from(opts.input ?? ''),
+      readStdin: (limit) => {
+        const bytes = Buffer.from(opts.input ?? '');
+        return { bytes: bytes.subarray(0, limit), truncated: bytes.length > limit };
+      },
     });
     return { code, stdout, stderr };
   } finally {

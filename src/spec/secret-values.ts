@@ -1,0 +1,56 @@
+/**
+ * Values that are credentials by their shape. A spec never holds a secret (wi-gen's method is
+ * keyless), so where a value has one of the shapes below it is refused; the one shape that an
+ * ordinary value can also have (40 base64 characters, an AWS secret access key) only warns.
+ * Patterns are facts about the credential formats: PEM armor (RFC 7468), JWT (RFC 7519: base64url
+ * JSON header `{"` = `eyJ`), Entra ID client secrets (three characters, a digit, `Q~`), AWS key IDs.
+ */
+import type { SpecPath } from '../model/diagnostics.js';
+
+interface SecretShape {
+  readonly what: string;
+  readonly pattern: RegExp;
+  /** True when nothing but a credential has this shape: refused; otherwise a warning. */
+  readonly certain: boolean;
+}
+
+const SHAPES: readonly SecretShape[] = [
+  { what: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, certain: true },
+  { what: 'a JSON Web Token (a bearer credential)', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/, certain: true },
+  { what: 'an Azure client secret', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/, certain: true },
+  { what: 'an AWS access key ID', pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9])/, certain: true },
+  {
+    what: 'an AWS secret access key',
+    pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+    certain: false,
+  },
+];
+
+interface SecretHit {
+  readonly path: SpecPath;
+  /** The value itself: only to keep other messages from quoting it, never printed. */
+  readonly value: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+/** Every string in a parsed spec that has a credential's shape. Never repeats the value. */
+export function findSecretValues(value: unknown, path: SpecPath = []): SecretHit[] {
+  if (typeof value === 'string') {
+    const shape = SHAPES.find((s) => s.pattern.test(value));
+    if (!shape) return [];
+    return [
+      {
+        path,
+        value,
+        severity: shape.certain ? 'error' : 'warning',
+        message: shape.certain
+          ? `looks like ${shape.what}; a wi-gen spec never holds a secret, and everything in it reaches the generated files. Remove it (and rotate it if it was real)`
+          : `may be ${shape.what}; a wi-gen spec never holds a secret, and this value reaches the generated files. If it is one, remove it and rotate it`,
+      },
+    ];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => findSecretValues(v, [...path, i]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => findSecretValues(v, [...path, k]));
+  return [];
+}
