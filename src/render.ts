@@ -9,8 +9,8 @@ import { helmValues } from './emit/helm.js';
 import { certManagerComponent, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
 import { readmeFile } from './emit/readme.js';
-import { generatedHeader, sortFiles, type OutputFile } from './emit/tree.js';
-import { toYaml, toYamlStream } from './emit/yaml.js';
+import { generatedHeader, sortFiles, type OutputFile } from './format/tree.js';
+import { toYaml, toYamlStream } from './format/yaml.js';
 import { lifecycleFiles } from './lifecycle/files.js';
 import { EMPTY_RECORD, type GrantRecord } from './lifecycle/record.js';
 

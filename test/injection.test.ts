@@ -8,8 +8,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render } from '../src/render.js';
-import { hclString } from '../src/emit/hcl.js';
-import { shellQuote, command, unless } from '../src/emit/shell.js';
+import { hclString } from '../src/format/hcl.js';
+import { shellQuote, command, unless } from '../src/format/shell.js';
 import type { Model } from '../src/model/model.js';
 import { examplesDir, exampleNames, readTree, wiGen } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { structuredPatch } from 'diff';
-import type { OutputFile } from '../emit/tree.js';
+import type { OutputFile } from '../format/tree.js';
 import { printable } from '../spec/load.js';
 import { readTreeFile } from './safe-read.js';
 import { MANIFEST_FILE, manifestContent, ownedFiles } from './writer.js';

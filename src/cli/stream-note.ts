@@ -4,7 +4,7 @@
  * Helm install applies the Issuers alone and the identity wiring never reaches the cluster.
  */
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../emit/tree.js';
+import type { OutputFile } from '../format/tree.js';
 
 /** Parts of the tree the stream leaves out, in the order the note names them. */
 const PARTS: readonly [prefix: string, name: string][] = [

@@ -34,7 +34,7 @@ import {
 } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { OutputFile } from '../emit/tree.js';
+import type { OutputFile } from '../format/tree.js';
 import { UsageError } from './errors.js';
 import { readTreeFile } from './safe-read.js';
 

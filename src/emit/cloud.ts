@@ -4,10 +4,10 @@
  */
 import type { Model } from '../model/model.js';
 import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../methods/method.js';
-import { attr, block, comment, renderHcl, type HclBlock } from './hcl.js';
+import { attr, block, comment, renderHcl, type HclBlock } from '../format/hcl.js';
 import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
-import { generatedHeader, type OutputFile } from './tree.js';
-import { toYamlStream } from './yaml.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { toYamlStream } from '../format/yaml.js';
 
 /** A script section with its file decided: the method's cloud script unless it named another. */
 type PlacedSection = ScriptSection & { readonly file: string };

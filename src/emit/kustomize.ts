@@ -12,9 +12,9 @@ import type { Model, ServiceAccountBinding, WorkloadRef } from '../model/model.j
 import type { MethodContext, PodTemplatePatch } from '../methods/method.js';
 import { mergeMaps } from '../k8s/labels.js';
 import type { CertManagerConfig } from './cert-manager.js';
-import { fileSegment } from './names.js';
-import { generatedHeader, type OutputFile } from './tree.js';
-import { kubernetesOrder, sortKeys, toYaml } from './yaml.js';
+import { fileSegment } from '../format/names.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { kubernetesOrder, sortKeys, toYaml } from '../format/yaml.js';
 
 const COMPONENT = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
 

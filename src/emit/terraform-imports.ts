@@ -18,8 +18,8 @@
  *     Terraform takes the object over on its first apply and no import is needed.
  */
 import type { TerraformFile, TerraformProvider } from '../methods/method.js';
-import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from './hcl.js';
-import { command, shellQuote } from './shell.js';
+import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from '../format/hcl.js';
+import { command, shellQuote } from '../format/shell.js';
 import { roleDefinitionFilter } from '../methods/azure-common.js';
 
 /** An `import` block to write: adopt the object with this ID into this address. */

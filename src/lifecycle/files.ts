@@ -3,7 +3,7 @@
  * dropped grants) and `cloud/teardown.sh` (everything the scripts create, behind a guard).
  */
 import type { Model } from '../model/model.js';
-import { generatedHeader, type OutputFile } from '../emit/tree.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';

@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { guid } from '../spec/common.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
-import { attr, blank, block, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, blank, block, expr, type HclBlock } from '../format/hcl.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {

@@ -8,12 +8,12 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/
  */
-import { shellQuote } from '../emit/shell.js';
+import { shellQuote } from '../format/shell.js';
 import { z } from 'zod';
 import { parseOidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { block, attr, expr } from '../emit/hcl.js';
-import { tfName } from '../emit/names.js';
+import { block, attr, expr } from '../format/hcl.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, ksaSubject, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';

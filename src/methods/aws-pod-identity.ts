@@ -9,9 +9,9 @@
 import { z } from 'zod';
 import { awsPartition } from '../spec/common.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, expr } from '../emit/hcl.js';
-import { command, shellQuote, shellVar } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, block, expr } from '../format/hcl.js';
+import { command, shellQuote, shellVar } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { awsPartition } from '../spec/common.js';
 import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../emit/hcl.js';
-import { command, heredocAssignment, shellQuote, shellVar, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../format/hcl.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {

@@ -8,15 +8,15 @@
  *
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/#referencing-your-own-serviceaccount-within-issuer-spec
  */
-import { shellQuote } from '../emit/shell.js';
+import { shellQuote } from '../format/shell.js';
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
 import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
 import { parseOidcProviderArn } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
-import { attr, block, expr } from '../emit/hcl.js';
-import { tfName } from '../emit/names.js';
+import { attr, block, expr } from '../format/hcl.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import type { AksCluster } from '../spec/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, expr, type HclBlock, type HclExpression } from '../emit/hcl.js';
-import { command, shellQuote, type ShellVariable } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, block, expr, type HclBlock, type HclExpression } from '../format/hcl.js';
+import { command, shellQuote, type ShellVariable } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import type { CheckContext, MethodContext, TerraformProvider } from './method.js';
 import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
 import {

@@ -17,9 +17,9 @@ import { z } from 'zod';
 import { guid, namespaceName, objectName } from '../spec/common.js';
 import type { AzureDnsSchema } from '../spec/dns01.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js';
-import { command, shellQuote } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
+import { command, shellQuote } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {

@@ -16,9 +16,9 @@ import { azureResourceGroup } from '../spec/dns01.js';
 import type { AksCluster } from '../spec/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
-import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
+import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {

@@ -15,9 +15,9 @@ import { z } from 'zod';
 import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
 import type { GkeCluster } from '../spec/cluster.js';
 import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/model.js';
-import { attr, block, expr, type HclBlock, type HclBodyItem } from '../emit/hcl.js';
-import { command, shellQuote, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
+import { attr, block, expr, type HclBlock, type HclBodyItem } from '../format/hcl.js';
+import { command, shellQuote, unless } from '../format/shell.js';
+import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {

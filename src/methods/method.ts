@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
-import type { HclBlock, HclBodyItem } from '../emit/hcl.js';
+import type { HclBlock, HclBodyItem } from '../format/hcl.js';
 import type { Dns01ProviderKey } from '../spec/dns01.js';
 
 type Cloud = 'gcp' | 'azure' | 'aws';
@@ -65,7 +65,7 @@ export interface ScriptSection {
   /** What a script outside `CLOUD_SCRIPTS` is for, in its header (the first section that says wins). */
   readonly purpose?: string;
   readonly title: string;
-  /** Shell lines, already quoted (see `emit/shell.ts`). */
+  /** Shell lines, already quoted (see `format/shell.ts`). */
   readonly lines: readonly string[];
   /**
    * Shell functions the lines call, written once near the top of the script however many
