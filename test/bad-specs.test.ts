@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './support/wi-gen.js';
 import { tmpDir } from './support/tools.js';
-import { DNS01_PROVIDERS } from '../src/spec/dns01.js';
+import { DNS01_PROVIDERS } from '../src/schema/dns01.js';
 import { badSpec, cliTable, runCase } from './support/table.js';
 
 const HEAD = `apiVersion: wi-gen.dev/v1alpha1

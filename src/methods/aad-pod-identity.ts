@@ -9,7 +9,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { z } from 'zod';
-import { guid } from '../spec/common.js';
+import { guid } from '../schema/common.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock } from '../format/hcl.js';

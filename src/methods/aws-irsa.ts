@@ -10,7 +10,7 @@
  */
 import { shellQuote } from '../format/shell.js';
 import { z } from 'zod';
-import { parseOidcProviderArn } from '../spec/cluster.js';
+import { parseOidcProviderArn } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { block, attr, expr } from '../format/hcl.js';
 import { tfName } from '../format/names.js';

@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  */
 import { z } from 'zod';
-import { awsPartition } from '../spec/common.js';
+import { awsPartition } from '../schema/common.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr } from '../format/hcl.js';
 import { command, shellQuote, shellVar } from '../format/shell.js';

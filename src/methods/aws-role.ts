@@ -4,8 +4,8 @@
  * methods differ only in the trust policy and in how a KSA reaches the role.
  */
 import { z } from 'zod';
-import { awsPartition } from '../spec/common.js';
-import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../spec/cluster.js';
+import { awsPartition } from '../schema/common.js';
+import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../format/hcl.js';
 import { command, heredocAssignment, shellQuote, shellVar, unless } from '../format/shell.js';

@@ -11,8 +11,8 @@
 import { shellQuote } from '../format/shell.js';
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
-import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
-import { parseOidcProviderArn } from '../spec/cluster.js';
+import { awsPartition, dnsLabel, safeText } from '../schema/common.js';
+import { parseOidcProviderArn } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { attr, block, expr } from '../format/hcl.js';

@@ -5,7 +5,7 @@
  * principal is and how its object ID is found.
  */
 import { z } from 'zod';
-import type { AksCluster } from '../spec/cluster.js';
+import type { AksCluster } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclExpression } from '../format/hcl.js';
 import { command, shellQuote, type ShellVariable } from '../format/shell.js';

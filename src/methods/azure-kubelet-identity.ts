@@ -6,8 +6,8 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/azuredns/#managed-identity-using-aks-kubelet-identity
  */
 import { z } from 'zod';
-import { guid } from '../spec/common.js';
-import type { AksCluster } from '../spec/cluster.js';
+import { guid } from '../schema/common.js';
+import type { AksCluster } from '../schema/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../format/hcl.js';

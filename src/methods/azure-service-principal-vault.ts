@@ -14,8 +14,8 @@
  */
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
-import { guid, namespaceName, objectName } from '../spec/common.js';
-import type { AzureDnsSchema } from '../spec/dns01.js';
+import { guid, namespaceName, objectName } from '../schema/common.js';
+import type { AzureDnsSchema } from '../schema/dns01.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';

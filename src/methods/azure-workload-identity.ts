@@ -11,9 +11,9 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/azuredns/
  */
 import { z } from 'zod';
-import { guid, namespaceName } from '../spec/common.js';
-import { azureResourceGroup } from '../spec/dns01.js';
-import type { AksCluster } from '../spec/cluster.js';
+import { guid, namespaceName } from '../schema/common.js';
+import { azureResourceGroup } from '../schema/dns01.js';
+import type { AksCluster } from '../schema/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';

@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
-import type { GkeCluster } from '../spec/cluster.js';
+import { gcpProjectId, namespaceName, safeText } from '../schema/common.js';
+import type { GkeCluster } from '../schema/cluster.js';
 import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclBodyItem } from '../format/hcl.js';
 import { command, shellQuote, unless } from '../format/shell.js';

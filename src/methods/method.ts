@@ -12,7 +12,7 @@ import type { Diagnostics } from '../model/diagnostics.js';
 import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import type { HclBlock, HclBodyItem } from '../format/hcl.js';
-import type { Dns01ProviderKey } from '../spec/dns01.js';
+import type { Dns01ProviderKey } from '../schema/dns01.js';
 
 type Cloud = 'gcp' | 'azure' | 'aws';
 

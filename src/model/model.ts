@@ -5,8 +5,8 @@
  */
 import type { IdentityMethod } from '../methods/method.js';
 import type { SpecPath } from './diagnostics.js';
-import type { Cluster } from '../spec/cluster.js';
-import type { Dns01Spec } from '../spec/dns01.js';
+import type { Cluster } from '../schema/cluster.js';
+import type { Dns01Spec } from '../schema/dns01.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];

@@ -14,9 +14,9 @@ import type {
 } from '../model/model.js';
 import { METHODS } from '../methods/registry.js';
 import type { AnyIdentityMethod } from '../methods/method.js';
-import { ACME_SERVERS } from './cert-manager.js';
-import { CLUSTER_KINDS } from './cluster.js';
-import { dns01Provider } from './dns01.js';
+import { ACME_SERVERS } from '../schema/cert-manager.js';
+import { CLUSTER_KINDS } from '../schema/cluster.js';
+import { dns01Provider } from '../schema/dns01.js';
 import type { Spec } from './schema.js';
 
 interface ResolveOptions {

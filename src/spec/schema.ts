@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { METHODS } from '../methods/registry.js';
 import { WORKLOAD_KINDS } from '../model/model.js';
-import { namespaceName, objectName, specName } from './common.js';
-import { ClusterSchema } from './cluster.js';
-import { CertManagerSchema } from './cert-manager.js';
+import { namespaceName, objectName, specName } from '../schema/common.js';
+import { ClusterSchema } from '../schema/cluster.js';
+import { CertManagerSchema } from '../schema/cert-manager.js';
 
 const API_VERSION = 'wi-gen.dev/v1alpha1';
 const KIND = 'WorkloadIdentitySpec';
