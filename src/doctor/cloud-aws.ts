@@ -4,7 +4,7 @@
  * agent, and the Route53 rights of roles that serve issuers.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { eksCluster, oidcProvider, issuersOf, type AwsRoleConfig } from '../methods/aws-role.js';
 import { POD_IDENTITY_SERVICE, STS_AUDIENCE, eksClusterArn, ksaSubject, parseRoleArn, type KsaRef } from '../methods/aws-names.js';
 import { awsPartition } from '../schema/common.js';

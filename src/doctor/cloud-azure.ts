@@ -4,7 +4,7 @@
  * the role assignments `grantsOf` derives for the scripts, Terraform and ASO alike.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { grantsOf, type AzureGrant, type AzureRole } from '../methods/azure-common.js';
 import { AZURE_AD_TOKEN_EXCHANGE, federatedCredentialName, federatedSubject } from '../methods/azure-names.js';
 import { shellQuote } from '../format/shell.js';

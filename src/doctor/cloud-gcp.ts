@@ -3,7 +3,7 @@
  * grant the gcloud script / Terraform make (`gkeIamGrants`, the renderer's own list).
  */
 import type { Identity, Model } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GcpIamGrant, type GkeIdentity } from '../methods/gke.js';
 import { workloadPool } from '../methods/gcp-names.js';
 import { shellQuote } from '../format/shell.js';

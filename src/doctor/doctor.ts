@@ -4,7 +4,7 @@
  * metadata and grants, the rendered objects), never from a second copy of the rules.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import type { Rendered } from '../render.js';
 import { certManagerConfig } from '../emit/cert-manager.js';
 import { parseUserAssignedIdentityId } from '../methods/azure-names.js';

@@ -4,7 +4,7 @@
  * values and kustomize Components are made from), and the objects wi-gen owns.
  */
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import type { CertManagerConfig } from '../emit/cert-manager.js';
 import { GKE_METADATA_NODE_LABEL } from '../methods/gcp-names.js';
 import { findKube, get, hasKind, isObject, str, type Facts, type JsonObject, type KubeObject } from './facts.js';

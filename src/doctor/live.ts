@@ -3,7 +3,7 @@
  * Only get/describe/show/list verbs, never a write: a test keeps it so.
  */
 import type { Model } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GkeIdentity } from '../methods/gke.js';
 import type { Identity } from '../model/model.js';
 import { parseRoleArn } from '../methods/aws-names.js';

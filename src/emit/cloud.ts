@@ -3,7 +3,7 @@
  * (`cloud/terraform/*.tf`) and controller objects (Config Connector, ASO) under `cloud/`.
  */
 import type { Model } from '../model/model.js';
-import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../methods/method.js';
+import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../model/method.js';
 import { attr, block, comment, renderHcl, type HclBlock } from '../format/hcl.js';
 import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
 import { generatedHeader, type OutputFile } from '../format/tree.js';

@@ -9,7 +9,7 @@
  * would replace the whole list.
  */
 import type { Model, ServiceAccountBinding, WorkloadRef } from '../model/model.js';
-import type { MethodContext, PodTemplatePatch } from '../methods/method.js';
+import type { MethodContext, PodTemplatePatch } from '../model/method.js';
 import { mergeMaps } from '../k8s/labels.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { fileSegment } from '../format/names.js';

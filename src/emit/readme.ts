@@ -4,7 +4,7 @@
  */
 import { shellQuote } from '../format/shell.js';
 import type { Model } from '../model/model.js';
-import type { MethodContext, ReadmeContribution } from '../methods/method.js';
+import type { MethodContext, ReadmeContribution } from '../model/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
 import { generatedHeader, type OutputFile } from '../format/tree.js';

@@ -17,7 +17,7 @@
  *   - `none`: creating over an existing object succeeds (an additive IAM member, an upsert), so
  *     Terraform takes the object over on its first apply and no import is needed.
  */
-import type { TerraformFile, TerraformProvider } from '../methods/method.js';
+import type { TerraformFile, TerraformProvider } from '../model/method.js';
 import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';
 import { roleDefinitionFilter } from '../methods/azure-common.js';

@@ -11,7 +11,7 @@
 import { isMap, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
 import type { SpecPath } from '../model/diagnostics.js';
-import type { PodTemplatePatch } from '../methods/method.js';
+import type { PodTemplatePatch } from '../model/method.js';
 
 /** Where the pod template of a workload kind sits; a CronJob's is one level deeper, under its Job template. */
 function podTemplatePath(kind: WorkloadKind): readonly string[] {

@@ -5,7 +5,7 @@
  */
 import type { Model } from '../model/model.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { grantKey } from './cloud-grant.js';
 
 /** The spec's grants, deduplicated by key and sorted by it: the bytes of the record. */

@@ -15,7 +15,7 @@ import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock } from '../format/hcl.js';
 import { assign, command, shellQuote, shellVar, shellVarName } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   AzureRoleSchema,

@@ -12,7 +12,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr } from '../format/hcl.js';
 import { command, shellQuote, shellVar } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
 import {

@@ -10,7 +10,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../format/hcl.js';
 import { command, heredocAssignment, shellQuote, shellVar, unless } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from './method.js';
+import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   parseRoleArn,

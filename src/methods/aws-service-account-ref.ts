@@ -17,7 +17,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { attr, block, expr } from '../format/hcl.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
 import {

@@ -10,7 +10,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, block, expr, type HclBlock, type HclExpression } from '../format/hcl.js';
 import { command, shellQuote, type ShellVariable } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import type { CheckContext, MethodContext, TerraformProvider } from './method.js';
+import type { CheckContext, MethodContext, TerraformProvider } from '../model/method.js';
 import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
 import {
   ARM_SCOPE,

@@ -13,7 +13,7 @@ import type { Identity } from '../model/model.js';
 import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../format/hcl.js';
 import { assign, command, shellQuote, shellVar, shellVarName } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
 import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, azureRoleCloudGrants, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
 import { USER_ASSIGNED_IDENTITY_ID } from './azure-names.js';

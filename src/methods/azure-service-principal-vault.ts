@@ -20,7 +20,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
+import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   azCloudCheck,

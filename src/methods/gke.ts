@@ -18,7 +18,7 @@ import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/mode
 import { attr, block, expr, type HclBlock, type HclBodyItem } from '../format/hcl.js';
 import { command, shellQuote, unless } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
+import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   CLOUD_DNS_SOLVER_PERMISSIONS,

@@ -3,7 +3,7 @@
  * methods and emitters read only this, never the raw spec, so a name is decided once and
  * the annotation, the IAM member and the Helm value cannot drift apart.
  */
-import type { IdentityMethod } from '../methods/method.js';
+import type { IdentityMethod } from './method.js';
 import type { SpecPath } from './diagnostics.js';
 import type { Cluster } from '../schema/cluster.js';
 import type { Dns01Spec } from '../schema/dns01.js';

@@ -13,7 +13,7 @@ import type {
   WorkloadRef,
 } from '../model/model.js';
 import { METHODS } from '../methods/registry.js';
-import type { AnyIdentityMethod } from '../methods/method.js';
+import type { AnyIdentityMethod } from '../model/method.js';
 import { ACME_SERVERS } from '../schema/cert-manager.js';
 import { CLUSTER_KINDS } from '../schema/cluster.js';
 import { dns01Provider } from '../schema/dns01.js';

@@ -8,9 +8,9 @@
  */
 import type { Chart } from 'cdk8s';
 import type { z } from 'zod';
-import type { Diagnostics } from '../model/diagnostics.js';
-import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
-import type { CloudGrant } from '../model/cloud-grant.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { Identity, IssuerModel, Model, ServiceAccountBinding } from './model.js';
+import type { CloudGrant } from './cloud-grant.js';
 import type { HclBlock, HclBodyItem } from '../format/hcl.js';
 import type { Dns01ProviderKey } from '../schema/dns01.js';
 
