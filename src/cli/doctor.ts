@@ -13,11 +13,9 @@ import { DumpError, KNOWN_DUMPS, addDump, parseDump, splitLabel } from '../docto
 import { diagnose } from '../doctor/doctor.js';
 import { reportJson, reportText } from '../doctor/report.js';
 import { liveCommands } from '../doctor/live.js';
+import type { Io } from './io.js';
 
-interface DoctorIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
+interface DoctorIo extends Io {
   readonly isTTY?: boolean;
 }
 

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PLACEHOLDER } from '../spec/placeholders.js';
 import { parseArgs } from './args.js';
 import { UsageError } from './errors.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { packageRoot } from './package-root.js';
 import { SCHEMA_FILE } from './schema.js';
 

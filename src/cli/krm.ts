@@ -14,7 +14,7 @@ import type { Model } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { describeWorkloadResult, patchBoundWorkloads, type WorkloadResult } from '../k8s/workload-patch.js';
 import { describeProblem, kptSourcePaths, loadConfig, type ConfigLoad } from './function-config.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 type Obj = Record<string, unknown>;
 
