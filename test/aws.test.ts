@@ -12,7 +12,7 @@ import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
 import type { Rendered } from '../src/render.js';
 import { loadSpec } from '../src/spec/load.js';
-import type { PolicyDocument } from '../src/methods/aws-names.js';
+import type { PolicyDocument } from '../src/methods/names/aws.js';
 import { badSpec, cliTable } from './support/table.js';
 
 // IAM's default role trust policy quota, counted without whitespace (IAM and STS quotas, "Role trust

@@ -12,7 +12,7 @@ import { examplesDir, renderText, repoRoot, yamlDocs, wiGen } from './support/wi
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
-import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from '../src/methods/azure-names.js';
+import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from '../src/methods/names/azure.js';
 import type { Rendered } from '../src/render.js';
 import { badSpec, cliTable } from './support/table.js';
 

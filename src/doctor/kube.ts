@@ -6,7 +6,7 @@
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
 import type { CertManagerConfig } from '../emit/cert-manager.js';
-import { GKE_METADATA_NODE_LABEL } from '../methods/gcp-names.js';
+import { GKE_METADATA_NODE_LABEL } from '../methods/names/gcp.js';
 import { findKube, get, hasKind, isObject, str, type Facts, type JsonObject, type KubeObject } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 

@@ -6,7 +6,7 @@ import type { Model } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GkeIdentity } from '../methods/gke.js';
 import type { Identity } from '../model/model.js';
-import { parseRoleArn } from '../methods/aws-names.js';
+import { parseRoleArn } from '../methods/names/aws.js';
 import type { GcpResourceLabel } from './facts.js';
 
 interface LiveCommand {

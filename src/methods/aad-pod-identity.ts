@@ -44,7 +44,7 @@ import {
   federatedSubject,
   parseUserAssignedIdentityId,
   type UserAssignedIdentityRef,
-} from './azure-names.js';
+} from './names/azure.js';
 
 const KEY = 'aadPodIdentity';
 

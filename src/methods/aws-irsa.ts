@@ -16,7 +16,7 @@ import { block, attr, expr } from '../format/hcl.js';
 import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
-import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, ksaSubject, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
+import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, ksaSubject, webIdentityTrustPolicy, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   awsRoleFields,

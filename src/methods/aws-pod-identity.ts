@@ -14,7 +14,7 @@ import { command, shellQuote, shellVar } from '../format/shell.js';
 import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
-import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
+import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   awsRoleFields,

@@ -24,7 +24,7 @@ import {
   TRUST_POLICY_LIMIT,
   type PolicyDocument,
   type RoleArn,
-} from './aws-names.js';
+} from './names/aws.js';
 
 const ROLE_ARN_DESCRIPTION =
   'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen owns its trust policy; see create for who makes the role.';

@@ -19,7 +19,7 @@ import { attr, block, expr } from '../format/hcl.js';
 import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
-import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
+import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   checkRole,

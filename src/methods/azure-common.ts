@@ -23,7 +23,7 @@ import {
   resourceGroupScope,
   roleDefinitionId,
   scopeSubscription,
-} from './azure-names.js';
+} from './names/azure.js';
 
 export const AzureRoleSchema = z
   .strictObject({

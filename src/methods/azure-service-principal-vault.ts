@@ -53,7 +53,7 @@ import {
   VSO_RESTARTED_AT_ANNOTATION,
   VSO_ROLLOUT_RESTART_KINDS,
   VSO_TOKEN_PERIOD_SECONDS,
-} from './vault-names.js';
+} from './names/vault.js';
 
 const vaultName = (what: string) =>
   z.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });

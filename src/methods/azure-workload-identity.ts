@@ -53,7 +53,7 @@ import {
   federatedSubject,
   resourceGroupScope,
   userAssignedIdentityId,
-} from './azure-names.js';
+} from './names/azure.js';
 
 const KEY = 'azureWorkloadIdentity';
 

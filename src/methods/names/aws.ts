@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
  */
 import { z } from 'zod';
-import { AWS_PARTITIONS } from '../schema/common.js';
+import { AWS_PARTITIONS } from '../../schema/common.js';
 
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
 /** The audience the EKS Pod Identity webhook projects (`--token-audience`), and cert-manager's default. */
