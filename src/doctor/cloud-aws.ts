@@ -5,7 +5,7 @@
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
-import { eksCluster, oidcProvider, issuersOf, type AwsRoleConfig } from '../methods/aws-role.js';
+import { eksCluster, oidcProvider, issuersOf, type AwsRoleConfig } from '../methods/shared/aws-role.js';
 import { POD_IDENTITY_SERVICE, STS_AUDIENCE, eksClusterArn, ksaSubject, parseRoleArn, type KsaRef } from '../methods/names/aws.js';
 import { awsPartition } from '../schema/common.js';
 import { get, isObject, type Facts, type JsonObject } from './facts.js';

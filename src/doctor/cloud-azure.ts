@@ -5,7 +5,7 @@
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
-import { grantsOf, type AzureGrant, type AzureRole } from '../methods/azure-common.js';
+import { grantsOf, type AzureGrant, type AzureRole } from '../methods/shared/azure-common.js';
 import { AZURE_AD_TOKEN_EXCHANGE, federatedCredentialName, federatedSubject } from '../methods/names/azure.js';
 import { shellQuote } from '../format/shell.js';
 import type { Facts } from './facts.js';

@@ -8,7 +8,7 @@ import type { MethodContext } from '../model/method.js';
 import type { Rendered } from '../render.js';
 import { certManagerConfig } from '../emit/cert-manager.js';
 import { parseUserAssignedIdentityId } from '../methods/names/azure.js';
-import { grantsOf, type AzureRole } from '../methods/azure-common.js';
+import { grantsOf, type AzureRole } from '../methods/shared/azure-common.js';
 import { dedicatedServiceAccounts } from '../methods/aws-service-account-ref.js';
 import type { Facts } from './facts.js';
 import type { Link, Verdict } from './link.js';

@@ -20,7 +20,7 @@
 import type { TerraformFile, TerraformProvider } from '../model/method.js';
 import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';
-import { roleDefinitionFilter } from '../methods/azure-common.js';
+import { roleDefinitionFilter } from '../methods/shared/azure-common.js';
 
 /** An `import` block to write: adopt the object with this ID into this address. */
 interface ImportTarget {

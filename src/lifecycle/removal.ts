@@ -5,8 +5,8 @@
  */
 import { command, shellQuote, shellVar } from '../format/shell.js';
 import type { AzurePrincipal, CloudGrant, GcpIamResource } from '../model/cloud-grant.js';
-import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/gcloud-script.js';
-import { roleDefinitionFilter } from '../methods/azure-common.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/shared/gcloud-script.js';
+import { roleDefinitionFilter } from '../methods/shared/azure-common.js';
 
 /** Shell functions the removal steps of these grants call, defined once at the top of a script. */
 export function removalHelpers(grants: readonly CloudGrant[]): string[] {

@@ -30,7 +30,7 @@ import {
   azCloudCheck,
   checkAzureEnvironment,
   azureRoleCloudGrants,
-} from './azure-common.js';
+} from './shared/azure-common.js';
 import {
   AAD_POD_IDENTITY_API_VERSION,
   AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION,

@@ -34,7 +34,7 @@ import {
   terraformFile,
   type AwsRoleConfig,
   awsRoleCloudGrants,
-} from './aws-role.js';
+} from './shared/aws-role.js';
 
 const AwsIrsaSchema = z
   .strictObject({ ...awsRoleFields })

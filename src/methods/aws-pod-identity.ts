@@ -32,7 +32,7 @@ import {
   terraformFile,
   type AwsRoleConfig,
   awsRoleCloudGrants,
-} from './aws-role.js';
+} from './shared/aws-role.js';
 
 const AwsPodIdentitySchema = z
   .strictObject({ ...awsRoleFields })

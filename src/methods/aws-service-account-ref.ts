@@ -35,7 +35,7 @@ import {
   roleTerraformBlocks,
   terraformFile,
   awsRoleCloudGrants,
-} from './aws-role.js';
+} from './shared/aws-role.js';
 
 const AwsServiceAccountRefSchema = z
   .strictObject({

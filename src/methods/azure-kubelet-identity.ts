@@ -15,7 +15,7 @@ import { assign, command, shellQuote, shellVar, shellVarName } from '../format/s
 import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
 import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
-import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, azureRoleCloudGrants, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
+import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, azureRoleCloudGrants, grantsOf, postcondition, requireAks, tfRoleAssignments } from './shared/azure-common.js';
 import { USER_ASSIGNED_IDENTITY_ID } from './names/azure.js';
 
 const KEY = 'azureKubeletIdentity';

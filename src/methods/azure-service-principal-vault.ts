@@ -34,7 +34,7 @@ import {
   roleDefinitionFilter,
   tfRoleAssignments,
   azureRoleCloudGrants,
-} from './azure-common.js';
+} from './shared/azure-common.js';
 import { formatPath } from '../model/diagnostics.js';
 import {
   AZURE_CREDS_CLIENT_ID_KEY,

@@ -37,7 +37,7 @@ import {
   requireAks,
   tfRoleAssignments,
   azureRoleCloudGrants,
-} from './azure-common.js';
+} from './shared/azure-common.js';
 import {
   ASO_MANAGED_IDENTITY_API_VERSION,
   AZURE_AD_TOKEN_EXCHANGE,

@@ -31,7 +31,7 @@ import {
   parseGsaEmail,
   workloadPool,
 } from './names/gcp.js';
-import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './gcloud-script.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './shared/gcloud-script.js';
 
 const IAM_ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles\/[a-zA-Z0-9_.]{3,64}|organizations\/[0-9]+\/roles\/[a-zA-Z0-9_.]{3,64})$/;
 

@@ -5,13 +5,13 @@
  * principal is and how its object ID is found.
  */
 import { z } from 'zod';
-import type { AksCluster } from '../schema/cluster.js';
-import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, expr, type HclBlock, type HclExpression } from '../format/hcl.js';
-import { command, shellQuote, type ShellVariable } from '../format/shell.js';
-import { tfName } from '../format/names.js';
-import type { CheckContext, MethodContext, TerraformProvider } from '../model/method.js';
-import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
+import type { AksCluster } from '../../schema/cluster.js';
+import type { Identity, IssuerModel } from '../../model/model.js';
+import { attr, block, expr, type HclBlock, type HclExpression } from '../../format/hcl.js';
+import { command, shellQuote, type ShellVariable } from '../../format/shell.js';
+import { tfName } from '../../format/names.js';
+import type { CheckContext, MethodContext, TerraformProvider } from '../../model/method.js';
+import type { AzurePrincipal, CloudGrant } from '../../model/cloud-grant.js';
 import {
   ARM_SCOPE,
   ASO_AUTHORIZATION_API_VERSION,
@@ -23,7 +23,7 @@ import {
   resourceGroupScope,
   roleDefinitionId,
   scopeSubscription,
-} from './names/azure.js';
+} from '../names/azure.js';
 
 export const AzureRoleSchema = z
   .strictObject({

@@ -4,14 +4,14 @@
  * methods differ only in the trust policy and in how a KSA reaches the role.
  */
 import { z } from 'zod';
-import { awsPartition } from '../schema/common.js';
-import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../schema/cluster.js';
-import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../format/hcl.js';
-import { command, heredocAssignment, shellQuote, shellVar, unless } from '../format/shell.js';
-import { tfName } from '../format/names.js';
-import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from '../model/method.js';
-import type { CloudGrant } from '../model/cloud-grant.js';
+import { awsPartition } from '../../schema/common.js';
+import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../../schema/cluster.js';
+import type { Identity, IssuerModel } from '../../model/model.js';
+import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../../format/hcl.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../../format/shell.js';
+import { tfName } from '../../format/names.js';
+import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from '../../model/method.js';
+import type { CloudGrant } from '../../model/cloud-grant.js';
 import {
   parseRoleArn,
   policyArn,
@@ -24,7 +24,7 @@ import {
   TRUST_POLICY_LIMIT,
   type PolicyDocument,
   type RoleArn,
-} from './names/aws.js';
+} from '../names/aws.js';
 
 const ROLE_ARN_DESCRIPTION =
   'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen owns its trust policy; see create for who makes the role.';
