@@ -1,4 +1,4 @@
-// emit/yaml.ts writes common documents itself; every byte must be what the `yaml` package writes.
+// src/format/yaml.ts writes common documents itself; every byte must be what the `yaml` package writes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
