@@ -14,7 +14,7 @@ function namespaceOf(i) {
 }
 
 /**
- * The spec, in terse flow style so that 10,000 bindings stay under wi-gen's 1 MiB spec limit:
+ * The spec, in terse flow style (40,000 bindings are about 4 MB):
  * one Google service account impersonated by every KSA (1:N), which also makes the busiest
  * identity as large as the spec.
  */
@@ -62,16 +62,17 @@ function deployment(i, byHand) {
 const kustomization = (lines) => ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', ...lines, ''].join('\n');
 
 /**
- * Writes `<dir>/spec.yaml`, `<dir>/app/` (the recommended layout over `<dir>/out`, the tree
- * `wi-gen spec.yaml -o <dir>/out` writes) and `<dir>/hand/` (its `service-accounts.yaml` comes
- * from `handServiceAccounts` once `out/` exists). Returns the paths.
+ * Writes `<dir>/spec.yaml` and, unless `layout: false`, `<dir>/app/` (the recommended layout over
+ * `<dir>/out`, the tree `wi-gen spec.yaml -o <dir>/out` writes) and `<dir>/hand/` (its
+ * `service-accounts.yaml` comes from `handServiceAccounts` once `out/` exists). Returns the paths.
  */
-export function writeScaleCase(dir, n) {
+export function writeScaleCase(dir, n, { layout = true } = {}) {
   const app = join(dir, 'app');
   const hand = join(dir, 'hand');
   mkdirSync(hand, { recursive: true });
   const spec = join(dir, 'spec.yaml');
   writeFileSync(spec, specText(n));
+  if (!layout) return { spec, out: join(dir, 'out'), app, hand };
   const namespaces = [];
   for (let k = 0; k <= namespaceOf(n - 1); k++) {
     const docs = [];

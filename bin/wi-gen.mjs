@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry point of the `wi-gen` bin: the committed bundle built from src/ (see scripts/build.mjs).
-import '../lib/wi-gen.mjs';
+// The bin is bin/wi-gen.cjs (CommonJS, which starts faster); this path still runs it.
+import '../lib/wi-gen-cli.cjs';

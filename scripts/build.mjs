@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the committed files of lib/ from src/:
 //   lib/wi-gen.cjs       the CLI and the library (src/bundle.ts) with every dependency inlined, so the
-//                        package has no runtime dependencies; lib/wi-gen.mjs (hand-written) runs its
+//                        package has no runtime dependencies; lib/wi-gen-cli.cjs (hand-written) runs its
 //                        CLI through V8's code cache, lib/index.mjs (hand-written) re-exports its library
 //   lib/cdk8s.cjs        the cdk8s constructs (src/cdk8s/), loading cdk8s, constructs and cdk8s-plus-27
 //                        from the user's project (peer dependencies) and the library from wi-gen.cjs
@@ -62,6 +62,33 @@ const deferBuiltins = {
 };
 
 /**
+ * The same for wi-gen's own sources: `import { createHash } from 'node:crypto'` (GKE and Azure
+ * names) and `node:child_process` (doctor) would load crypto (and with it streams) and
+ * child_process (net, dgram, tty) at start-up, a fifth of what a small render spends before its
+ * own code runs, for functions a normal render never calls or calls once. Each import resolves to
+ * a module whose named exports load the builtin when first called. A name not listed here fails
+ * the build ("No matching export"), so a new import cannot silently lose its function.
+ */
+const DEFERRED_SOURCE_EXPORTS = {
+  crypto: ['createHash', 'randomBytes', 'randomUUID'],
+  child_process: ['spawnSync', 'execFileSync', 'spawn', 'execFile'],
+};
+const deferSourceBuiltins = {
+  name: 'defer-source-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${Object.keys(DEFERRED_SOURCE_EXPORTS).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      if (!/[\\/]src[\\/]/.test(args.importer)) return undefined;
+      return { path: args.path.replace(/^node:/, ''), namespace: 'wi-gen-deferred' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'wi-gen-deferred' }, (args) => ({
+      contents: DEFERRED_SOURCE_EXPORTS[args.path].map((name) => `export const ${name} = (...args) => require('node:${args.path}').${name}(...args);`).join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Unminified, so a one-line change in src/ is a readable diff of the committed bundle; esbuild
  * still drops what is never used (tree shaking does not depend on minifying).
  */
@@ -71,7 +98,7 @@ export async function bundle({ minify = false } = {}) {
     bundle: true,
     platform: 'node',
     // CommonJS, because a classic script can be compiled with vm.Script and V8's code cache
-    // (lib/wi-gen.mjs); Node 20 has no code cache for ES modules.
+    // (lib/wi-gen-cli.cjs); Node 20 has no code cache for ES modules.
     format: 'cjs',
     target: 'node20',
     // Dependencies are bundled: one file to read and compile at start-up instead of ~300
@@ -82,7 +109,7 @@ export async function bundle({ minify = false } = {}) {
     preserveSymlinks: true,
     // cdk8s ships its own copy of yaml; one copy (the same version) is enough.
     alias: { yaml: `${root}node_modules/yaml` },
-    plugins: [zodNamespaceImport, deferBuiltins],
+    plugins: [zodNamespaceImport, deferBuiltins, deferSourceBuiltins],
     // Sources are ES modules: import.meta.url keeps meaning "this file's URL" (lib/ either way).
     define: { 'import.meta.url': '__wiGenImportMetaUrl' },
     banner: {

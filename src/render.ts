@@ -3,7 +3,7 @@
  * so the same model always gives the same bytes.
  */
 import type { Model } from './model/model.js';
-import { synthesizeManifests } from './k8s/manifests.js';
+import { synthesizeManifests, type ManifestFile } from './k8s/manifests.js';
 import { certManagerConfig } from './emit/cert-manager.js';
 import { helmValues } from './emit/helm.js';
 import { certManagerComponent, namespaceComponents } from './emit/kustomize.js';
@@ -23,8 +23,44 @@ export interface Rendered {
   readonly objects: readonly Record<string, unknown>[];
 }
 
+/** What the stream prints: the Kubernetes objects, nothing of the `-o DIR` tree. */
+type RenderedStream = Pick<Rendered, 'stream' | 'objects'>;
+
+/**
+ * The stream alone, for the commands that print it (`wi-gen SPEC`, the kustomize plugin, the KRM
+ * function): the same bytes as `render(model).stream` without building the cloud scripts,
+ * Terraform, Components and README that only `-o DIR` writes.
+ */
+export function renderStream(model: Model): RenderedStream {
+  const manifests = synthesizeManifests(model);
+  return streamOf(model, manifests, manifests.map((m) => toYamlStream(m.objects)));
+}
+
+function streamOf(model: Model, manifests: readonly ManifestFile[], bodies: readonly string[]): RenderedStream {
+  const objects = manifests.flatMap((m) => m.objects);
+  const stream = objects.length ? generatedHeader(model.specName, 'hash') + bodies.join('---\n') : '';
+  return { stream, objects };
+}
+
+/**
+ * The top-level parts of the `-o DIR` tree the stream leaves out (`helm/`, `kustomize/cert-manager/`,
+ * `kustomize/namespaces/`, `cloud/`), from the same emitters `render` runs, without rendering the
+ * cloud scripts, Terraform or README: what `wi-gen SPEC`'s stderr note names.
+ */
+export function streamLeavesOut(model: Model): string[] {
+  const parts: string[] = [];
+  const cm = certManagerConfig(model);
+  if (cm && cm.spec.install === 'helm') parts.push('helm/');
+  if (cm && cm.spec.install === 'manifests' && certManagerComponent(model, cm).length > 0) parts.push('kustomize/cert-manager/');
+  if (namespaceComponents(model).length > 0) parts.push('kustomize/namespaces/');
+  if (cloudPlans(model).some((p) => (p.scripts ?? []).some((s) => s.lines.length > 0) || (p.terraform ?? []).some((t) => t.blocks.length > 0) || (p.objects ?? []).length > 0)) {
+    parts.push('cloud/');
+  }
+  return parts;
+}
+
 /** What an `-o DIR` render knows of the tree it replaces. */
-export interface RenderLifecycle {
+interface RenderLifecycle {
   /** The grant record of the previous render of DIR (`.wi-gen-grants.json`). */
   readonly previous: GrantRecord;
   /** The user confirmed cloud/prune.sh has run: forget the grants it removed. */
@@ -59,7 +95,5 @@ export function render(model: Model, warnings: readonly string[] = [], lifecycle
   files.push(...life.files);
   files.push(readmeFile(model, files.map((f) => f.path), cm, warnings, life.record));
 
-  const objects = manifests.flatMap((m) => m.objects);
-  const stream = objects.length ? generatedHeader(model.specName, 'hash') + bodies.join('---\n') : '';
-  return { files: sortFiles(files), stream, objects };
+  return { files: sortFiles(files), ...streamOf(model, manifests, bodies) };
 }

@@ -31,7 +31,7 @@ if (!hasTool('npm')) {
     assert.is(packed.code, 0, packed.stderr);
     const info = (JSON.parse(packed.stdout) as Obj[])[0] as Obj;
     const shipped = new Set((info.files as Obj[]).map((f) => f.path as string));
-    for (const file of ['bin/wi-gen.mjs', 'lib/wi-gen.cjs', 'lib/wi-gen.mjs', 'lib/index.mjs', 'lib/index.d.ts', 'lib/index.d.cts', 'lib/cdk8s.cjs', 'lib/cdk8s.mjs', 'lib/cdk8s.d.ts', 'lib/cdk8s.d.cts']) {
+    for (const file of ['bin/wi-gen.cjs', 'bin/wi-gen.mjs', 'lib/wi-gen.cjs', 'lib/wi-gen-cli.cjs', 'lib/wi-gen.mjs', 'lib/index.mjs', 'lib/index.d.ts', 'lib/index.d.cts', 'lib/cdk8s.cjs', 'lib/cdk8s.mjs', 'lib/cdk8s.d.ts', 'lib/cdk8s.d.cts']) {
       assert.ok(shipped.has(file), `the tarball lacks ${file}`);
     }
     assert.not.ok([...shipped].some((f) => f.startsWith('src/') || f.startsWith('test/')), 'sources or tests in the tarball');

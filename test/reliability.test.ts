@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parse, parseAllDocuments, parseDocument, visit, type Scalar } from 'yaml';
-import { binPath, cli, problemsOf, readTree, renderFile, renderText, repoRoot } from './support/wi-gen.js';
+import { binPath, cli, problemsOf, readTree, renderFile, renderText, repoRoot, writtenTree } from './support/wi-gen.js';
 import { LOCK_STALE_AFTER_MS, MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 import { formatProblem, loadSpec } from '../src/spec/load.js';
 import { judge, seedSpecs } from './support/fuzz.js';
@@ -175,10 +175,9 @@ const locking = suite('4. concurrent writers: the tree is one run\'s, across PID
 
 const PAIRS = Number(process.env['WI_GEN_LOCK_PAIRS'] ?? 3);
 
-/** The tree a spec renders, as wi-gen writes it (files plus manifest). */
-function expectedTree(specPath: string): Map<string, string> {
-  const files = renderFile(specPath).files;
-  return new Map([...files.map((f) => [f.path, f.content] as const), [MANIFEST_FILE, manifestContent(files)]]);
+/** The tree a spec renders, as wi-gen writes it over `actual` (files, grant record and manifest). */
+function expectedTree(specPath: string, actual?: Map<string, string>): Map<string, string> {
+  return writtenTree(readFileSync(specPath, 'utf8'), specPath, actual) as Map<string, string>;
 }
 
 function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {
@@ -198,7 +197,6 @@ function spawnAsync(cmd: string, args: string[]): Promise<{ code: number; stderr
 async function racePairs(wrap: (args: string[]) => [string, string[]], label: string): Promise<string[]> {
   const specA = join(repoRoot, 'examples', 'gke-multi-workload-migration', 'spec.yaml');
   const specB = join(repoRoot, 'examples', 'aks-workload-identity', 'spec.yaml');
-  const [treeA, treeB] = [expectedTree(specA), expectedTree(specB)];
   const bad: string[] = [];
   for (let i = 0; i < PAIRS; i++) {
     const dir = join(tmpDir('wi-gen-race-'), 'out');
@@ -208,6 +206,7 @@ async function racePairs(wrap: (args: string[]) => [string, string[]], label: st
     }));
     const tree = readTree(dir);
     const codes = runs.map((r) => r.code);
+    const [treeA, treeB] = [expectedTree(specA, tree), expectedTree(specB, tree)];
     if (!(sameTree(tree, treeA) || sameTree(tree, treeB)) || codes.some((c) => c !== 0)) {
       bad.push(`${label} pair ${i}: exits ${codes.join(',')}, tree of ${tree.size} files is neither A nor B; ${runs.map((r) => r.stderr.trim()).filter(Boolean).join(' | ')}`);
     }

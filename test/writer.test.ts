@@ -5,10 +5,9 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
-import { binPath, cli, examplesDir, readTree } from './support/wi-gen.js';
-import { loadSpec } from '../src/spec/load.js';
-import { render } from '../src/render.js';
+import { binPath, cli, examplesDir, readTree, writtenTree } from './support/wi-gen.js';
 import { GRANT_RECORD_FILE, parseGrantRecord } from '../src/lifecycle/record.js';
+import { grantKey } from '../src/lifecycle/cloud-grant.js';
 import { run, tmpDir } from './support/tools.js';
 
 const files = (...paths: string[]) => paths.map((path) => ({ path, content: `${path}\n` }));
@@ -235,19 +234,9 @@ function cliAsync(args: string[]): Promise<{ code: number | null; stderr: string
   });
 }
 
-/**
- * A spec's tree as `-o` writes it over an earlier tree: the grants the earlier tree had and
- * this spec does not are carried in its record (and prune.sh), so they are part of the answer.
- */
+/** A spec's tree as `-o` writes it over the tree `actual` found in DIR (see writtenTree). */
 function expectedTree(spec: string, actual?: Map<string, string>): Map<string, string> {
-  const record = actual?.get(GRANT_RECORD_FILE);
-  const prune = record ? parseGrantRecord(record).prune : [];
-  const loaded = loadSpec(readFileSync(spec, 'utf8'), { file: spec });
-  if (!loaded.ok) throw new Error('bad spec');
-  const rendered = render(loaded.model, loaded.warnings.map((w) => w.message), { previous: { grants: prune, prune: [] } });
-  const tree = new Map(rendered.files.map((f) => [f.path, f.content]));
-  tree.set(MANIFEST_FILE, manifestContent(rendered.files));
-  return tree;
+  return writtenTree(readFileSync(spec, 'utf8'), spec, actual) as Map<string, string>;
 }
 
 test('concurrency: real processes rendering different specs into one DIR end with one complete tree', async () => {
@@ -327,6 +316,31 @@ test('a foreign file where a generated directory goes, or inside a generated fil
   mkdirSync(join(other, 'c.yaml'));
   writeFileSync(join(other, 'c.yaml', 'x'), 'mine\n');
   assert.throws(() => writeTree(other, files('a.yaml', 'c.yaml')), /did not write: c\.yaml\/x/);
+});
+
+
+test('concurrency: writers racing over one DIR never lose a grant to prune (the record is read under the lock)', async () => {
+  const root = tmpDir('wi-gen-w-');
+  const names = ['gke-cronjob', 'gke-cert-manager', 'gke-multi-workload-migration'];
+  const specs = names.map((n) => {
+    cpSync(join(examplesDir, n, 'spec.yaml'), join(root, `${n}.yaml`));
+    return join(root, `${n}.yaml`);
+  });
+  const grantsOf = (spec: string) => {
+    const t = writtenTree(readFileSync(spec, 'utf8'), spec) as Map<string, string>;
+    return parseGrantRecord(t.get(GRANT_RECORD_FILE) as string).grants.map(grantKey);
+  };
+  const all = new Set(specs.flatMap(grantsOf));
+  for (let round = 0; round < 3; round++) {
+    const out = join(root, `out-${round}`);
+    assert.is(cli([specs[2] as string, '-o', out]).code, 0);
+    const results = await Promise.all([0, 1, 0, 1].map((i) => cliAsync([specs[i] as string, '-o', out])));
+    for (const r of results) assert.is(r.code, 0, r.stderr);
+    const record = parseGrantRecord(readFileSync(join(out, GRANT_RECORD_FILE), 'utf8'));
+    const kept = new Set([...record.grants, ...record.prune].map(grantKey));
+    // Whichever spec wrote last, every grant any of the three made is still granted or still to prune.
+    assert.equal([...all].filter((k) => !kept.has(k)), []);
+  }
 });
 
 test.run();

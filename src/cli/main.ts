@@ -5,7 +5,8 @@
 import { readNamedInput } from './safe-read.js';
 import { dirname, join } from 'node:path';
 import { loadSpec, formatProblem, printable, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
-import { render, type Rendered } from '../render.js';
+import { render, renderStream, streamLeavesOut, type Rendered } from '../render.js';
+import type { Model } from '../model/model.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
 import { acquireLock, canonicalDir, writeTree } from './writer.js';
@@ -87,17 +88,28 @@ function readSpec(path: string, io: Io): Buffer {
   return bytes;
 }
 
-/**
- * Load and render one spec; warnings go to stderr unless quiet. With `out`, the tree it will
- * replace lends its grant record, so grants of dropped bindings reach cloud/prune.sh.
- */
-function renderSpec(path: string, io: Io, quiet: boolean, out?: { dir: string; pruned: boolean }): Rendered {
+interface LoadedSpec {
+  readonly model: Model;
+  readonly warnings: readonly string[];
+}
+
+/** Load one spec; warnings go to stderr unless quiet; problems throw SpecProblems. */
+function loadForRender(path: string, io: Io, quiet: boolean): LoadedSpec {
   const loaded = loadSpec(readSpec(path, io), { file: path === '-' ? 'stdin' : path });
   if (!loaded.ok) throw new SpecProblems(loaded.problems);
   if (!quiet) for (const w of loaded.warnings) io.stderr(`${formatProblem(w)}\n`);
-  const lifecycle = out ? { previous: readGrantRecord(out.dir), pruned: out.pruned } : undefined;
-  return render(loaded.model, loaded.warnings.map((w) => w.message), lifecycle);
+  return { model: loaded.model, warnings: loaded.warnings.map((w) => w.message) };
 }
+
+/**
+ * Render a loaded spec. With `out`, the tree it will replace lends its grant record, so grants
+ * of dropped bindings reach cloud/prune.sh: call it under the writers' lock.
+ */
+function renderLoaded(spec: LoadedSpec, out?: { dir: string; pruned: boolean }): Rendered {
+  const lifecycle = out ? { previous: readGrantRecord(out.dir), pruned: out.pruned } : undefined;
+  return render(spec.model, spec.warnings, lifecycle);
+}
+
 
 function defaultOutput(spec: string): string {
   return join(dirname(spec), 'out');
@@ -121,15 +133,23 @@ function outputsFor(specs: readonly string[], output: string | undefined): strin
 
 function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
   const outputs = outputsFor(specs, flags.output as string | undefined);
-  // Render everything first: one bad spec writes nothing at all.
-  const rendered = specs.map((s, i) => renderSpec(s, io, flags.quiet === true, { dir: outputs[i] as string, pruned: flags.pruned === true }));
+  // Load everything first: one bad spec writes nothing at all.
+  const loaded = specs.map((s) => loadForRender(s, io, flags.quiet === true));
   let changed = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
-    const files = (rendered[i] as Rendered).files;
-    // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports them too.
-    const drift = flags['exit-code'] === true ? diffTree(out, files) : [];
-    const result = writeTree(out, files, { force: flags.force === true, specPath: spec });
+    let drift: ReturnType<typeof diffTree> = [];
+    const result = writeTree(
+      out,
+      () => {
+        // Under the lock: the grant record read here is the one this write replaces.
+        const files = renderLoaded(loaded[i] as LoadedSpec, { dir: out, pruned: flags.pruned === true }).files;
+        // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports them too.
+        if (flags['exit-code'] === true) drift = diffTree(out, files);
+        return files;
+      },
+      { force: flags.force === true, specPath: spec },
+    );
     if (result.leftIn) io.stderr(`wi-gen: files created in ${out} while it was being written are kept in ${result.leftIn}
 `);
     if (drift.length === 0) return;
@@ -145,8 +165,8 @@ function runCheck(specs: readonly string[], flags: Record<string, string | true>
   let stale = 0;
   specs.forEach((spec, i) => {
     const out = outputs[i] as string;
-    const files = renderSpec(spec, io, flags.quiet === true, { dir: out, pruned: flags.pruned === true }).files;
-    const drift = underLock(out, () => diffTree(out, files));
+    const loaded = loadForRender(spec, io, flags.quiet === true);
+    const drift = underLock(out, () => diffTree(out, renderLoaded(loaded, { dir: out, pruned: flags.pruned === true }).files));
     if (drift.length === 0) return;
     stale++;
     io.stdout(drift.map((d) => d.diff).join(''));
@@ -235,9 +255,9 @@ export function main(argv: readonly string[], io: Io): number {
     }
     const spec = positionals[0] as string;
     if (flags.output !== undefined) return runRender([spec], flags, io);
-    const rendered = renderSpec(spec, io, flags.quiet === true);
-    io.stdout(rendered.stream);
-    const note = flags.quiet === true ? undefined : streamNote(spec, rendered.files);
+    const loaded = loadForRender(spec, io, flags.quiet === true);
+    io.stdout(renderStream(loaded.model).stream);
+    const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model));
     if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {

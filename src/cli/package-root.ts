@@ -1,7 +1,7 @@
 /**
  * Where the files shipped beside the code live (templates/, schema/, plugins/, overlays/): the
  * package root, found by walking up from this module. The same code runs from src/ (tests),
- * from the committed bundle lib/wi-gen.mjs, and from node_modules/wi-gen in a user's repo.
+ * from the committed bundle lib/wi-gen.cjs, and from node_modules/wi-gen in a user's repo.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -17,7 +17,7 @@ import { isMap, parse, parseAllDocuments, type YAMLMap } from 'yaml';
 import { resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../spec/load.js';
 import { readBounded } from './safe-read.js';
-import { render } from '../render.js';
+import { renderStream } from '../render.js';
 import { describeWorkloadResult, patchBoundWorkloads } from '../k8s/workload-patch.js';
 import { UsageError } from './errors.js';
 import { describeProblem, kustomizationFiles, loadConfig, readKustomization, type ConfigLoad } from './function-config.js';
@@ -51,7 +51,7 @@ export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEn
   if (!load.result.ok) return 2;
   if (transforming) return transform(input, load.result.model, load, config as Record<string, unknown>, io);
 
-  const rendered = render(load.result.model, load.result.warnings.map((w) => w.message));
+  const rendered = renderStream(load.result.model);
   // kustomize's namespace: moves every namespaced object, but the cloud side names the spec's
   // namespaces: the binding would break at runtime with a 403, so the build stops here instead.
   const kustomization = readKustomization(root);

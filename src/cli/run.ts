@@ -1,4 +1,4 @@
-/** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen.mjs calls `runCli`). */
+/** Process entry point: wires `main` to the real stdio and exit code (lib/wi-gen-cli.cjs calls `runCli`). */
 import { writeSync } from 'node:fs';
 import { main } from './main.js';
 import { readBounded } from './safe-read.js';

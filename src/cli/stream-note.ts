@@ -4,7 +4,6 @@
  * Helm install applies the Issuers alone and the identity wiring never reaches the cluster.
  */
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../format/tree.js';
 
 /** Parts of the tree the stream leaves out, in the order the note names them. */
 const PARTS: readonly [prefix: string, name: string][] = [
@@ -14,7 +13,7 @@ const PARTS: readonly [prefix: string, name: string][] = [
   ['cloud/', 'the cloud side (scripts and Terraform)'],
 ];
 
-/** What a tree path is, for the note; undefined for files the stream already holds or that only describe it. */
+/** What a tree path (or part prefix, see streamLeavesOut) is, for the note; undefined for files the stream already holds or that only describe it. */
 function partOf(path: string): string | undefined {
   // The grant record is bookkeeping about the cloud side, which the note already names.
   if (path.startsWith('manifests/') || path === 'README.md' || path === '.wi-gen-grants.json') return undefined;
@@ -27,8 +26,8 @@ const rank = (part: string) => {
 };
 
 /** The note for `spec`, or undefined when the stream holds the whole binding. */
-export function streamNote(spec: string, files: readonly OutputFile[]): string | undefined {
-  const parts = [...new Set(files.map((f) => partOf(f.path)).filter((p): p is string => p !== undefined))].sort((a, b) => rank(a) - rank(b));
+export function streamNote(spec: string, paths: readonly string[]): string | undefined {
+  const parts = [...new Set(paths.map((p) => partOf(p)).filter((p): p is string => p !== undefined))].sort((a, b) => rank(a) - rank(b));
   if (parts.length === 0) return undefined;
   const out = spec === '-' ? 'out' : join(dirname(spec), 'out');
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;

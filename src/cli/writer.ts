@@ -551,14 +551,24 @@ interface WriteResult {
   readonly leftIn?: string;
 }
 
-export function writeTree(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): WriteResult {
-  for (const f of files) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
+/**
+ * Writes `files` as DIR. `files` may be a function, called under the writers' lock once DIR is
+ * recovered: what it returns may then depend on the tree it replaces (the grant record) without
+ * a concurrent writer slipping in between the read and the swap.
+ */
+export function writeTree(dir: string, content: readonly OutputFile[] | (() => readonly OutputFile[]), options: WriteOptions = {}): WriteResult {
+  const checkPaths = (list: readonly OutputFile[]) => {
+    for (const f of list) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
+    return list;
+  };
+  if (typeof content !== 'function') checkPaths(content);
   const target = checkOutputDir(dir, options.specPath);
   mkdirSync(dirname(target), { recursive: true });
   const lock = takeLock(target, options.lockTimeoutMs);
   const staging = sibling(target, 'new');
   try {
     recover(target);
+    const files = typeof content === 'function' ? checkPaths(content()) : content;
     const exists = existsSync(target);
     const owned = new Set(exists ? ownedFiles(target) : []);
     const tree: TreeListing = exists ? listTree(target) : { files: [], dirs: [], inodes: new Map() };

@@ -9,7 +9,7 @@ import { AcmeDns01Issuer } from './acme-issuer.js';
 import { BoundServiceAccount } from './service-account.js';
 import { MANAGED_BY_LABELS } from './labels.js';
 
-interface ManifestFile {
+export interface ManifestFile {
   /** File name under `manifests/`. */
   readonly file: string;
   readonly objects: readonly Record<string, unknown>[];

@@ -21,14 +21,14 @@ export interface SourceGraph {
   readonly edges: readonly ImportEdge[];
 }
 
-/** Every `.ts` file under the given repository-relative folders, as path → text. */
+/** Every `.ts` and `.mjs` file under the given repository-relative folders, as path → text. */
 export function readSources(root: string, folders: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
     for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
       const p = posix.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.set(p, readFileSync(join(root, p), 'utf8'));
+      else if (e.isFile() && /\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.set(p, readFileSync(join(root, p), 'utf8'));
     }
   };
   for (const f of folders) walk(f);
@@ -49,7 +49,7 @@ export function sourceGraph(files: ReadonlyMap<string, string>): SourceGraph {
   const exports = new Map<string, string[]>();
   const edges: ImportEdge[] = [];
   for (const [path, text] of files) {
-    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true, path.endsWith('.mjs') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
     const exported: string[] = [];
     const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     const edge = (specifier: ts.Node | undefined, names: readonly string[] | '*', typeOnly: boolean, node: ts.Node) => {

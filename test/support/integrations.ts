@@ -21,7 +21,7 @@ export function projectWithWiGen(prefix = 'wi-gen-project-'): string {
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(repoRoot, join(dir, 'node_modules', 'wi-gen'), 'dir');
-  symlinkSync(join('..', 'wi-gen', 'bin', 'wi-gen.mjs'), join(dir, 'node_modules', '.bin', 'wi-gen'));
+  symlinkSync(join('..', 'wi-gen', 'bin', 'wi-gen.cjs'), join(dir, 'node_modules', '.bin', 'wi-gen'));
   return dir;
 }
 

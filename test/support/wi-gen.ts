@@ -6,11 +6,13 @@ import { parseAllDocuments } from 'yaml';
 import { loadSpec, type Problem } from '../../src/spec/load.js';
 import { render, type Rendered } from '../../src/render.js';
 import { main } from '../../src/cli/main.js';
+import { GRANT_RECORD_FILE, parseGrantRecord, type GrantRecord } from '../../src/lifecycle/record.js';
+import { MANIFEST_FILE, manifestContent } from '../../src/cli/writer.js';
 import { run } from './tools.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const examplesDir = join(repoRoot, 'examples');
-export const binPath = join(repoRoot, 'bin', 'wi-gen.mjs');
+export const binPath = join(repoRoot, 'bin', 'wi-gen.cjs');
 
 export function exampleNames(): string[] {
   return readdirSync(examplesDir)
@@ -91,4 +93,24 @@ export function yamlDocs(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text)
     .map((d) => d.toJS() as Record<string, unknown> | null)
     .filter((d): d is Record<string, unknown> => d !== null);
+}
+
+/**
+ * The tree `-o DIR` leaves for spec text, judged against the tree `actual` found in DIR: a
+ * render over an earlier tree carries the earlier tree's grants that this spec lacks in its
+ * record and prune.sh, so those (read back from `actual`'s record) are part of the answer.
+ * Undefined for a spec that does not load.
+ */
+export function writtenTree(text: string | Uint8Array, file: string, actual?: ReadonlyMap<string, string>): Map<string, string> | undefined {
+  const loaded = loadSpec(text, { file });
+  if (!loaded.ok) return undefined;
+  const record = actual?.get(GRANT_RECORD_FILE);
+  let prune: GrantRecord['prune'] = [];
+  try {
+    prune = record ? parseGrantRecord(record).prune : [];
+  } catch {
+    // not a record: the tree is not one wi-gen wrote, and will not match
+  }
+  const files = render(loaded.model, loaded.warnings.map((w) => w.message), { previous: { grants: prune, prune: [] } }).files;
+  return new Map([...files.map((f) => [f.path, f.content] as const), [MANIFEST_FILE, manifestContent(files)]]);
 }

@@ -1,0 +1,124 @@
+// The bin's loader (bin/wi-gen.cjs; bin/wi-gen.mjs and lib/wi-gen.mjs for older paths): runs the
+// CLI bundle lib/wi-gen.cjs (built by scripts/build.mjs) through V8's code cache. CommonJS, like
+// the bin, because loading an ES module starts Node's ES module loader: ~6 ms of CPU on every
+// run, a tenth of Node's own start.
+//
+// Compiling the bundle's functions is a third of a small render's time. Node ≥ 22 caches that
+// itself (module.enableCompileCache), and this loader only points it at wi-gen's cache directory.
+// Node 20 has no such cache, so there the loader does the same by hand: it compiles the bundle
+// as a vm.Script with the cached data of an earlier run and, after a successful run without
+// usable data, stores what V8 compiled during that run (the functions the command used; no V8
+// flags are changed at run time). The cache lives in $XDG_CACHE_HOME/wi-gen (default
+// ~/.cache/wi-gen); the Node 20 files are keyed by the bundle's digest and Node's version, and V8
+// rejects data from another V8 or other flags (the run then stores fresh data).
+// NODE_DISABLE_COMPILE_CACHE=1 turns both off, as on Node 22. Output never depends on the cache,
+// and a cache that cannot be read or written costs no more than having none: nothing is
+// retried and nothing is reported.
+'use strict';
+const { createRequire, enableCompileCache } = require('node:module');
+const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+
+const bundle = join(__dirname, 'wi-gen.cjs');
+
+/** $XDG_CACHE_HOME/wi-gen, or undefined when caching is off or there is no home. */
+function cacheDirectory() {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const home = process.env.HOME || require('node:os').homedir();
+  const base = process.env.XDG_CACHE_HOME || (home ? join(home, '.cache') : '');
+  return base ? join(base, 'wi-gen') : undefined;
+}
+
+/**
+ * Makes `dir` and its parent, one mkdir each, and says whether `dir` is now a directory.
+ * Not `mkdirSync(dir, { recursive: true })`: where mkdir answers ENOENT for a parent that exists
+ * (anything under /proc, a dangling symlink) Node's recursive mkdir retries forever
+ * (nodejs/node's MKDirpSync, the same in Node 20 and 22), and the CLI would never exit.
+ */
+function makeCacheDirectory(dir) {
+  for (const d of [dirname(dir), dir]) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (error) {
+      if (error?.code !== 'EEXIST') return false;
+    }
+  }
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const directory = cacheDirectory();
+
+if (typeof enableCompileCache === 'function') {
+  // Node ≥ 22.1. NODE_COMPILE_CACHE, when set, has already enabled Node's own cache.
+  if (directory && !process.env.NODE_COMPILE_CACHE && makeCacheDirectory(directory)) {
+    try {
+      enableCompileCache(join(directory, 'node-compile-cache'));
+    } catch {
+      // a cache that cannot be enabled is no cache
+    }
+  }
+  require(bundle).runCli();
+} else {
+  runWithHandMadeCache();
+}
+
+/** Node 20: the bundle as a vm.Script with V8's cached data of an earlier run. */
+function runWithHandMadeCache() {
+  const { Script } = require('node:vm');
+  const source = readFileSync(bundle, 'utf8');
+  // The build writes the bundle's digest on its first line; no digest, no cache.
+  const digest = /^\/\/ wi-gen bundle sha256-([0-9a-f]{64})\n/.exec(source.slice(0, 100))?.[1];
+  const cache = directory && digest ? join(directory, `${digest.slice(0, 32)}-${process.version}-${process.arch}.v8cache`) : undefined;
+  let cachedData;
+  if (cache) {
+    try {
+      cachedData = readFileSync(cache);
+    } catch {
+      // first run with this bundle and Node, or an unreadable cache
+    }
+  }
+  // Node's own CommonJS wrapper, so the bundle sees the usual module scope.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+
+  // Written after the run, so it holds the functions the command compiled, not only the top
+  // level. Help and version runs compile almost nothing: the first real command makes the cache.
+  const trivial = process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
+  if (cache && !trivial && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', (code) => {
+      // A failed run may have stopped anywhere; the next one makes the cache.
+      if (code !== 0 || !makeCacheDirectory(directory)) return;
+      const temporary = `${cache}.${process.pid}.tmp`;
+      try {
+        writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+        renameSync(temporary, cache);
+        pruneStale(directory, cache);
+      } catch {
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // nothing more to do: the next run tries again
+        }
+      }
+    });
+  }
+
+  const loaded = { exports: {} };
+  script.runInThisContext()(loaded.exports, createRequire(bundle), loaded, bundle, dirname(bundle));
+  // The bundle is also the library (lib/index.mjs): loading it runs nothing, the CLI starts here.
+  loaded.exports.runCli();
+}
+
+/** Caches of other bundles (upgrades, other projects' versions) are removed a month after they were made. */
+function pruneStale(dir, current) {
+  const old = Date.now() - 30 * 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.v8cache') && !name.endsWith('.tmp')) continue;
+    const path = join(dir, name);
+    if (path !== current && statSync(path).mtimeMs < old) rmSync(path, { force: true });
+  }
+}

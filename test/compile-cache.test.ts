@@ -1,0 +1,89 @@
+// The bin's loader (lib/wi-gen-cli.cjs) and its compile cache: a cache directory that cannot be made,
+// read or written must cost no more than having no cache. Each case runs the real bin with a
+// time limit, because the failure this guards against is a CLI that prints its output and then
+// never exits (Node's recursive mkdir spins forever under /proc).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { binPath, examplesDir, repoRoot } from './support/wi-gen.js';
+import { run, tmpDir } from './support/tools.js';
+
+const spec = join(examplesDir, 'gke-cronjob', 'spec.yaml');
+
+function renderWithCache(xdgCacheHome: string) {
+  return run(process.execPath, [binPath, spec, '--quiet'], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
+}
+
+const expected = run(process.execPath, [binPath, spec, '--quiet'], { cwd: repoRoot, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+
+test('a usable cache directory is made and filled, and the next run gives the same bytes', () => {
+  assert.is(expected.code, 0, expected.stderr);
+  const home = tmpDir('wi-gen-cache-');
+  const first = renderWithCache(home);
+  assert.is(first.code, 0, first.stderr);
+  assert.is(first.stdout, expected.stdout);
+  assert.ok(existsSync(join(home, 'wi-gen')), 'the cache directory exists after a run');
+  assert.ok(readdirSync(join(home, 'wi-gen')).length > 0, 'something was cached');
+  const second = renderWithCache(home);
+  assert.is(second.code, 0, second.stderr);
+  assert.is(second.stdout, expected.stdout);
+});
+
+const broken: [string, () => string][] = [
+  // procfs answers ENOENT to mkdir of a new child of a directory that exists: the recursive
+  // mkdir loop of nodejs/node.
+  ['under /proc', () => '/proc/wi-gen-test-cache'],
+  ['/proc itself', () => '/proc'],
+  ['a dangling symlink', () => {
+    const d = tmpDir('wi-gen-cache-');
+    symlinkSync(join(d, 'missing', 'deeper'), join(d, 'link'));
+    return join(d, 'link');
+  }],
+  ['a file where the cache directory should be', () => {
+    const d = tmpDir('wi-gen-cache-');
+    writeFileSync(join(d, 'wi-gen'), 'not a directory');
+    return d;
+  }],
+  ['a file where XDG_CACHE_HOME should be', () => {
+    const d = tmpDir('wi-gen-cache-');
+    writeFileSync(join(d, 'file'), '');
+    return join(d, 'file');
+  }],
+  ['a parent that does not exist', () => join(tmpDir('wi-gen-cache-'), 'a', 'b', 'c')],
+  ['a character device (/dev/full)', () => '/dev/full'],
+];
+
+for (const [name, make] of broken) {
+  test(`cache in ${name}: same output, exit 0, no hang`, () => {
+    const home = make();
+    const r = renderWithCache(home);
+    assert.is(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+    assert.is(r.stderr, '');
+    assert.is(r.stdout, expected.stdout);
+  });
+}
+
+// Node 20 has no module.enableCompileCache; a preloaded stand-in records the call, so the Node ≥ 22
+// branch of the loader runs here too (on Node 22 the real function is used as is).
+function withFakeEnableCompileCache(xdgCacheHome: string) {
+  const dir = tmpDir('wi-gen-cache-fake-');
+  const preload = join(dir, 'fake.cjs');
+  writeFileSync(preload, "require('module').enableCompileCache = (d) => { require('fs').writeSync(2, 'enableCompileCache ' + d + '\\n'); return { status: 0, directory: d }; };\n");
+  return run(process.execPath, ['-r', preload, binPath, spec, '--quiet'], { cwd: repoRoot, env: { XDG_CACHE_HOME: xdgCacheHome, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined }, timeoutMs: 20_000 });
+}
+
+test('Node >= 22: module.enableCompileCache into $XDG_CACHE_HOME/wi-gen, made safely first', () => {
+  const home = tmpDir('wi-gen-cache-');
+  const r = withFakeEnableCompileCache(home);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, expected.stdout);
+  assert.is(r.stderr, `enableCompileCache ${join(home, 'wi-gen', 'node-compile-cache')}\n`);
+  // Node's own recursive mkdir has the /proc loop too: the loader does not hand it such a path.
+  const proc = withFakeEnableCompileCache('/proc/wi-gen-test-cache');
+  assert.is(proc.code, 0, proc.stderr);
+  assert.is(proc.stderr, '');
+  assert.is(proc.stdout, expected.stdout);
+});
+
+test.run();
