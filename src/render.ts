@@ -9,8 +9,8 @@ import { helmValues } from './emit/helm.js';
 import { certManagerComponent, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
 import { readmeFile } from './emit/readme.js';
-import { generatedHeader, sortFiles, type OutputFile } from './emit/tree.js';
-import { toYaml, toYamlStream } from './emit/yaml.js';
+import { generatedHeader, sortFiles, type OutputFile } from './format/tree.js';
+import { toYaml, toYamlStream } from './format/yaml.js';
 import { lifecycleFiles } from './lifecycle/files.js';
 import { EMPTY_RECORD, type GrantRecord } from './lifecycle/record.js';
 
@@ -24,7 +24,7 @@ export interface Rendered {
 }
 
 /** What the stream prints: the Kubernetes objects, nothing of the `-o DIR` tree. */
-export type RenderedStream = Pick<Rendered, 'stream' | 'objects'>;
+type RenderedStream = Pick<Rendered, 'stream' | 'objects'>;
 
 /**
  * The stream alone, for the commands that print it (`wi-gen SPEC`, the kustomize plugin, the KRM
@@ -60,7 +60,7 @@ export function streamLeavesOut(model: Model): string[] {
 }
 
 /** What an `-o DIR` render knows of the tree it replaces. */
-export interface RenderLifecycle {
+interface RenderLifecycle {
   /** The grant record of the previous render of DIR (`.wi-gen-grants.json`). */
   readonly previous: GrantRecord;
   /** The user confirmed cloud/prune.sh has run: forget the grants it removed. */

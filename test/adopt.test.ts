@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { examplesDir, renderText } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { adoption } from '../src/emit/terraform-imports.js';
-import { attr, block, expr } from '../src/emit/hcl.js';
+import { attr, block, expr } from '../src/format/hcl.js';
 
 const ADOPT = 'cloud/terraform/adopt/imports.tf';
 

@@ -6,13 +6,14 @@ import * as assert from 'uvu/assert';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { cli, examplesDir, renderText, repoRoot, yamlDocs } from './support/wi-gen.js';
+import { examplesDir, renderText, repoRoot, yamlDocs, wiGen } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
 import type { Rendered } from '../src/render.js';
 import { loadSpec } from '../src/spec/load.js';
-import type { PolicyDocument } from '../src/methods/aws-names.js';
+import type { PolicyDocument } from '../src/methods/names/aws.js';
+import { badSpec, cliTable } from './support/table.js';
 
 // IAM's default role trust policy quota, counted without whitespace (IAM and STS quotas, "Role trust
 // policy length"); measured here independently of the code under test.
@@ -318,16 +319,7 @@ certManager:
   },
 ];
 
-for (const c of badCases) {
-  test(`aws bad spec: ${c.name}`, () => {
-    const dir = tmpDir('wi-gen-aws-bad-');
-    writeFileSync(join(dir, 'spec.yaml'), c.spec);
-    const r = cli(['spec.yaml'], { cwd: dir });
-    assert.is(r.stdout, '', 'no partial output');
-    assert.equal(r.stderr.trimEnd().split('\n'), c.stderr);
-    assert.is(r.code, 2);
-  });
-}
+cliTable('aws bad spec', badCases.map((c) => badSpec(c.name, c.spec, c.stderr)));
 
 // ------------------------------------------------------------------------------------------ helpers
 
@@ -808,7 +800,7 @@ test('trust policy past the quota: a positioned spec error with the length, exit
     const spec = method === 'awsIrsa' ? manyIrsaKsas(count) : manyIrsaKsas(count, method, cluster('{accountID: "111122223333", region: eu-west-1}'));
     const dir = tmpDir('wi-gen-aws-trust-');
     writeFileSync(join(dir, 'spec.yaml'), spec);
-    const r = cli(['spec.yaml'], { cwd: dir });
+    const r = wiGen(['spec.yaml'], { cwd: dir });
     assert.is(r.stdout, '');
     assert.is(r.code, 2, r.stderr);
     const lines = spec.split('\n');

@@ -8,12 +8,13 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { cli, examplesDir, renderText, repoRoot, yamlDocs } from './support/wi-gen.js';
+import { examplesDir, renderText, repoRoot, yamlDocs, wiGen } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
-import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from '../src/methods/azure-names.js';
+import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from '../src/methods/names/azure.js';
 import type { Rendered } from '../src/render.js';
+import { badSpec, cliTable } from './support/table.js';
 
 type Obj = Record<string, any>;
 
@@ -237,16 +238,7 @@ certManager:
   },
 ];
 
-for (const c of badSpecs) {
-  test(`bad spec: ${c.name}`, () => {
-    const dir = tmpDir('wi-gen-azure-bad-');
-    writeFileSync(join(dir, 'spec.yaml'), c.spec);
-    const r = cli(['spec.yaml'], { cwd: dir });
-    assert.is(r.stdout, '', 'no partial output');
-    assert.equal(r.stderr.trimEnd().split('\n'), c.stderr);
-    assert.is(r.code, 2);
-  });
-}
+cliTable('bad spec', badSpecs.map((c) => badSpec(c.name, c.spec, c.stderr)));
 
 test('kubelet identity and AAD Pod Identity warn on stderr and still render (exit 0)', () => {
   const dir = tmpDir('wi-gen-azure-warn-');
@@ -259,7 +251,7 @@ test('kubelet identity and AAD Pod Identity warn on stderr and still render (exi
     aadPodIdentity: {resourceID: ${POD_IDENTITY_ID}, clientID: 44444444-4444-4444-4444-444444444444}
 `,
   );
-  const r = cli(['spec.yaml'], { cwd: dir });
+  const r = wiGen(['spec.yaml'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('wi-gen: this stream')), [
     "spec.yaml:12:27: identities[0].azureKubeletIdentity: warning: every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only",
@@ -873,7 +865,7 @@ test('Azure templates: placeholders fail validation, and the fill values make th
     assert.ok(placeholders.length > 0, `${name}: has placeholders`);
     const dir = tmpDir('wi-gen-azure-template-');
     writeFileSync(join(dir, 'spec.yaml'), text);
-    assert.is(cli(['spec.yaml'], { cwd: dir }).code, 2, `${name}: unfilled template is refused`);
+    assert.is(wiGen(['spec.yaml'], { cwd: dir }).code, 2, `${name}: unfilled template is refused`);
     const filled = text.replace(/<([A-Z][A-Z0-9_]*)>/g, (_, key: string) => {
       assert.ok(key in values, `${name}: no fill value for ${key} in test/fixtures/template-values.yaml`);
       return String(values[key]);

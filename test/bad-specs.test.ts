@@ -1,12 +1,14 @@
 // Bad specs: every problem reported at once as `file:line:col: path: message`, exit code 2,
-// nothing on stdout, no stack trace. Table-driven, literal YAML in, exact lines out.
+// nothing on stdout, no stack trace. Table-driven (test/support/table.ts), literal YAML in, exact
+// lines out, run in-process through main(); one case also through the built bundle.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './support/wi-gen.js';
 import { tmpDir } from './support/tools.js';
-import { DNS01_PROVIDERS } from '../src/spec/dns01.js';
+import { DNS01_PROVIDERS } from '../src/schema/dns01.js';
+import { badSpec, cliTable, runCase } from './support/table.js';
 
 const HEAD = `apiVersion: wi-gen.dev/v1alpha1
 kind: WorkloadIdentitySpec
@@ -193,25 +195,36 @@ certManager:
   },
 ];
 
-for (const c of cases) {
-  test(`bad spec: ${c.name}`, () => {
-    const dir = tmpDir('wi-gen-bad-');
-    writeFileSync(join(dir, 'spec.yaml'), c.spec);
-    const r = cli(['spec.yaml'], { cwd: dir });
-    assert.is(r.stdout, '', 'no partial output');
-    assert.equal(r.stderr.trimEnd().split('\n'), c.stderr);
-    assert.is(r.code, 2);
-  });
-}
+cliTable('bad spec', cases.map((c) => badSpec(c.name, c.spec, c.stderr)));
 
-test('usage errors exit 2 with one line', () => {
-  for (const args of [[], ['--bogus', 'x.yaml'], ['missing.yaml'], ['a.yaml', 'b.yaml']]) {
-    const r = cli(args);
-    assert.is(r.code, 2, args.join(' '));
-    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /^wi-gen: /);
-    assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
-  }
+cliTable('usage error', [
+  { name: 'no spec', argv: [], code: 2, stdout: '', stderr: ['wi-gen: no spec given (see wi-gen --help)'] },
+  { name: 'unknown option', argv: ['--bogus', 'x.yaml'], code: 2, stdout: '', stderr: ['wi-gen: unknown option --bogus (see wi-gen --help)'] },
+  { name: 'missing file', argv: ['missing.yaml'], code: 2, stdout: '', stderr: ['wi-gen: missing.yaml: no such file'] },
+  { name: 'two specs without render', argv: ['a.yaml', 'b.yaml'], code: 2, stdout: '', stderr: ['wi-gen: one spec at a time; use wi-gen render a.yaml b.yaml for several'] },
+]);
+
+test('table: a case whose output differs from its expectation fails', () => {
+  const c = cases[0] as (typeof cases)[number];
+  // uvu's assert.throws rethrows assertion errors, so catch them here.
+  const failure = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'passed';
+  };
+  assert.is(failure(() => runCase(badSpec('planted', c.spec, ['spec.yaml:1:1: not what the CLI says']))), 'stderr');
+  assert.match(failure(() => runCase({ ...badSpec('planted', c.spec, c.stderr), code: 0 })), /^exit code/);
+});
+
+test('bundle smoke test: the built CLI refuses a bad spec the same way, as a child process', () => {
+  const c = cases[0] as (typeof cases)[number];
+  const dir = tmpDir('wi-gen-bad-bundle-');
+  writeFileSync(join(dir, 'spec.yaml'), c.spec);
+  const r = cli(['spec.yaml'], { cwd: dir });
+  assert.equal({ code: r.code, stdout: r.stdout, stderr: r.stderr.trimEnd().split('\n') }, { code: 2, stdout: '', stderr: c.stderr });
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attr, blank, block, call, comment, expr, hclString, renderHcl } from '../src/emit/hcl.js';
+import { attr, blank, block, call, comment, expr, hclString, renderHcl } from '../src/format/hcl.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 
 const cases: { name: string; input: Parameters<typeof renderHcl>[0]; expected: string }[] = [

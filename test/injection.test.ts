@@ -8,10 +8,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render } from '../src/render.js';
-import { hclString } from '../src/emit/hcl.js';
-import { shellQuote, command, unless } from '../src/emit/shell.js';
+import { hclString } from '../src/format/hcl.js';
+import { shellQuote, command, unless } from '../src/format/shell.js';
 import type { Model } from '../src/model/model.js';
-import { cli, examplesDir, exampleNames, readTree } from './support/wi-gen.js';
+import { examplesDir, exampleNames, readTree, wiGen } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 
 const STUBS = ['gcloud', 'az', 'vault', 'aws', 'kubectl', 'jq'];
@@ -118,7 +118,7 @@ test('shell: command() and unless() keep every argument intact, whatever the lay
 for (const name of exampleNames()) {
   test(`${name}: every generated script runs against stub CLIs, argv matching the script's own words`, () => {
     const out = join(tmpDir('wi-gen-inj-'), 'out');
-    assert.is(cli([join(examplesDir, name, 'spec.yaml'), '-o', out]).code, 0);
+    assert.is(wiGen([join(examplesDir, name, 'spec.yaml'), '-o', out]).code, 0);
     for (const [path] of readTree(out)) {
       if (!path.endsWith('.sh')) continue;
       const r = runScript(join(out, path), stubs);

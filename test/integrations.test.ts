@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cli, examplesDir, readTree, repoRoot, yamlDocs } from './support/wi-gen.js';
+import { examplesDir, readTree, repoRoot, wiGen, yamlDocs } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import { projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
@@ -238,7 +238,7 @@ const table: { name: string; items: string; expected: string; info: string }[] =
 
 for (const c of table) {
   fn(c.name, () => {
-    const r = cli(['fn'], { input: RESOURCE_LIST(c.items) });
+    const r = wiGen(['fn'], { input: RESOURCE_LIST(c.items) });
     assert.is(r.code, 0, r.stderr);
     const out = r.stdout;
     const items = out.slice(out.indexOf('items:\n') + 'items:\n'.length, out.indexOf('functionConfig:'));
@@ -252,7 +252,7 @@ for (const c of table) {
 }
 
 fn('a bad spec: exit 2, error results with field path, and nothing generated', () => {
-  const r = cli(['fn'], { input: RESOURCE_LIST(indentItem(BAD_SPEC), BAD_SPEC) });
+  const r = wiGen(['fn'], { input: RESOURCE_LIST(indentItem(BAD_SPEC), BAD_SPEC) });
   assert.is(r.code, 2);
   const list = parse(r.stdout) as Obj;
   assert.is(list.items.length, 1);
@@ -268,10 +268,10 @@ fn('a bad spec: exit 2, error results with field path, and nothing generated', (
 });
 
 fn('not a ResourceList, or no functionConfig: exit 2 with a message', () => {
-  const notList = cli(['fn'], { input: 'apiVersion: v1\nkind: ConfigMap\n' });
+  const notList = wiGen(['fn'], { input: 'apiVersion: v1\nkind: ConfigMap\n' });
   assert.is(notList.code, 2);
   assert.match(notList.stderr, 'expected a ResourceList');
-  const noConfig = cli(['fn'], { input: 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n' });
+  const noConfig = wiGen(['fn'], { input: 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n' });
   assert.is(noConfig.code, 2);
   assert.match(noConfig.stderr, 'has no functionConfig');
 });
@@ -286,7 +286,7 @@ fn('the README exec annotation (standalone kustomize) is a valid spec and names 
   const annotated = SPEC.replace(/metadata:\n(.|\n)*?cluster:/, `${snippet('kustomize-exec-annotation')}cluster:`);
   const path = (parse(annotated) as Obj).metadata.annotations['config.kubernetes.io/function'].match(/path: (\S+)/)[1] as string;
   assert.is(path, `./node_modules/wi-gen/${PLUGIN}`);
-  const r = cli(['fn'], { input: RESOURCE_LIST(indentItem(annotated), annotated) });
+  const r = wiGen(['fn'], { input: RESOURCE_LIST(indentItem(annotated), annotated) });
   assert.is(r.code, 0, r.stderr);
   assert.equal((parse(r.stdout) as Obj).items.map(key), ['WorkloadIdentitySpec//workload-identity', 'ServiceAccount/batch/reporter']);
 });
@@ -350,7 +350,7 @@ certManager:
 `;
     const work = tmpDir('wi-gen-overlay-');
     writeFileSync(join(work, 'spec.yaml'), spec);
-    assert.is(cli(['render', join(work, 'spec.yaml')]).code, 0);
+    assert.is(wiGen(['render', join(work, 'spec.yaml')]).code, 0);
     const objs = buildWith(
       [join(fixtures, 'cert-manager-static', 'cert-manager.yaml'), join(fixtures, 'cert-manager-static', 'leader-election.yaml')],
       [join(work, 'out', 'kustomize', 'cert-manager'), join(repoRoot, 'overlays', 'cert-manager-static')],

@@ -9,7 +9,7 @@ import { ApiObject, App, Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { formatProblem, loadSpec, render, type Model } from '../src/lib/index.js';
 import { WorkloadIdentity, WorkloadIdentityError, bind, type BindableWorkload } from '../src/cdk8s/index.js';
-import { cli, examplesDir, readTree, yamlDocs } from './support/wi-gen.js';
+import { examplesDir, readTree, yamlDocs, wiGen } from './support/wi-gen.js';
 import { tmpDir } from './support/tools.js';
 
 type Obj = Record<string, any>;
@@ -35,8 +35,8 @@ test('render: the files of `wi-gen SPEC -o DIR` and the stream of `wi-gen SPEC`,
   const example = 'aks-workload-identity';
   const out = tmpDir('wi-gen-library-');
   const spec = join(examplesDir, example, 'spec.yaml');
-  assert.is(cli([spec, '-o', out]).code, 0);
-  const printed = cli([spec]);
+  assert.is(wiGen([spec, '-o', out]).code, 0);
+  const printed = wiGen([spec]);
   assert.is(printed.code, 0, printed.stderr);
   const rendered = render(loaded(example));
   assert.is(rendered.stream, printed.stdout);
@@ -89,8 +89,8 @@ test('cdk8s: the chart holds the objects the CLI prints; bound workloads carry t
   const example = 'gke-multi-workload-migration';
   const out = tmpDir('wi-gen-cdk8s-');
   const spec = join(examplesDir, example, 'spec.yaml');
-  assert.is(cli([spec, '-o', out]).code, 0);
-  const printed = cli([spec]);
+  assert.is(wiGen([spec, '-o', out]).code, 0);
+  const printed = wiGen([spec]);
 
   const app = new App();
   const identity = new WorkloadIdentity(app, 'workload-identity', { spec: specText(example) });

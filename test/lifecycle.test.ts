@@ -9,7 +9,6 @@ import { loadSpec } from '../src/spec/load.js';
 import { render } from '../src/render.js';
 import { EMPTY_RECORD, GRANT_RECORD_FILE, parseGrantRecord, type GrantRecord } from '../src/lifecycle/record.js';
 import { grantKey } from '../src/lifecycle/cloud-grant.js';
-import { COLLECTED_METHODS } from '../src/lifecycle/collect.js';
 import { METHODS } from '../src/methods/registry.js';
 import { main } from '../src/cli/main.js';
 import { examplesDir } from './support/wi-gen.js';
@@ -75,8 +74,8 @@ const cases: [string, string, (t: string) => string, RegExp[], RegExp][] = [
     /^$/],
 ];
 
-test('every method has a grant collector', () => {
-  assert.equal([...COLLECTED_METHODS].sort(), METHODS.map((m) => m.key).sort());
+test('every method says what its cloud scripts grant (cloudGrants), so prune and teardown can undo it', () => {
+  assert.equal(METHODS.filter((m) => typeof m.cloudGrants !== 'function').map((m) => m.key), []);
 });
 
 for (const [method, example, edit, keys, deleteShape] of cases) {

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { cli, exampleNames, examplesDir, repoRoot } from './support/wi-gen.js';
+import { exampleNames, examplesDir, repoRoot, wiGen } from './support/wi-gen.js';
 import { specJsonSchema, SCHEMA_FILE } from '../src/cli/schema.js';
 
 const committed = readFileSync(join(repoRoot, SCHEMA_FILE), 'utf8');
 
 test('schema/wi-gen.schema.json is fresh (run npm run schema after changing the spec)', () => {
   assert.ok(committed === specJsonSchema(), 'schema/wi-gen.schema.json is stale: run npm run schema');
-  const r = cli(['schema']);
+  const r = wiGen(['schema']);
   assert.is(r.code, 0, r.stderr);
   assert.ok(r.stdout === committed, 'wi-gen schema (the bundle) prints the committed schema');
 });

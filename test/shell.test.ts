@@ -1,7 +1,7 @@
 // Shell quoting: any spec value is one literal argument, whatever it contains.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { command, heredocAssignment, shellQuote, shellVar, unless } from '../src/emit/shell.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../src/format/shell.js';
 import { run } from './support/tools.js';
 
 const hostile = ['plain', 'with space', "it's", '$(touch /tmp/pwned)', '`id`', 'a;b|c&d', 'new\nline', '"dq"', '', '--flag', '*', '~root', '$HOME', '\\'];

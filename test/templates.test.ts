@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { cli, renderText, repoRoot, yamlDocs } from './support/wi-gen.js';
+import { renderText, repoRoot, yamlDocs, wiGen } from './support/wi-gen.js';
 import { tmpDir } from './support/tools.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 import { validateHelmValues } from './support/upstream.js';
@@ -20,7 +20,7 @@ const bodyTokens = (text: string): string[] => [...new Set(text.replace(/^\s*#.*
 
 test('there are templates, and wi-gen init --list shows each with its description', () => {
   assert.ok(templates.includes('gke.yaml') && templates.includes('gke-direct-principal.yaml'));
-  const r = cli(['init', '--list']);
+  const r = wiGen(['init', '--list']);
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.is(lines.length, templates.length);
@@ -46,7 +46,7 @@ for (const file of templates) {
     const work = tmpDir('wi-gen-template-');
     const spec = join(work, 'spec.yaml');
     writeFileSync(spec, text);
-    const r = cli([spec]);
+    const r = wiGen([spec]);
     assert.is(r.code, 2, r.stdout);
     assert.is(r.stdout, '', 'no partial output');
     const problems = r.stderr.trimEnd().split('\n');
@@ -92,7 +92,7 @@ for (const file of templates) {
 test('init --method writes the template with its schema line re-pointed, and refuses to overwrite', () => {
   const work = tmpDir('wi-gen-init-');
   const out = join(work, 'specs', 'prod', 'spec.yaml');
-  const r = cli(['init', '--method', 'gke', '-o', out]);
+  const r = wiGen(['init', '--method', 'gke', '-o', out]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /fill in <CLUSTER_NAME>, /);
   const written = readFileSync(out, 'utf8');
@@ -102,20 +102,20 @@ test('init --method writes the template with its schema line re-pointed, and ref
   assert.is(written.split('\n').slice(1).join('\n'), readFileSync(join(dir, 'gke.yaml'), 'utf8').split('\n').slice(1).join('\n'));
 
   writeFileSync(out, 'mine\n');
-  const again = cli(['init', '--method', 'gke', '-o', out]);
+  const again = wiGen(['init', '--method', 'gke', '-o', out]);
   assert.is(again.code, 2);
   assert.match(again.stderr, /exists; pass --force/);
   assert.is(readFileSync(out, 'utf8'), 'mine\n');
-  assert.is(cli(['init', '--method', 'gke', '-o', out, '--force']).code, 0);
+  assert.is(wiGen(['init', '--method', 'gke', '-o', out, '--force']).code, 0);
   assert.is(readFileSync(out, 'utf8'), written);
 });
 
 test('init: unknown template and missing --method are usage errors naming the templates', () => {
-  const r = cli(['init', '--method', 'nope', '-o', '-']);
+  const r = wiGen(['init', '--method', 'nope', '-o', '-']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /no template named nope; one of: .*gke/);
-  assert.match(cli(['init']).stderr, /init needs --method NAME/);
-  assert.match(cli(['init', '--method', 'gke', '-o', '-']).stdout, /^# yaml-language-server: \$schema=\S+wi-gen\.schema\.json\n# GKE/);
+  assert.match(wiGen(['init']).stderr, /init needs --method NAME/);
+  assert.match(wiGen(['init', '--method', 'gke', '-o', '-']).stdout, /^# yaml-language-server: \$schema=\S+wi-gen\.schema\.json\n# GKE/);
 });
 
 test.run();

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SpecSchema } from '../src/spec/schema.js';
-import { cli, examplesDir, readTree, renderFile, renderText, repoRoot, yamlDocs } from './support/wi-gen.js';
+import { examplesDir, readTree, renderFile, renderText, repoRoot, yamlDocs, wiGen } from './support/wi-gen.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 import type { Rendered } from '../src/render.js';
+import { badSpec, cliTable } from './support/table.js';
 
 type Obj = Record<string, any>;
 
@@ -118,7 +119,7 @@ test('VaultDynamicSecret: creds path, no params, excludeRaw, restart only where 
 test('a namespaced Issuer needs no ambient flag, leaves cert-manager\'s ServiceAccount unbound, and warns who can read the secret', () => {
   const dir = tmpDir('wi-gen-vault-ns-');
   writeFileSync(join(dir, 'spec.yaml'), NAMESPACED_ONLY);
-  const out = cli(['spec.yaml'], { cwd: dir });
+  const out = wiGen(['spec.yaml'], { cwd: dir });
   assert.is(out.code, 0, out.stderr);
   assert.equal(out.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('wi-gen: this stream')), [
     `spec.yaml:25:7: certManager.issuers[0]: warning: Issuer team-a/team-a gets its client secret in Secret team-a/azuredns-azure-sp: whoever can read Secrets in team-a can act as application ${CLIENT_ID} (and its DNS role) until the secret's lease ends`,
@@ -413,16 +414,7 @@ ${BAD_TAIL}`,
   },
 ];
 
-for (const c of badCases) {
-  test(`bad spec: ${c.name}`, () => {
-    const dir = tmpDir('wi-gen-vault-bad-');
-    writeFileSync(join(dir, 'spec.yaml'), c.spec);
-    const r = cli(['spec.yaml'], { cwd: dir });
-    assert.is(r.stdout, '', 'no partial output');
-    assert.equal(r.stderr.trimEnd().split('\n'), c.stderr);
-    assert.is(r.code, 2);
-  });
-}
+cliTable('bad spec', badCases.map((c) => badSpec(c.name, c.spec, c.stderr)));
 
 test('warnings: short maxTTL and plain http outside the cluster', () => {
   const dir = tmpDir('wi-gen-vault-warn-');
@@ -433,7 +425,7 @@ test('warnings: short maxTTL and plain http outside the cluster', () => {
         azure: {ttl: 10m, maxTTL: 30m, config: {clientID: ${VAULT_CLIENT_ID}}}
 ${BAD_TAIL}`;
   writeFileSync(join(dir, 'spec.yaml'), text);
-  const r = cli(['spec.yaml'], { cwd: dir });
+  const r = wiGen(['spec.yaml'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('wi-gen: this stream')), [
     'spec.yaml:12:18: identities[0].azureServicePrincipalVault.vault.address: warning: plain http outside the cluster: the Vault token and every client secret cross the network unencrypted; use https',
@@ -558,7 +550,7 @@ test('template: refused until filled, renders once filled', () => {
   assert.ok(template.startsWith('# yaml-language-server: $schema=../schema/wi-gen.schema.json\n'));
   const dir = tmpDir('wi-gen-vault-template-');
   writeFileSync(join(dir, 'spec.yaml'), template);
-  const unfilled = cli(['spec.yaml'], { cwd: dir });
+  const unfilled = wiGen(['spec.yaml'], { cwd: dir });
   assert.is(unfilled.code, 2);
   const values = parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'template-values.yaml'), 'utf8')) as Record<string, unknown>;
   const placeholders = [...new Set([...template.replace(/#.*$/gm, '').matchAll(/<([A-Z][A-Z0-9_]*)>/g)].map((m) => m[1] as string))];
@@ -566,7 +558,7 @@ test('template: refused until filled, renders once filled', () => {
   for (const p of placeholders) assert.ok(unfilled.stderr.split('\n').some((l) => template.split('\n')[Number(l.split(':')[1]) - 1]?.includes(`<${p}>`)), `<${p}> passes validation unfilled`);
   const filled = template.replace(/<([A-Z][A-Z0-9_]*)>/g, (m, key: string) => (key in values ? String(values[key]) : m));
   writeFileSync(join(dir, 'spec.yaml'), filled);
-  const r = cli(['spec.yaml'], { cwd: dir });
+  const r = wiGen(['spec.yaml'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
   const docs = yamlDocs(r.stdout);
   assert.equal(docs.map((d) => d.kind), ['VaultConnection', 'ServiceAccount', 'VaultAuth', 'VaultDynamicSecret', 'ClusterIssuer']);

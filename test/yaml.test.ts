@@ -1,9 +1,9 @@
-// emit/yaml.ts writes common documents itself; every byte must be what the `yaml` package writes.
+// src/format/yaml.ts writes common documents itself; every byte must be what the `yaml` package writes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { directYaml, readAsNonString, toYaml } from '../src/emit/yaml.js';
+import { directYaml, readAsNonString, toYaml } from '../src/format/yaml.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 const reference = (value: unknown) => stringify(value, OPTIONS);

@@ -1,11 +1,11 @@
 /** A small argv parser: enough for wi-gen's flags, with errors that name the bad flag. */
 import { UsageError } from './errors.js';
 
-export interface FlagSpec {
+interface FlagSpec {
   readonly [name: string]: { readonly alias?: string; readonly value: boolean };
 }
 
-export interface ParsedArgs {
+interface ParsedArgs {
   readonly positionals: string[];
   readonly flags: Record<string, string | true>;
 }

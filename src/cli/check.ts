@@ -5,18 +5,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { structuredPatch } from 'diff';
-import type { OutputFile } from '../emit/tree.js';
+import type { OutputFile } from '../format/tree.js';
 import { printable } from '../spec/load.js';
 import { readTreeFile } from './safe-read.js';
 import { MANIFEST_FILE, manifestContent, ownedFiles } from './writer.js';
 
-export interface Drift {
+interface Drift {
   readonly path: string;
   readonly diff: string;
 }
 
 /** A git-style unified diff (no `===` banner, no timestamps), as reviewers and pre-commit logs expect. */
-export function unifiedDiff(oldName: string, newName: string, oldText: string, newText: string): string {
+function unifiedDiff(oldName: string, newName: string, oldText: string, newText: string): string {
   const patch = structuredPatch(oldName, newName, oldText, newText, undefined, undefined, { context: 3 });
   const lines = [`--- ${oldName}`, `+++ ${newName}`];
   for (const h of patch.hunks) {

@@ -13,18 +13,16 @@ import { DumpError, KNOWN_DUMPS, addDump, parseDump, splitLabel } from '../docto
 import { diagnose } from '../doctor/doctor.js';
 import { reportJson, reportText } from '../doctor/report.js';
 import { liveCommands } from '../doctor/live.js';
+import type { Io } from './io.js';
 
-export interface DoctorIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
+interface DoctorIo extends Io {
   readonly isTTY?: boolean;
 }
 
 /** A dump is a cluster-wide `kubectl get -A -o json`: tens of MB on a big cluster, never GBs. */
-export const MAX_DUMP_BYTES = 256 * 1024 * 1024;
+const MAX_DUMP_BYTES = 256 * 1024 * 1024;
 
-export const DOCTOR_HELP = `Usage: wi-gen doctor SPEC [DUMP…] [--error TEXT]… [--error-file FILE]… [--output text|json] [--live]
+const DOCTOR_HELP = `Usage: wi-gen doctor SPEC [DUMP…] [--error TEXT]… [--error-file FILE]… [--output text|json] [--live]
 
 Checks every link of every binding of SPEC against dumps of the cluster and the cloud, and prints
 the fix of each broken link. DUMP is a file (or - for standard input) holding the JSON or YAML

@@ -19,7 +19,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A copy without tool annotations (and without metadata left empty by their removal). */
-export function withoutToolAnnotations(config: Obj): Obj {
+function withoutToolAnnotations(config: Obj): Obj {
   const copy: Obj = { ...config };
   if (!isObj(copy['metadata'])) return copy;
   const metadata: Obj = { ...copy['metadata'] };
@@ -95,11 +95,6 @@ export function readKustomization(root: string): { file: string; value: Obj } | 
     return found ? { file: name, value: found.value } : undefined;
   }
   return undefined;
-}
-
-/** Generator files listed by the kustomization: where a legacy plugin's config came from. */
-export function kustomizeGeneratorPaths(root: string): string[] {
-  return kustomizationFiles(root, 'generators');
 }
 
 /** Files listed under `field` (`generators`, `transformers`) of the kustomization in `root`. */

@@ -8,11 +8,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PLACEHOLDER } from '../spec/placeholders.js';
 import { parseArgs } from './args.js';
 import { UsageError } from './errors.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { packageRoot } from './package-root.js';
 import { SCHEMA_FILE } from './schema.js';
 
-export interface Template {
+interface Template {
   readonly name: string;
   readonly path: string;
   /** The leading comment lines, without `# ` (the yaml-language-server line left out). */
@@ -22,11 +22,11 @@ export interface Template {
 
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*$/m;
 
-export function templatesDir(): string {
+function templatesDir(): string {
   return join(packageRoot(), 'templates');
 }
 
-export function readTemplate(path: string): Template {
+function readTemplate(path: string): Template {
   const text = readFileSync(path, 'utf8');
   const description: string[] = [];
   for (const line of text.split('\n')) {
@@ -38,7 +38,7 @@ export function readTemplate(path: string): Template {
   return { name, path, description, text };
 }
 
-export function listTemplates(dir = templatesDir()): Template[] {
+function listTemplates(dir = templatesDir()): Template[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
@@ -47,7 +47,7 @@ export function listTemplates(dir = templatesDir()): Template[] {
 }
 
 /** The template with its schema line pointing at the installed schema, relative to where it is written. */
-export function instantiate(template: Template, outputDir: string): string {
+function instantiate(template: Template, outputDir: string): string {
   const schema = relative(resolve(outputDir), join(packageRoot(), ...SCHEMA_FILE.split('/'))).split(sep).join('/');
   const line = `# yaml-language-server: $schema=${schema}`;
   return SCHEMA_LINE.test(template.text) ? template.text.replace(SCHEMA_LINE, line) : `${line}\n${template.text}`;

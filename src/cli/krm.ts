@@ -14,11 +14,11 @@ import type { Model } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { describeWorkloadResult, patchBoundWorkloads, type WorkloadResult } from '../k8s/workload-patch.js';
 import { describeProblem, kptSourcePaths, loadConfig, type ConfigLoad } from './function-config.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 type Obj = Record<string, unknown>;
 
-export interface FunctionResult {
+interface FunctionResult {
   readonly message: string;
   readonly severity: 'error' | 'warning' | 'info';
   readonly resourceRef?: { apiVersion: string; kind: string; name: string; namespace?: string };
@@ -38,7 +38,7 @@ function metadataOf(o: Obj): Obj {
 }
 
 /** Identity of an object in a ResourceList; kpt and kustomize match items the same way. */
-export function objectKey(o: Obj): string {
+function objectKey(o: Obj): string {
   const m = metadataOf(o);
   return [o['apiVersion'], o['kind'], m['namespace'] ?? '', m['name'] ?? ''].map(String).join('|');
 }
@@ -62,7 +62,7 @@ function replacing(generated: Obj, existing: Obj): Obj {
  * Upserts `generated` into `items` (YAML nodes): an item with the same key is replaced where it
  * stands, others are appended in generation order, everything else is left as it was.
  */
-export function upsert(doc: Document, items: YAMLSeq, generated: readonly Obj[]): { added: number; updated: number } {
+function upsert(doc: Document, items: YAMLSeq, generated: readonly Obj[]): { added: number; updated: number } {
   const index = new Map<string, number>();
   items.items.forEach((node, i) => {
     const value = (node as Node).toJSON?.() as unknown;

@@ -19,21 +19,10 @@ import { runPlugin } from './plugin.js';
 import { runDoctor } from './doctor.js';
 import { readGrantRecord } from './grant-record-file.js';
 import { streamNote } from './stream-note.js';
+import { MAX_RESOURCE_LIST_BYTES, type Io } from './io.js';
 
-export const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
+const EXIT = { ok: 0, drift: 1, usage: 2, internal: 3 } as const;
 
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Standard input, at most `limit` bytes; `truncated` says there was more (the caller refuses it, never uses a prefix). */
-  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
-}
-
-/**
- * A KRM ResourceList carries the whole package, not one spec: kpt pipes every object of it.
- * Generous, but bounded so that \`cat /dev/zero | wi-gen fn\` ends; past it, exit 2, never a prefix.
- */
-export const MAX_RESOURCE_LIST_BYTES = 256 * 1024 * 1024;
 
 const HELP = `wi-gen ${VERSION}: one spec to keyless cloud access from Kubernetes.
 

@@ -21,7 +21,7 @@ import { renderStream } from '../render.js';
 import { describeWorkloadResult, patchBoundWorkloads } from '../k8s/workload-patch.js';
 import { UsageError } from './errors.js';
 import { describeProblem, kustomizationFiles, loadConfig, readKustomization, type ConfigLoad } from './function-config.js';
-import { MAX_RESOURCE_LIST_BYTES, type Io } from './main.js';
+import { MAX_RESOURCE_LIST_BYTES, type Io } from './io.js';
 import type { Model } from '../model/model.js';
 
 export function runPlugin(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv, cwd: string): number {

@@ -41,9 +41,9 @@ export function readBounded(fd: number, limit: number): { bytes: Buffer; truncat
 }
 
 /** Generated files are kilobytes; a tree file larger than this is not wi-gen's, and is not read. */
-export const MAX_TREE_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_TREE_FILE_BYTES = 16 * 1024 * 1024;
 
-export type TreeRead =
+type TreeRead =
   | { readonly kind: 'file'; readonly bytes: Buffer; readonly mode: number }
   | { readonly kind: 'missing' }
   | { readonly kind: 'other'; readonly what: string };

@@ -34,7 +34,7 @@ import {
 } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { OutputFile } from '../emit/tree.js';
+import type { OutputFile } from '../format/tree.js';
 import { UsageError } from './errors.js';
 import { readTreeFile } from './safe-read.js';
 
@@ -110,7 +110,7 @@ function listTree(dir: string): TreeListing {
   return { files: files.sort(), dirs, inodes };
 }
 
-export interface WriteOptions {
+interface WriteOptions {
   /** Overwrite foreign files that are in the way of generated ones. */
   readonly force?: boolean;
   /** The spec being rendered: DIR may never contain it. */
@@ -143,7 +143,7 @@ const within = (parent: string, child: string): boolean => {
 };
 
 /** Refuses output directories that would clobber something that is not wi-gen's. */
-export function checkOutputDir(dir: string, specPath?: string): string {
+function checkOutputDir(dir: string, specPath?: string): string {
   const target = canonicalDir(dir);
   if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
@@ -339,7 +339,7 @@ function breakStaleLock(lockPath: string, staleContent: string, self: LockHolder
   }
 }
 
-export interface Lock {
+interface Lock {
   /** Touches the lock (at most every few seconds), so waiters in other namespaces see it is live. */
   readonly touch: () => void;
   /** True while the lock file is still this holder's. */
@@ -348,7 +348,7 @@ export interface Lock {
 }
 
 /** Takes the lock for `target`, waiting for a live holder. */
-export function takeLock(target: string, timeoutMs = 30_000): Lock {
+function takeLock(target: string, timeoutMs = 30_000): Lock {
   const lockPath = join(dirname(target), `.wi-gen-lock.${basename(target)}`);
   const self = selfHolder();
   const content = lockContent(self);
@@ -541,7 +541,7 @@ function linkUnchanged(previous: string, listedInode: number | undefined, staged
   }
 }
 
-export interface WriteResult {
+interface WriteResult {
   readonly written: number;
   readonly removed: readonly string[];
   readonly kept: readonly string[];

@@ -4,10 +4,10 @@
  * agent, and the Route53 rights of roles that serve issuers.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
-import { eksCluster, oidcProvider, issuersOf, type AwsRoleConfig } from '../methods/aws-role.js';
-import { POD_IDENTITY_SERVICE, STS_AUDIENCE, eksClusterArn, ksaSubject, parseRoleArn, type KsaRef } from '../methods/aws-names.js';
-import { awsPartition } from '../spec/common.js';
+import type { MethodContext } from '../model/method.js';
+import { eksCluster, oidcProvider, issuersOf, type AwsRoleConfig } from '../methods/shared/aws-role.js';
+import { POD_IDENTITY_SERVICE, STS_AUDIENCE, eksClusterArn, ksaSubject, parseRoleArn, type KsaRef } from '../methods/names/aws.js';
+import { awsPartition } from '../schema/common.js';
 import { get, isObject, type Facts, type JsonObject } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 
@@ -24,7 +24,7 @@ function conditionMatches(operator: string, want: string, values: unknown): bool
 }
 
 /** Does some Allow statement let `principal` do `action` with these condition-key values? */
-export function trustAdmits(policy: JsonObject, principal: { Federated?: string; Service?: string }, actions: readonly string[], keys: Readonly<Record<string, string>>): boolean {
+function trustAdmits(policy: JsonObject, principal: { Federated?: string; Service?: string }, actions: readonly string[], keys: Readonly<Record<string, string>>): boolean {
   return asList(policy['Statement']).filter(isObject).some((s) => {
     if (s['Effect'] !== 'Allow') return false;
     const p = s['Principal'];

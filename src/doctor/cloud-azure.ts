@@ -4,10 +4,10 @@
  * the role assignments `grantsOf` derives for the scripts, Terraform and ASO alike.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
-import { grantsOf, type AzureGrant, type AzureRole } from '../methods/azure-common.js';
-import { AZURE_AD_TOKEN_EXCHANGE, federatedCredentialName, federatedSubject } from '../methods/azure-names.js';
-import { shellQuote } from '../emit/shell.js';
+import type { MethodContext } from '../model/method.js';
+import { grantsOf, type AzureGrant, type AzureRole } from '../methods/shared/azure-common.js';
+import { AZURE_AD_TOKEN_EXCHANGE, federatedCredentialName, federatedSubject } from '../methods/names/azure.js';
+import { shellQuote } from '../format/shell.js';
 import type { Facts } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 

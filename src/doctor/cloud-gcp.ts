@@ -3,10 +3,10 @@
  * grant the gcloud script / Terraform make (`gkeIamGrants`, the renderer's own list).
  */
 import type { Identity, Model } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GcpIamGrant, type GkeIdentity } from '../methods/gke.js';
-import { workloadPool } from '../methods/gcp-names.js';
-import { shellQuote } from '../emit/shell.js';
+import { workloadPool } from '../methods/names/gcp.js';
+import { shellQuote } from '../format/shell.js';
 import type { Facts, GcpIamPolicy } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 

@@ -4,11 +4,11 @@
  * metadata and grants, the rendered objects), never from a second copy of the rules.
  */
 import type { Identity, Model, ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import type { Rendered } from '../render.js';
 import { certManagerConfig } from '../emit/cert-manager.js';
-import { parseUserAssignedIdentityId } from '../methods/azure-names.js';
-import { grantsOf, type AzureRole } from '../methods/azure-common.js';
+import { parseUserAssignedIdentityId } from '../methods/names/azure.js';
+import { grantsOf, type AzureRole } from '../methods/shared/azure-common.js';
 import { dedicatedServiceAccounts } from '../methods/aws-service-account-ref.js';
 import type { Facts } from './facts.js';
 import type { Link, Verdict } from './link.js';
@@ -18,7 +18,7 @@ import { aksClusterLinks, kubeletIdentityLinks, roleLinks, workloadIdentityLinks
 import { eksClusterLinks, irsaLinks, podIdentityLinks, route53Links } from './cloud-aws.js';
 import { diagnoseErrorText, type ErrorDiagnosis } from './error-text.js';
 
-export interface Chain {
+interface Chain {
   /** `namespace/name` of a ServiceAccount, `cluster`, `identity NAME` or `objects`. */
   readonly subject: string;
   readonly identity?: string;

@@ -6,8 +6,8 @@
  * GKE's metadata server and IAM Credentials 403, STS's AssumeRoleWithWebIdentity denial.
  */
 import type { Model } from '../model/model.js';
-import { AZURE_AD_TOKEN_EXCHANGE, federatedSubject } from '../methods/azure-names.js';
-import { workloadPool } from '../methods/gcp-names.js';
+import { AZURE_AD_TOKEN_EXCHANGE, federatedSubject } from '../methods/names/azure.js';
+import { workloadPool } from '../methods/names/gcp.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from '../emit/cert-manager.js';
 
 export interface ErrorDiagnosis {

@@ -43,27 +43,27 @@ export type GcpResourceLabel =
   | { readonly type: 'managedZone'; readonly project?: string; readonly zone: string };
 
 /** `gcloud iam service-accounts describe EMAIL --format=json`. */
-export interface GcpServiceAccountFact {
+interface GcpServiceAccountFact {
   readonly email: string;
   readonly disabled: boolean;
   readonly source: string;
 }
 
-export interface GkeClusterFact {
+interface GkeClusterFact {
   readonly name: string;
   readonly workloadPool?: string;
   readonly autopilot: boolean;
   readonly source: string;
 }
 
-export interface GkeNodePoolFact {
+interface GkeNodePoolFact {
   readonly name: string;
   /** `config.workloadMetadataConfig.mode`: GKE_METADATA runs the GKE metadata server. */
   readonly metadataMode?: string;
   readonly source: string;
 }
 
-export interface AksClusterFact {
+interface AksClusterFact {
   readonly name: string;
   readonly issuerUrl?: string;
   readonly oidcEnabled: boolean;
@@ -73,7 +73,7 @@ export interface AksClusterFact {
   readonly source: string;
 }
 
-export interface AzureIdentityFact {
+interface AzureIdentityFact {
   readonly name: string;
   readonly resourceGroup?: string;
   readonly clientId?: string;
@@ -81,7 +81,7 @@ export interface AzureIdentityFact {
   readonly source: string;
 }
 
-export interface FederatedCredentialFact {
+interface FederatedCredentialFact {
   readonly name: string;
   /** The identity the credential hangs on, from its ARM ID. */
   readonly identityName?: string;
@@ -91,7 +91,7 @@ export interface FederatedCredentialFact {
   readonly source: string;
 }
 
-export interface RoleAssignmentFact {
+interface RoleAssignmentFact {
   readonly principalId: string;
   readonly roleName?: string;
   /** The role definition GUID (last segment of roleDefinitionId), lower case. */
@@ -100,27 +100,27 @@ export interface RoleAssignmentFact {
   readonly source: string;
 }
 
-export interface EksClusterFact {
+interface EksClusterFact {
   readonly name: string;
   readonly issuer?: string;
   readonly source: string;
 }
 
-export interface IamRoleFact {
+interface IamRoleFact {
   readonly name: string;
   readonly arn: string;
   readonly trust?: JsonObject;
   readonly source: string;
 }
 
-export interface IamRolePolicyFact {
+interface IamRolePolicyFact {
   readonly roleName: string;
   readonly policyName: string;
   readonly document: JsonObject;
   readonly source: string;
 }
 
-export interface PodIdentityAssociationFact {
+interface PodIdentityAssociationFact {
   readonly clusterName?: string;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -172,10 +172,6 @@ export function emptyFacts(): Facts {
     addons: new Map(),
     federatedCredentialsSeen: false,
   };
-}
-
-export function kubeKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
 }
 
 export function findKube(facts: Facts, kind: string, namespace: string, name: string): KubeObject | undefined {

@@ -4,9 +4,9 @@
  * values and kustomize Components are made from), and the objects wi-gen owns.
  */
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import type { CertManagerConfig } from '../emit/cert-manager.js';
-import { GKE_METADATA_NODE_LABEL } from '../methods/gcp-names.js';
+import { GKE_METADATA_NODE_LABEL } from '../methods/names/gcp.js';
 import { findKube, get, hasKind, isObject, str, type Facts, type JsonObject, type KubeObject } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
 
@@ -44,7 +44,7 @@ export function webhookLink(methodKey: string, facts: Facts): Link | undefined {
   return found ? ok(`webhook:${methodKey}`, title) : broken(`webhook:${methodKey}`, title, 'no MutatingWebhookConfiguration of it in the dump', hook.fix);
 }
 
-export interface WorkloadTarget {
+interface WorkloadTarget {
   readonly kind: WorkloadKind;
   readonly namespace: string;
   readonly name: string;
@@ -272,7 +272,7 @@ export function ownedObjectLinks(objects: readonly Record<string, unknown>[], fa
 }
 
 /** Path of the first place where `want` is not contained in `have` (extra fields in `have` are fine). */
-export function firstDifference(want: unknown, have: unknown, path: string): string | undefined {
+function firstDifference(want: unknown, have: unknown, path: string): string | undefined {
   if (Array.isArray(want)) {
     if (!Array.isArray(have) || have.length < want.length) return path;
     for (let i = 0; i < want.length; i++) {

@@ -3,13 +3,13 @@
  * Only get/describe/show/list verbs, never a write: a test keeps it so.
  */
 import type { Model } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GkeIdentity } from '../methods/gke.js';
 import type { Identity } from '../model/model.js';
-import { parseRoleArn } from '../methods/aws-names.js';
+import { parseRoleArn } from '../methods/names/aws.js';
 import type { GcpResourceLabel } from './facts.js';
 
-export interface LiveCommand {
+interface LiveCommand {
   readonly argv: readonly string[];
   readonly display: string;
   readonly label?: GcpResourceLabel;

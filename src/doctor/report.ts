@@ -5,8 +5,8 @@
 import type { DoctorReport } from './doctor.js';
 import type { Verdict } from './link.js';
 
-export const REPORT_API_VERSION = 'wi-gen.dev/v1alpha1';
-export const REPORT_KIND = 'DoctorReport';
+const REPORT_API_VERSION = 'wi-gen.dev/v1alpha1';
+const REPORT_KIND = 'DoctorReport';
 
 const MARK: Record<Verdict, string> = { ok: 'ok', broken: 'BROKEN', unchecked: '--' };
 const COLOUR: Record<Verdict, string> = { ok: '\x1b[32m', broken: '\x1b[31m', unchecked: '\x1b[2m' };

@@ -4,7 +4,7 @@
  * kustomize patches are two renderings of this one value.
  */
 import type { CertManagerModel, Model } from '../model/model.js';
-import type { MethodContext, ObjectMetadataPatch, PodTemplatePatch } from '../methods/method.js';
+import type { MethodContext, ObjectMetadataPatch, PodTemplatePatch } from '../model/method.js';
 import { mergeMaps } from '../k8s/labels.js';
 
 export const ISSUER_AMBIENT_CREDENTIALS_FLAG = '--issuer-ambient-credentials=true';

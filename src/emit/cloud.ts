@@ -3,22 +3,29 @@
  * (`cloud/terraform/*.tf`) and controller objects (Config Connector, ASO) under `cloud/`.
  */
 import type { Model } from '../model/model.js';
-import type { CloudPlan, MethodContext, ScriptSection, TerraformFile, TerraformProvider } from '../methods/method.js';
-import { attr, block, comment, renderHcl, type HclBlock } from './hcl.js';
+import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../model/method.js';
+import { attr, block, comment, renderHcl, type HclBlock } from '../format/hcl.js';
 import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
-import { generatedHeader, type OutputFile } from './tree.js';
-import { toYamlStream } from './yaml.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { toYamlStream } from '../format/yaml.js';
 
-const SCRIPT_PURPOSE: Record<string, string> = {
-  'gcloud.sh': 'Google Cloud side: service accounts and IAM bindings (gcloud, as a project owner or IAM admin).',
-  'az.sh': 'Azure side: managed identities, federated credentials and role assignments (az, as an owner of the resource groups).',
-  'vault.sh': 'Vault side: the Azure secrets engine, its role, a policy and the Kubernetes auth role (vault, as a Vault admin).',
-  'aws.sh': 'AWS side: IAM roles, trust and permission policies (aws, as an IAM admin).',
-};
+/** A script section with its file decided: the method's cloud script unless it named another. */
+type PlacedSection = ScriptSection & { readonly file: string };
 
+/** Each identity's plan, its script sections placed in files by the method's `cloud`. */
 export function cloudPlans(model: Model): CloudPlan[] {
   const ctx: MethodContext = { model };
-  return model.identities.map((identity) => identity.method.cloudPlan(identity, ctx));
+  return model.identities.map((identity) => {
+    const plan = identity.method.cloudPlan(identity, ctx);
+    const home = CLOUD_SCRIPTS[identity.method.cloud];
+    if (!plan.scripts) return plan;
+    const scripts = plan.scripts.map((s): PlacedSection => {
+      const file = s.file ?? home.file;
+      const purpose = s.purpose ?? (file === home.file ? home.purpose : undefined);
+      return { ...s, file, ...(purpose ? { purpose } : {}) };
+    });
+    return { ...plan, scripts };
+  });
 }
 
 export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
@@ -26,14 +33,16 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
   for (const plan of plans) {
     for (const section of plan.scripts ?? []) {
       if (section.lines.length === 0) continue;
-      byFile.set(section.file, [...(byFile.get(section.file) ?? []), section]);
+      const file = section.file;
+      if (!file) throw new Error(`script section "${section.title}" was not placed in a file by cloudPlans()`);
+      byFile.set(file, [...(byFile.get(file) ?? []), section]);
     }
   }
   return [...byFile.entries()].map(([file, sections]) => {
     const helpers = [...new Set(sections.flatMap((s) => s.helpers ?? []))];
     const preambles = [...new Set(sections.flatMap((s) => (s.preamble?.length ? [s.preamble.join('\n')] : [])))];
     const body = [...preambles.map((p) => `${p}\n`), ...sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`)].join('\n');
-    const purpose = SCRIPT_PURPOSE[file] ?? 'Cloud side of the bindings.';
+    const purpose = sections.find((s) => s.purpose)?.purpose ?? 'Cloud side of the bindings.';
     return {
       path: `cloud/${file}`,
       executable: true,

@@ -6,7 +6,7 @@
  */
 import type { CertManagerConfig } from './cert-manager.js';
 import { mergeMaps } from '../k8s/labels.js';
-import { sortKeys } from './yaml.js';
+import { sortKeys } from '../format/yaml.js';
 
 export function helmValues(config: CertManagerConfig): Record<string, unknown> {
   const { spec, serviceAccount, pod } = config;

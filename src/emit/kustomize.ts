@@ -9,12 +9,12 @@
  * would replace the whole list.
  */
 import type { Model, ServiceAccountBinding, WorkloadRef } from '../model/model.js';
-import type { MethodContext, PodTemplatePatch } from '../methods/method.js';
+import type { MethodContext, PodTemplatePatch } from '../model/method.js';
 import { mergeMaps } from '../k8s/labels.js';
 import type { CertManagerConfig } from './cert-manager.js';
-import { fileSegment } from './names.js';
-import { generatedHeader, type OutputFile } from './tree.js';
-import { kubernetesOrder, sortKeys, toYaml } from './yaml.js';
+import { fileSegment } from '../format/names.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { kubernetesOrder, sortKeys, toYaml } from '../format/yaml.js';
 
 const COMPONENT = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
 
@@ -40,7 +40,7 @@ const API_VERSIONS: Record<WorkloadRef['kind'], string> = {
  * A strategic-merge patch that runs a workload as `serviceAccountName` with the pod metadata.
  * It names no namespace: its target selects the object, so the patch never moves one.
  */
-export function workloadPatch(workload: WorkloadRef, serviceAccountName: string, pod: PodTemplatePatch): Record<string, unknown> {
+function workloadPatch(workload: WorkloadRef, serviceAccountName: string, pod: PodTemplatePatch): Record<string, unknown> {
   const template = podTemplate(serviceAccountName, pod);
   // A CronJob's pod template sits one level deeper, under its Job template.
   const spec = workload.kind === 'CronJob' ? { jobTemplate: { spec: { template } } } : { template };

@@ -2,12 +2,12 @@
  * The generated README: what each file is, the order to apply it in, and how to prove the
  * binding works — so the tree can be taken to a cluster without opening another document.
  */
-import { shellQuote } from './shell.js';
+import { shellQuote } from '../format/shell.js';
 import type { Model } from '../model/model.js';
-import type { MethodContext, ReadmeContribution } from '../methods/method.js';
+import type { MethodContext, ReadmeContribution } from '../model/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
-import { generatedHeader, type OutputFile } from './tree.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
 import type { GrantRecord } from '../lifecycle/record.js';
 import { kubectlDelete } from '../lifecycle/removal.js';
 import { cloudPlans, mergedProviders, terraformInputs } from './cloud.js';

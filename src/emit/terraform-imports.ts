@@ -17,13 +17,13 @@
  *   - `none`: creating over an existing object succeeds (an additive IAM member, an upsert), so
  *     Terraform takes the object over on its first apply and no import is needed.
  */
-import type { TerraformFile, TerraformProvider } from '../methods/method.js';
-import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from './hcl.js';
-import { command, shellQuote } from './shell.js';
-import { roleDefinitionFilter } from '../methods/azure-common.js';
+import type { TerraformFile, TerraformProvider } from '../model/method.js';
+import { HclExpression, attr, block, comment, expr, type HclBlock, type HclBodyItem, type HclValue } from '../format/hcl.js';
+import { command, shellQuote } from '../format/shell.js';
+import { roleDefinitionFilter } from '../methods/shared/azure-common.js';
 
 /** An `import` block to write: adopt the object with this ID into this address. */
-export interface ImportTarget {
+interface ImportTarget {
   readonly address: string;
   readonly type: string;
   readonly id: string;
@@ -32,7 +32,7 @@ export interface ImportTarget {
 }
 
 /** Shell lines that look the object's ID up and import it (`terraform import ADDRESS "$ID"`). */
-export interface ImportRecipe {
+interface ImportRecipe {
   readonly address: string;
   readonly type: string;
   /** What the object is, for the README. */
@@ -41,7 +41,7 @@ export interface ImportRecipe {
   readonly doc: string;
 }
 
-export interface Adoption {
+interface Adoption {
   readonly imports: readonly ImportTarget[];
   readonly recipes: readonly ImportRecipe[];
   /** Resource types emitted that need no import, each with the reason. */

@@ -8,7 +8,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IssuerModel } from '../model/model.js';
 
-export interface AcmeDns01IssuerProps {
+interface AcmeDns01IssuerProps {
   readonly issuer: IssuerModel;
   /** `{cloudDNS: {...}}`, `{azureDNS: {...}}`, …: the dns01 provider block. */
   readonly provider: Record<string, unknown>;

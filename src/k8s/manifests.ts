@@ -4,7 +4,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Model } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { AcmeDns01Issuer } from './acme-issuer.js';
 import { BoundServiceAccount } from './service-account.js';
 import { MANAGED_BY_LABELS } from './labels.js';

@@ -8,10 +8,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ServiceAccountBinding } from '../model/model.js';
-import type { MethodContext } from '../methods/method.js';
+import type { MethodContext } from '../model/method.js';
 import { mergeMaps } from './labels.js';
 
-export interface BoundServiceAccountProps {
+interface BoundServiceAccountProps {
   readonly binding: ServiceAccountBinding;
   readonly context: MethodContext;
 }

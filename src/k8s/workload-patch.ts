@@ -11,14 +11,14 @@
 import { isMap, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
 import type { SpecPath } from '../model/diagnostics.js';
-import type { PodTemplatePatch } from '../methods/method.js';
+import type { PodTemplatePatch } from '../model/method.js';
 
 /** Where the pod template of a workload kind sits; a CronJob's is one level deeper, under its Job template. */
-export function podTemplatePath(kind: WorkloadKind): readonly string[] {
+function podTemplatePath(kind: WorkloadKind): readonly string[] {
   return kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
 }
 
-export type FieldOutcome = { readonly changed: boolean } | { readonly conflict: string; readonly found: string };
+type FieldOutcome = { readonly changed: boolean } | { readonly conflict: string; readonly found: string };
 
 const dotted = (path: readonly string[]) => path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : `[${JSON.stringify(p)}]`)).join('.').replace(/\.\[/g, '[');
 
@@ -83,7 +83,7 @@ function setIn(doc: Document, item: YAMLMap, path: readonly string[], value: str
   }
 }
 
-export type WorkloadOutcome =
+type WorkloadOutcome =
   | { readonly status: 'patched' }
   | { readonly status: 'already-correct' }
   | { readonly status: 'conflict'; readonly path: string; readonly found: string };
@@ -107,7 +107,7 @@ export function patchWorkload(doc: Document, item: YAMLMap, kind: WorkloadKind, 
 }
 
 /** One item of a ResourceList or kustomize stream: its node and the document it belongs to. */
-export interface Item {
+interface Item {
   readonly doc: Document;
   readonly node: YAMLMap;
 }

@@ -3,15 +3,15 @@
  * dropped grants) and `cloud/teardown.sh` (everything the scripts create, behind a guard).
  */
 import type { Model } from '../model/model.js';
-import { generatedHeader, type OutputFile } from '../emit/tree.js';
-import type { CloudGrant } from './cloud-grant.js';
+import { generatedHeader, type OutputFile } from '../format/tree.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
 import { removalHelpers, removalSteps } from './removal.js';
 
-export const PRUNE_SCRIPT = 'cloud/prune.sh';
-export const TEARDOWN_SCRIPT = 'cloud/teardown.sh';
-export const TEARDOWN_ENV = 'WI_GEN_TEARDOWN';
+const PRUNE_SCRIPT = 'cloud/prune.sh';
+const TEARDOWN_SCRIPT = 'cloud/teardown.sh';
+const TEARDOWN_ENV = 'WI_GEN_TEARDOWN';
 
 /** What the spec marks as existing (`create: false`) is never deleted, only its grants are. */
 function deletes(g: CloudGrant): boolean {
@@ -32,7 +32,7 @@ function script(model: Model, purpose: string, guard: string, grants: readonly C
   return `#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}${body(grants)}`;
 }
 
-export interface LifecycleFiles {
+interface LifecycleFiles {
   readonly files: OutputFile[];
   readonly record: GrantRecord;
 }

@@ -4,11 +4,12 @@
  * prune.sh) on every later render until `wi-gen SPEC -o DIR --pruned` says the script has run:
  * rendering twice must never forget a standing grant.
  */
-import { CLI_ORDER, REMOVAL_RANK, grantKey, type CloudGrant } from './cloud-grant.js';
+import { CLI_ORDER, REMOVAL_RANK, grantKey } from './cloud-grant.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 
 export const GRANT_RECORD_FILE = '.wi-gen-grants.json';
-export const GRANT_RECORD_API_VERSION = 'wi-gen.dev/v1alpha1';
-export const GRANT_RECORD_KIND = 'GrantRecord';
+const GRANT_RECORD_API_VERSION = 'wi-gen.dev/v1alpha1';
+const GRANT_RECORD_KIND = 'GrantRecord';
 
 export interface GrantRecord {
   readonly grants: readonly CloudGrant[];

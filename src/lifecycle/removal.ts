@@ -1,12 +1,12 @@
 /**
  * Shell steps that remove one recorded grant: each looks before it deletes, so a prune or
  * teardown script is safe to re-run and never fails on what is already gone. Commands are built
- * with the scripts' own quoting (`emit/shell.ts`).
+ * with the scripts' own quoting (`format/shell.ts`).
  */
-import { command, shellQuote, shellVar } from '../emit/shell.js';
-import type { AzurePrincipal, CloudGrant, GcpIamResource } from './cloud-grant.js';
-import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/gcloud-script.js';
-import { roleDefinitionFilter } from '../methods/azure-common.js';
+import { command, shellQuote, shellVar } from '../format/shell.js';
+import type { AzurePrincipal, CloudGrant, GcpIamResource } from '../model/cloud-grant.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION } from '../methods/shared/gcloud-script.js';
+import { roleDefinitionFilter } from '../methods/shared/azure-common.js';
 
 /** Shell functions the removal steps of these grants call, defined once at the top of a script. */
 export function removalHelpers(grants: readonly CloudGrant[]): string[] {

@@ -9,13 +9,14 @@
  */
 import { ApiObject } from 'cdk8s';
 import { z } from 'zod';
-import { guid } from '../spec/common.js';
+import { guid } from '../schema/common.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
-import { attr, blank, block, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
+import { attr, blank, block, expr, type HclBlock } from '../format/hcl.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   AzureRoleSchema,
   aksCluster,
@@ -28,7 +29,8 @@ import {
   assignLowercase,
   azCloudCheck,
   checkAzureEnvironment,
-} from './azure-common.js';
+  azureRoleCloudGrants,
+} from './shared/azure-common.js';
 import {
   AAD_POD_IDENTITY_API_VERSION,
   AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION,
@@ -42,11 +44,11 @@ import {
   federatedSubject,
   parseUserAssignedIdentityId,
   type UserAssignedIdentityRef,
-} from './azure-names.js';
+} from './names/azure.js';
 
 const KEY = 'aadPodIdentity';
 
-export const AadPodIdentitySchema = z
+const AadPodIdentitySchema = z
   .strictObject({
     resourceID: z
       .string()
@@ -67,9 +69,9 @@ export const AadPodIdentitySchema = z
   })
   .describe('AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.');
 
-export type AadPodIdentity = z.output<typeof AadPodIdentitySchema>;
+type AadPodIdentity = z.output<typeof AadPodIdentitySchema>;
 
-export const AAD_POD_IDENTITY_DEPRECATION =
+const AAD_POD_IDENTITY_DEPRECATION =
   'AAD Pod Identity is deprecated since 2022-10-24 and archived (last release v1.8.17); wi-gen emits it only for clusters that still run it. The generated README shows this spec switched to azureWorkloadIdentity';
 
 const selectorOf = (identity: Identity<AadPodIdentity>): string => identity.config.selector ?? identity.name;
@@ -249,9 +251,11 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
     }
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
+      scripts: [{ title: `identity ${identity.name}: AAD Pod Identity (deprecated) with managed identity ${managedIdentity(identity).name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [
         {
           file: `azure-${identity.name}.tf`,
@@ -282,3 +286,8 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
     };
   },
 });
+
+/** The role assignments az.sh makes for the existing managed identity (wi-gen does not own the identity). */
+function cloudGrants(identity: Identity<AadPodIdentity>, ctx: MethodContext): CloudGrant[] {
+  return azureRoleCloudGrants(identity, identity.config.roles, { kind: 'managedIdentityId', id: identity.config.resourceID }, ctx);
+}

@@ -8,14 +8,15 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/
  */
-import { shellQuote } from '../emit/shell.js';
+import { shellQuote } from '../format/shell.js';
 import { z } from 'zod';
-import { parseOidcProviderArn } from '../spec/cluster.js';
+import { parseOidcProviderArn } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { block, attr, expr } from '../emit/hcl.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, webIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
+import { block, attr, expr } from '../format/hcl.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
+import { IRSA_ROLE_ANNOTATION, STS_AUDIENCE, ksaSubject, webIdentityTrustPolicy, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   awsRoleFields,
@@ -32,13 +33,14 @@ import {
   roleTerraformBlocks,
   terraformFile,
   type AwsRoleConfig,
-} from './aws-role.js';
+  awsRoleCloudGrants,
+} from './shared/aws-role.js';
 
-export const AwsIrsaSchema = z
+const AwsIrsaSchema = z
   .strictObject({ ...awsRoleFields })
   .describe('IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.');
 
-export type AwsIrsaIdentity = z.output<typeof AwsIrsaSchema>;
+type AwsIrsaIdentity = z.output<typeof AwsIrsaSchema>;
 
 const KEY = 'awsIrsa';
 
@@ -80,12 +82,14 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     return { route53: { ...(r53.region ? { region: r53.region } : {}), ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const plan = { identity, trust: trustPolicy(identity, ctx), description: description(identity) };
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
     const providerArn = eksCluster(ctx).oidcProviderARN as string;
     return {
-      scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
+      scripts: [{ title: `identity ${identity.name}: IRSA role ${roleOf(identity).arn}`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
         terraformFile(identity, ctx, [
           // A data source, not a resource: the provider belongs to the cluster, and the plan fails early if it is missing.
@@ -119,3 +123,8 @@ export const awsIrsa = defineMethod<AwsIrsaIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts and the ServiceAccounts its trust policy admits. */
+function cloudGrants(identity: Identity<AwsIrsaIdentity>, ctx: MethodContext): CloudGrant[] {
+  return awsRoleCloudGrants(identity, ctx, identity.bindings.map((b) => ksaSubject(b.namespace, b.name)));
+}

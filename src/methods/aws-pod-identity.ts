@@ -7,13 +7,14 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  */
 import { z } from 'zod';
-import { awsPartition } from '../spec/common.js';
+import { awsPartition } from '../schema/common.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, expr } from '../emit/hcl.js';
-import { command, shellQuote, shellVar } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './aws-names.js';
+import { attr, block, expr } from '../format/hcl.js';
+import { command, shellQuote, shellVar } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
+import { eksClusterArn, podIdentityTrustPolicy, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   awsRoleFields,
@@ -30,13 +31,14 @@ import {
   roleTerraformBlocks,
   terraformFile,
   type AwsRoleConfig,
-} from './aws-role.js';
+  awsRoleCloudGrants,
+} from './shared/aws-role.js';
 
-export const AwsPodIdentitySchema = z
+const AwsPodIdentitySchema = z
   .strictObject({ ...awsRoleFields })
   .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
 
-export type AwsPodIdentityIdentity = z.output<typeof AwsPodIdentitySchema>;
+type AwsPodIdentityIdentity = z.output<typeof AwsPodIdentitySchema>;
 
 const KEY = 'awsPodIdentity';
 
@@ -107,6 +109,8 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     return { route53: { ...(r53.region ? { region: r53.region } : {}), ...(r53.hostedZoneID ? { hostedZoneID: r53.hostedZoneID } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const plan = {
       identity,
@@ -124,7 +128,6 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     return {
       scripts: [
         {
-          file: 'aws.sh',
           title: `identity ${identity.name}: EKS Pod Identity role ${roleOf(identity).arn}`,
           lines: [...roleScriptLines(plan, ctx), ...associationLines(identity, ctx)],
         },
@@ -161,3 +164,19 @@ export const awsPodIdentity = defineMethod<AwsPodIdentityIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts, and one Pod Identity association per binding. */
+function cloudGrants(identity: Identity<AwsPodIdentityIdentity>, ctx: MethodContext): CloudGrant[] {
+  const eks = eksCluster(ctx);
+  return [
+    ...awsRoleCloudGrants(identity, ctx, []),
+    ...identity.bindings.map((b): CloudGrant => ({
+      cli: 'aws',
+      kind: 'aws-pod-identity-association',
+      region: eks.region,
+      cluster: eks.clusterName ?? ctx.model.cluster.name,
+      namespace: b.namespace,
+      serviceAccount: b.name,
+    })),
+  ];
+}

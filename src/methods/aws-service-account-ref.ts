@@ -8,17 +8,18 @@
  *
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/#referencing-your-own-serviceaccount-within-issuer-spec
  */
-import { shellQuote } from '../emit/shell.js';
+import { shellQuote } from '../format/shell.js';
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
-import { awsPartition, dnsLabel, safeText } from '../spec/common.js';
-import { parseOidcProviderArn } from '../spec/cluster.js';
+import { awsPartition, dnsLabel, safeText } from '../schema/common.js';
+import { parseOidcProviderArn } from '../schema/cluster.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
-import { attr, block, expr } from '../emit/hcl.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './aws-names.js';
+import { attr, block, expr } from '../format/hcl.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
+import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './names/aws.js';
 import {
   adoptedRoleNotes,
   checkRole,
@@ -33,9 +34,10 @@ import {
   roleScriptLines,
   roleTerraformBlocks,
   terraformFile,
-} from './aws-role.js';
+  awsRoleCloudGrants,
+} from './shared/aws-role.js';
 
-export const AwsServiceAccountRefSchema = z
+const AwsServiceAccountRefSchema = z
   .strictObject({
     roleARN: roleArn.describe(
       'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
@@ -62,7 +64,7 @@ export const AwsServiceAccountRefSchema = z
   })
   .describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
 
-export type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
+type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
 
 const KEY = 'awsServiceAccountRef';
 
@@ -74,8 +76,8 @@ export function dedicatedServiceAccounts(identity: Identity<AwsServiceAccountRef
   return namespaces.map((namespace) => ({ namespace, name: serviceAccountName(identity) }));
 }
 
-export const tokenRequestRoleName = (serviceAccount: string): string => `${serviceAccount}-tokenrequest`;
-export const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
+const tokenRequestRoleName = (serviceAccount: string): string => `${serviceAccount}-tokenrequest`;
+const tokenRequestBindingName = (certManagerServiceAccount: string, serviceAccount: string): string =>
   `${certManagerServiceAccount}-${serviceAccount}-tokenrequest`;
 
 function trustPolicy(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): PolicyDocument {
@@ -190,6 +192,8 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const providerArn = eksCluster(ctx).oidcProviderARN as string;
     const plan = {
@@ -199,7 +203,7 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
     const providerData = `data.aws_iam_openid_connect_provider.${tfName(identity.name)}`;
     return {
-      scripts: [{ file: 'aws.sh', title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
+      scripts: [{ title: `identity ${identity.name}: role ${roleOf(identity).arn} for cert-manager's dedicated ServiceAccounts`, lines: roleScriptLines(plan, ctx) }],
       terraform: [
         terraformFile(identity, ctx, [
           block('data', ['aws_iam_openid_connect_provider', tfName(identity.name)], [attr('arn', providerArn)]),
@@ -242,3 +246,8 @@ export const awsServiceAccountRef = defineMethod<AwsServiceAccountRefIdentity>({
     };
   },
 });
+
+/** The role aws.sh makes or adopts and the ServiceAccounts its trust policy admits. */
+function cloudGrants(identity: Identity<AwsServiceAccountRefIdentity>, ctx: MethodContext): CloudGrant[] {
+  return awsRoleCloudGrants(identity, ctx, dedicatedServiceAccounts(identity, ctx).map((s) => ksaSubject(s.namespace, s.name)));
+}

@@ -6,23 +6,24 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/azuredns/#managed-identity-using-aks-kubelet-identity
  */
 import { z } from 'zod';
-import { guid } from '../spec/common.js';
-import type { AksCluster } from '../spec/cluster.js';
+import { guid } from '../schema/common.js';
+import type { AksCluster } from '../schema/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
-import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../emit/hcl.js';
-import { assign, command, shellQuote, shellVar, shellVarName } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from './method.js';
-import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, grantsOf, postcondition, requireAks, tfRoleAssignments } from './azure-common.js';
-import { USER_ASSIGNED_IDENTITY_ID } from './azure-names.js';
+import { attr, blank, block, expr, type HclBlock, type HclBodyItem, type HclExpression } from '../format/hcl.js';
+import { assign, command, shellQuote, shellVar, shellVarName } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import type { AzurePrincipal, CloudGrant } from '../model/cloud-grant.js';
+import { aksCluster, assignLowercase, azCloudCheck, azRoleAssignments, checkAzureEnvironment, azureDnsSolver, azurermProvider, azureRoleCloudGrants, grantsOf, postcondition, requireAks, tfRoleAssignments } from './shared/azure-common.js';
+import { USER_ASSIGNED_IDENTITY_ID } from './names/azure.js';
 
 const KEY = 'azureKubeletIdentity';
 
-export const KUBELET_IDENTITY_WARNING =
+const KUBELET_IDENTITY_WARNING =
   "every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only";
 
-export const AzureKubeletIdentitySchema = z
+const AzureKubeletIdentitySchema = z
   .strictObject({
     clientID: guid('clientID')
       .optional()
@@ -53,7 +54,7 @@ export const AzureKubeletIdentitySchema = z
   })
   .describe('AKS kubelet identity: the node-level managed identity, through IMDS. Every pod on the nodes holds its rights.');
 
-export type AzureKubeletIdentity = z.output<typeof AzureKubeletIdentitySchema>;
+type AzureKubeletIdentity = z.output<typeof AzureKubeletIdentitySchema>;
 
 const aks = (ctx: MethodContext): AksCluster => aksCluster(ctx) as AksCluster;
 
@@ -172,9 +173,11 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
     return azureDnsSolver(issuer, managedIdentity);
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     return {
-      scripts: [{ file: 'az.sh', title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
+      scripts: [{ title: `identity ${identity.name}: AKS kubelet identity of cluster ${ctx.model.cluster.name}`, lines: azSection(identity, ctx), preamble: azCloudCheck(ctx) }],
       terraform: [{ file: `azure-${identity.name}.tf`, providers: azurermProvider(ctx), blocks: terraformBlocks(identity, ctx) }],
     };
   },
@@ -201,3 +204,13 @@ export const azureKubeletIdentity = defineMethod<AzureKubeletIdentity>({
     };
   },
 });
+
+/** The DNS role assignments az.sh makes for the kubelet identity (found by object ID or through the cluster). */
+function cloudGrants(identity: Identity<AzureKubeletIdentity>, ctx: MethodContext): CloudGrant[] {
+  const cfg = identity.config as { objectID?: string };
+  const aks = ctx.model.cluster.aks;
+  const principal: AzurePrincipal = cfg.objectID
+    ? { kind: 'objectId', id: cfg.objectID }
+    : { kind: 'aksKubelet', ...(aks?.subscriptionID ? { subscription: aks.subscriptionID } : {}), resourceGroup: aks?.resourceGroup ?? '', cluster: ctx.model.cluster.name };
+  return azureRoleCloudGrants(identity, [], principal, ctx);
+}

@@ -14,13 +14,14 @@
  */
 import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
-import { guid, namespaceName, objectName } from '../spec/common.js';
-import type { AzureDnsSchema } from '../spec/dns01.js';
+import { guid, namespaceName, objectName } from '../schema/common.js';
+import type { AzureDnsSchema } from '../schema/dns01.js';
 import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js';
-import { command, shellQuote } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from './method.js';
+import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
+import { command, shellQuote } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   azCloudCheck,
   azRoleArgument,
@@ -32,7 +33,8 @@ import {
   postcondition,
   roleDefinitionFilter,
   tfRoleAssignments,
-} from './azure-common.js';
+  azureRoleCloudGrants,
+} from './shared/azure-common.js';
 import { formatPath } from '../model/diagnostics.js';
 import {
   AZURE_CREDS_CLIENT_ID_KEY,
@@ -51,7 +53,7 @@ import {
   VSO_RESTARTED_AT_ANNOTATION,
   VSO_ROLLOUT_RESTART_KINDS,
   VSO_TOKEN_PERIOD_SECONDS,
-} from './vault-names.js';
+} from './names/vault.js';
 
 const vaultName = (what: string) =>
   z.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });
@@ -65,7 +67,7 @@ const VAULT_ADDRESS = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1
 const PARAMS_REJECTED =
   'is not allowed: Vault serves azure/creds/ROLE for reads only, and VSO sends a PUT whenever params is set, which Vault rejects; the role in vault.azure fixes everything a lease gets';
 
-export const AzureServicePrincipalVaultSchema = z
+const AzureServicePrincipalVaultSchema = z
   .strictObject({
     clientID: guid('clientID').describe(
       'Application (client) ID of the existing Entra application cert-manager signs in as; written into the Issuer as azureDNS.clientID.',
@@ -175,7 +177,7 @@ export const AzureServicePrincipalVaultSchema = z
   })
   .describe('Existing Entra service principal whose client secret Vault issues and rotates, delivered by the Vault Secrets Operator.');
 
-export type AzureServicePrincipalVault = z.output<typeof AzureServicePrincipalVaultSchema>;
+type AzureServicePrincipalVault = z.output<typeof AzureServicePrincipalVaultSchema>;
 type AzureDns = z.output<typeof AzureDnsSchema>;
 
 interface RestartTarget {
@@ -703,18 +705,20 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
   dns01Solver,
   objects,
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const r = resolve(identity, ctx);
     const sections: ScriptSection[] = [
       // az.sh first: it proves the client ID and object ID are one application before Vault's role uses them.
       {
-        file: 'az.sh',
         title: `identity ${identity.name}: DNS rights for the service principal of application ${r.cfg.clientID}`,
         lines: azSection(identity, r, ctx),
         preamble: azCloudCheck(ctx),
       },
       {
         file: 'vault.sh',
+        purpose: 'Vault side: the Azure secrets engine, its role, a policy and the Kubernetes auth role (vault, as a Vault admin).',
         title: `identity ${identity.name}: Vault issues client secrets for application ${r.cfg.clientID}, VSO logs in as ${r.namespaces.map((n) => `${n}/${r.serviceAccount}`).join(', ')}`,
         lines: vaultSection(r),
       },
@@ -741,17 +745,10 @@ export const azureServicePrincipalVault = defineMethod<AzureServicePrincipalVaul
 });
 
 /** What az.sh and vault.sh create and grant for this identity, as records for pruning and teardown (src/lifecycle). */
-export function vaultServicePrincipalCloudGrants(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
+function cloudGrants(identity: Identity<AzureServicePrincipalVault>, ctx: MethodContext): CloudGrant[] {
   const r = resolve(identity, ctx);
   return [
-    ...grantsOf(identity, [], ctx).map((g) => ({
-      cli: 'az' as const,
-      kind: 'azure-role-assignment' as const,
-      principal: { kind: 'servicePrincipal' as const, appId: r.cfg.clientID },
-      role: g.roleGuid,
-      ...(g.roleName ? { roleName: g.roleName } : {}),
-      scope: g.scope,
-    })),
+    ...azureRoleCloudGrants(identity, [], { kind: 'servicePrincipal', appId: r.cfg.clientID }, ctx),
     { cli: 'vault', kind: 'vault-kubernetes-role', mount: r.authMount, name: r.authRole },
     { cli: 'vault', kind: 'vault-policy', name: r.policy },
     { cli: 'vault', kind: 'vault-azure-role', mount: r.azureMount, name: r.azureRole },

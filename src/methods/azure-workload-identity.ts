@@ -11,15 +11,16 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/azuredns/
  */
 import { z } from 'zod';
-import { guid, namespaceName } from '../spec/common.js';
-import { azureResourceGroup } from '../spec/dns01.js';
-import type { AksCluster } from '../spec/cluster.js';
+import { guid, namespaceName } from '../schema/common.js';
+import { azureResourceGroup } from '../schema/dns01.js';
+import type { AksCluster } from '../schema/cluster.js';
 import { formatPath } from '../model/diagnostics.js';
 import type { Identity } from '../model/model.js';
-import { attr, blank, block, comment, expr, type HclBlock } from '../emit/hcl.js';
-import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
+import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
+import { assign, command, shellQuote, shellVar, shellVarName, unless } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   AzureRoleSchema,
   aksCluster,
@@ -35,7 +36,8 @@ import {
   postcondition,
   requireAks,
   tfRoleAssignments,
-} from './azure-common.js';
+  azureRoleCloudGrants,
+} from './shared/azure-common.js';
 import {
   ASO_MANAGED_IDENTITY_API_VERSION,
   AZURE_AD_TOKEN_EXCHANGE,
@@ -51,11 +53,11 @@ import {
   federatedSubject,
   resourceGroupScope,
   userAssignedIdentityId,
-} from './azure-names.js';
+} from './names/azure.js';
 
 const KEY = 'azureWorkloadIdentity';
 
-export const AzureWorkloadIdentitySchema = z
+const AzureWorkloadIdentitySchema = z
   .strictObject({
     name: z
       .string()
@@ -104,7 +106,7 @@ export const AzureWorkloadIdentitySchema = z
   })
   .describe('AKS workload identity: a user-assigned managed identity federated with the cluster OIDC issuer.');
 
-export type AzureWorkloadIdentity = z.output<typeof AzureWorkloadIdentitySchema>;
+type AzureWorkloadIdentity = z.output<typeof AzureWorkloadIdentitySchema>;
 
 function cluster(ctx: MethodContext): AksCluster & { oidcIssuerURL: string; subscriptionID: string } {
   // check() has rejected specs without these before any emitter runs.
@@ -365,12 +367,13 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     return azureDnsSolver(issuer, { clientID: cfg.clientID, ...(cfg.tenantID ? { tenantID: cfg.tenantID } : {}) });
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const aso = serviceOperatorObjects(identity, ctx);
     return {
       scripts: [
         {
-          file: 'az.sh',
           title: `identity ${identity.name}: AKS workload identity (managed identity ${identityName(identity)} in ${identity.config.resourceGroup})`,
           lines: azSection(identity, ctx),
           preamble: azCloudCheck(ctx),
@@ -452,3 +455,26 @@ export const azureWorkloadIdentity = defineMethod<AzureWorkloadIdentity>({
     return { prerequisites, verify, notes, sections: [{ title: 'When workload identity fails', body: troubleshooting }] };
   },
 });
+
+/** The identity, one federated credential per binding, and the role assignments az.sh makes. */
+function cloudGrants(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext): CloudGrant[] {
+  const cfg = identity.config;
+  const aks = ctx.model.cluster.aks;
+  const subscription = aks?.subscriptionID;
+  const name = cfg.name ?? identity.name;
+  const sub = subscription ? { subscription } : {};
+  return [
+    { cli: 'az', kind: 'azure-identity', ...sub, resourceGroup: cfg.resourceGroup, name, created: cfg.create },
+    ...identity.bindings.map((b): CloudGrant => ({
+      cli: 'az',
+      kind: 'azure-federated-credential',
+      ...sub,
+      resourceGroup: cfg.resourceGroup,
+      identityName: name,
+      name: federatedCredentialName(ctx.model.cluster.name, b.namespace, b.name),
+      issuer: aks?.oidcIssuerURL ?? '',
+      subject: federatedSubject(b.namespace, b.name),
+    })),
+    ...azureRoleCloudGrants(identity, cfg.roles, { kind: 'managedIdentity', ...sub, resourceGroup: cfg.resourceGroup, name }, ctx),
+  ];
+}

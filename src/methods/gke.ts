@@ -12,13 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { gcpProjectId, namespaceName, safeText } from '../spec/common.js';
-import type { GkeCluster } from '../spec/cluster.js';
+import { gcpProjectId, namespaceName, safeText } from '../schema/common.js';
+import type { GkeCluster } from '../schema/cluster.js';
 import type { Identity, IssuerModel, ServiceAccountBinding } from '../model/model.js';
-import { attr, block, expr, type HclBlock, type HclBodyItem } from '../emit/hcl.js';
-import { command, shellQuote, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from './method.js';
+import { attr, block, expr, type HclBlock, type HclBodyItem } from '../format/hcl.js';
+import { command, shellQuote, unless } from '../format/shell.js';
+import { tfName } from '../format/names.js';
+import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from '../model/method.js';
+import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   CLOUD_DNS_SOLVER_PERMISSIONS,
   CLOUD_DNS_ZONE_LOOKUP_PERMISSION,
@@ -29,12 +30,12 @@ import {
   ksaPrincipal,
   parseGsaEmail,
   workloadPool,
-} from './gcp-names.js';
-import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './gcloud-script.js';
+} from './names/gcp.js';
+import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM_FUNCTION } from './shared/gcloud-script.js';
 
 const IAM_ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles\/[a-zA-Z0-9_.]{3,64}|organizations\/[0-9]+\/roles\/[a-zA-Z0-9_.]{3,64})$/;
 
-export const GkeIdentitySchema = z
+const GkeIdentitySchema = z
   .strictObject({
     mode: z
       .enum(['impersonation', 'directPrincipal'])
@@ -449,12 +450,13 @@ export const gke = defineMethod<GkeIdentity>({
     return { cloudDNS: { project: dns.project, ...(dns.hostedZoneName ? { hostedZoneName: dns.hostedZoneName } : {}) } };
   },
 
+  cloudGrants,
+
   cloudPlan(identity, ctx) {
     const kcc = configConnectorObjects(identity, ctx);
     return {
       scripts: [
         {
-          file: 'gcloud.sh',
           title: `identity ${identity.name}: GKE Workload Identity (${identity.config.mode === 'impersonation' ? `impersonating ${identity.config.serviceAccount}` : 'direct principal'})`,
           ...gcloudSection(identity, ctx),
         },
@@ -557,8 +559,8 @@ export function gkeIamGrants(identity: Identity<GkeIdentity>, ctx: MethodContext
 }
 
 /** What gcloud.sh creates and grants, as records for pruning and teardown (src/lifecycle). */
-export function gkeCloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): import('../lifecycle/cloud-grant.js').CloudGrant[] {
-  const out: import('../lifecycle/cloud-grant.js').CloudGrant[] = [];
+function cloudGrants(identity: Identity<GkeIdentity>, ctx: MethodContext): CloudGrant[] {
+  const out: CloudGrant[] = [];
   const cfg = identity.config;
   if (cfg.mode === 'impersonation') {
     const email = cfg.serviceAccount as string;

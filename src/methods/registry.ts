@@ -2,7 +2,7 @@
  * Every identity method wi-gen knows. Adding a method: write `methods/<name>.ts` implementing
  * `IdentityMethod`, then add it here.
  */
-import type { AnyIdentityMethod } from './method.js';
+import type { AnyIdentityMethod } from '../model/method.js';
 import { gke } from './gke.js';
 import { azureWorkloadIdentity } from './azure-workload-identity.js';
 import { azureKubeletIdentity } from './azure-kubelet-identity.js';
@@ -22,7 +22,3 @@ export const METHODS: readonly AnyIdentityMethod[] = [
   awsPodIdentity,
   awsServiceAccountRef,
 ];
-
-export function methodByKey(key: string): AnyIdentityMethod | undefined {
-  return METHODS.find((m) => m.key === key);
-}

@@ -3,10 +3,10 @@
  * methods and emitters read only this, never the raw spec, so a name is decided once and
  * the annotation, the IAM member and the Helm value cannot drift apart.
  */
-import type { IdentityMethod } from '../methods/method.js';
+import type { IdentityMethod } from './method.js';
 import type { SpecPath } from './diagnostics.js';
-import type { Cluster } from '../spec/cluster.js';
-import type { Dns01Spec } from '../spec/dns01.js';
+import type { Cluster } from '../schema/cluster.js';
+import type { Dns01Spec } from '../schema/dns01.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -39,9 +39,9 @@ export interface Identity<Config = unknown> {
   readonly path: SpecPath;
 }
 
-export type IssuerKind = 'ClusterIssuer' | 'Issuer';
+type IssuerKind = 'ClusterIssuer' | 'Issuer';
 
-export interface AcmeModel {
+interface AcmeModel {
   /** Resolved ACME directory URL. */
   readonly server: string;
   readonly email?: string;
@@ -62,7 +62,7 @@ export interface IssuerModel {
   readonly path: SpecPath;
 }
 
-export type CertManagerInstall = 'helm' | 'manifests';
+type CertManagerInstall = 'helm' | 'manifests';
 
 export interface CertManagerModel {
   readonly namespace: string;
@@ -85,9 +85,4 @@ export interface Model {
   readonly identities: readonly Identity[];
   readonly bindings: readonly ServiceAccountBinding[];
   readonly certManager?: CertManagerModel;
-}
-
-/** Identities in spec order that at least one method-specific emitter should see. */
-export function identitiesOf<C>(model: Model, method: IdentityMethod<C>): Identity<C>[] {
-  return model.identities.filter((i) => i.method === (method as IdentityMethod<unknown>)) as Identity<C>[];
 }

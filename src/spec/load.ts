@@ -22,7 +22,7 @@ export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
 /** Bounds alias expansion ("billion laughs"); a spec has no reason to alias much. */
 const MAX_ALIAS_COUNT = 100;
 /** A real spec nests about six levels; deeper input is hostile or broken, and recursion has limits. */
-export const MAX_SPEC_DEPTH = 64;
+const MAX_SPEC_DEPTH = 64;
 /** Tags the YAML 1.2 core schema resolves to JSON values; `!!binary`, `!!set`, `!foo` and co. are not spec data. */
 const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
 
@@ -161,7 +161,7 @@ function decode(bytes: Uint8Array): string | undefined {
   }
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Name used in messages and "generated from" headers; its base name only reaches output. */
   readonly file: string;
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { SpecPath } from '../model/diagnostics.js';
 import { SpecSchema } from './schema.js';
 
-export interface IssueMessage {
+interface IssueMessage {
   readonly path: SpecPath;
   readonly message: string;
   /** Point at the key rather than the value (unknown keys). */

@@ -8,7 +8,7 @@ import type { SpecPath } from '../model/diagnostics.js';
 
 export const PLACEHOLDER = /<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>/g;
 
-export interface PlaceholderHit {
+interface PlaceholderHit {
   readonly path: SpecPath;
   /** Offset of the first token in the source text. */
   readonly offset: number;

@@ -13,13 +13,13 @@ import type {
   WorkloadRef,
 } from '../model/model.js';
 import { METHODS } from '../methods/registry.js';
-import type { AnyIdentityMethod } from '../methods/method.js';
-import { ACME_SERVERS } from './cert-manager.js';
-import { CLUSTER_KINDS } from './cluster.js';
-import { dns01Provider } from './dns01.js';
+import type { AnyIdentityMethod } from '../model/method.js';
+import { ACME_SERVERS } from '../schema/cert-manager.js';
+import { CLUSTER_KINDS } from '../schema/cluster.js';
+import { dns01Provider } from '../schema/dns01.js';
 import type { Spec } from './schema.js';
 
-export interface ResolveOptions {
+interface ResolveOptions {
   readonly specName: string;
   readonly diagnostics: Diagnostics;
 }

@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import { METHODS } from '../methods/registry.js';
 import { WORKLOAD_KINDS } from '../model/model.js';
-import { namespaceName, objectName, specName } from './common.js';
-import { ClusterSchema } from './cluster.js';
-import { CertManagerSchema } from './cert-manager.js';
+import { namespaceName, objectName, specName } from '../schema/common.js';
+import { ClusterSchema } from '../schema/cluster.js';
+import { CertManagerSchema } from '../schema/cert-manager.js';
 
-export const API_VERSION = 'wi-gen.dev/v1alpha1';
-export const KIND = 'WorkloadIdentitySpec';
+const API_VERSION = 'wi-gen.dev/v1alpha1';
+const KIND = 'WorkloadIdentitySpec';
 
 export const METHOD_KEYS = METHODS.map((m) => m.key);
 
@@ -18,7 +18,7 @@ const methodBlocks = Object.fromEntries(
   METHODS.map((m) => [m.key, (m.schema as z.ZodType).optional().describe(m.description)]),
 ) as Record<string, z.ZodOptional<z.ZodType>>;
 
-export const IdentitySchema = z
+const IdentitySchema = z
   .strictObject({
     name: specName('an identity name').describe('Name that bindings and issuers use to refer to this identity.'),
     ...methodBlocks,
@@ -37,14 +37,14 @@ export const IdentitySchema = z
   })
   .describe('A cloud identity, by name, with exactly one method block.');
 
-export const WorkloadSchema = z
+const WorkloadSchema = z
   .strictObject({
     kind: z.enum(WORKLOAD_KINDS).describe('Workload kind; its pod template gets the ServiceAccount.'),
     name: objectName.describe('Workload name in the ServiceAccount namespace.'),
   })
   .describe('A workload that must run as the bound ServiceAccount.');
 
-export const BindingSchema = z
+const BindingSchema = z
   .strictObject({
     identity: specName('an identity name').describe('Name of an entry in identities.'),
     serviceAccount: z.strictObject({
@@ -86,5 +86,3 @@ export const SpecSchema = z
   .describe('wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.');
 
 export type Spec = z.output<typeof SpecSchema>;
-export type IdentitySpec = z.output<typeof IdentitySchema>;
-export type BindingSpec = z.output<typeof BindingSchema>;

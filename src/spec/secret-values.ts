@@ -26,7 +26,7 @@ const SHAPES: readonly SecretShape[] = [
   },
 ];
 
-export interface SecretHit {
+interface SecretHit {
   readonly path: SpecPath;
   /** The value itself: only to keep other messages from quoting it, never printed. */
   readonly value: string;

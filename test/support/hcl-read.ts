@@ -1,4 +1,4 @@
-// Reads back the Terraform wi-gen writes (src/emit/hcl.ts): blocks with labels, attributes,
+// Reads back the Terraform wi-gen writes (src/format/hcl.ts): blocks with labels, attributes,
 // strings, numbers, booleans, references, lists, objects and function calls. Enough HCL for the
 // parity test to compare what Terraform would create with what the scripts do; anything outside
 // that subset is an error, so a new construct in the writer is noticed rather than misread.

@@ -11,8 +11,8 @@
 // Principals are normalised to one spelling per kind: `serviceAccount:EMAIL`, `principal://…`,
 // `mi:RESOURCE-ID` (lowercase), `kubelet:CLUSTER`, `app:CLIENT-ID`, `object:GUID`, `role:NAME`.
 import { parse } from 'yaml';
-import { BUILT_IN_ROLES } from '../../src/methods/azure-names.js';
-import { durationSeconds } from '../../src/methods/vault-names.js';
+import { BUILT_IN_ROLES } from '../../src/methods/names/azure.js';
+import { durationSeconds } from '../../src/methods/names/vault.js';
 import { isCall, isRef, terraformBlocksOf, type HclRead, type ReadBlock } from './hcl-read.js';
 import { standInGuid, type Argv, type RecordedCommand } from './cloud-cli.js';
 import { yamlDocs } from './wi-gen.js';

@@ -5,7 +5,7 @@
 //   checkTerraform([{ path, content }, ...])   one module (the .tf files of one directory)
 //     -> { problems: ['file:line:col: address: message', ...], notes: [...], blocks: { topLevel, nested } }
 //
-// It reads the HCL subset wi-gen writes (src/emit/hcl.ts: blocks, attributes, literals, lists, objects, function
+// It reads the HCL subset wi-gen writes (src/format/hcl.ts: blocks, attributes, literals, lists, objects, function
 // calls, operators, traversals, `${...}` templates; no heredocs or for-expressions, which are refused as parse
 // errors) and checks:
 //   - top-level blocks: their kind and label count (terraform, provider, resource, data, variable, locals, output,

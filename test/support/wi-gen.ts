@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { loadSpec, type Problem } from '../../src/spec/load.js';
 import { render, type Rendered } from '../../src/render.js';
+import { main } from '../../src/cli/main.js';
 import { GRANT_RECORD_FILE, parseGrantRecord, type GrantRecord } from '../../src/lifecycle/record.js';
 import { MANIFEST_FILE, manifestContent } from '../../src/cli/writer.js';
 import { run } from './tools.js';
@@ -38,7 +39,38 @@ export function problemsOf(text: string, file = 'spec.yaml'): readonly Problem[]
   return loaded.problems;
 }
 
-/** Runs the committed CLI bundle as a user would. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the CLI's `main(argv, io)` from src/ in this process, in `cwd` (so relative paths and
+ * `file:line:col` positions read as a user would see them), with `input` as standard input. What
+ * the tests mean by "the CLI": only the bundle smoke tests need `cli()`.
+ */
+export function wiGen(argv: readonly string[], opts: { cwd?: string; input?: string } = {}): CliResult {
+  let stdout = '';
+  let stderr = '';
+  const previous = process.cwd();
+  process.chdir(opts.cwd ?? repoRoot);
+  try {
+    const code = main(argv, {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      readStdin: (limit) => {
+        const bytes = Buffer.from(opts.input ?? '');
+        return { bytes: bytes.subarray(0, limit), truncated: bytes.length > limit };
+      },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** Runs the committed CLI bundle as a user would (a child process): for smoke tests of the build. */
 export function cli(args: readonly string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
   return run(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, input: opts.input, env: opts.env });
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { awsRegion, dnsZone, gcpProjectId, guid } from './common.js';
 
 /** @see https://cert-manager.io/docs/configuration/acme/dns01/google/ */
-export const CloudDnsSchema = z
+const CloudDnsSchema = z
   .strictObject({
     project: gcpProjectId.describe('Project that owns the Cloud DNS managed zone (may differ from the cluster project).'),
     hostedZoneName: z
@@ -48,7 +48,7 @@ export const AzureDnsSchema = z
   .describe('Azure DNS.');
 
 /** @see https://cert-manager.io/docs/configuration/acme/dns01/route53/ */
-export const Route53Schema = z
+const Route53Schema = z
   .strictObject({
     region: awsRegion
       .optional()

@@ -171,7 +171,7 @@ function writeSeq(seq: readonly unknown[], first: string, indent: string, lines:
 }
 
 /** Sets an own property even for `__proto__`, which plain assignment turns into a prototype change. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
@@ -184,22 +184,6 @@ export function sortKeys<T>(value: T): T {
     return out as T;
   }
   return value;
-}
-
-/** Deep merge for values fragments: objects merge, lists concatenate, scalars from `b` win. */
-export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
-    if (Array.isArray(prev) && Array.isArray(value)) setOwn(out, key, [...prev, ...value]);
-    else if (isPlainObject(prev) && isPlainObject(value)) setOwn(out, key, deepMerge(prev, value));
-    else setOwn(out, key, value);
-  }
-  return out;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** cdk8s' object layout: keys sorted recursively, then apiVersion, kind, metadata first. */

@@ -7,7 +7,7 @@ export interface OutputFile {
   readonly executable?: boolean;
 }
 
-export type CommentStyle = 'hash' | 'markdown';
+type CommentStyle = 'hash' | 'markdown';
 
 /** Every file says where it came from, so nobody edits generated output by hand. */
 export function generatedHeader(specName: string, style: CommentStyle): string {

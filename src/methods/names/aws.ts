@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
  */
 import { z } from 'zod';
-import { AWS_PARTITIONS } from '../spec/common.js';
+import { AWS_PARTITIONS } from '../../schema/common.js';
 
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
 /** The audience the EKS Pod Identity webhook projects (`--token-audience`), and cert-manager's default. */
@@ -37,7 +37,7 @@ export function parseRoleArn(arn: string): RoleArn | undefined {
 const ROLE_ARN_FORM = 'arn:aws:iam::ACCOUNT_ID:role/NAME (12-digit account ID; an IAM path such as /dns/ may precede NAME)';
 
 /** Why a string is not a role ARN, naming the usual mistakes. */
-export function roleArnProblem(value: string): string {
+function roleArnProblem(value: string): string {
   const session = /^arn:([-a-z]+):sts::([0-9]{12}):assumed-role\/([^/]+)\//.exec(value);
   if (session) return `is an STS session ARN; use the role's own ARN: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`;
   const other = /^arn:[-a-z]+:iam::[^:]*:(user|group|policy|instance-profile|oidc-provider)\//.exec(value);

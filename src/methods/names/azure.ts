@@ -54,8 +54,8 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
 };
 
-export const DNS_ZONE_CONTRIBUTOR = 'DNS Zone Contributor';
-export const PRIVATE_DNS_ZONE_CONTRIBUTOR = 'Private DNS Zone Contributor';
+const DNS_ZONE_CONTRIBUTOR = 'DNS Zone Contributor';
+const PRIVATE_DNS_ZONE_CONTRIBUTOR = 'Private DNS Zone Contributor';
 
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -66,7 +66,7 @@ export const roleDefinitionId = (subscriptionID: string, roleGuid: string): stri
 export const resourceGroupScope = (subscriptionID: string, resourceGroup: string): string =>
   `/subscriptions/${subscriptionID}/resourceGroups/${resourceGroup}`;
 
-export type ZoneType = 'AzurePublicZone' | 'AzurePrivateZone';
+type ZoneType = 'AzurePublicZone' | 'AzurePrivateZone';
 
 /** Canonical `dnsZones`/`privateDnsZones` spelling (ARM answers `dnszones`; it is case-insensitive, Terraform is not). */
 export const dnsZoneScope = (subscriptionID: string, resourceGroup: string, zone: string, zoneType: ZoneType): string =>

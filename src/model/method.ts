@@ -8,12 +8,23 @@
  */
 import type { Chart } from 'cdk8s';
 import type { z } from 'zod';
-import type { Diagnostics } from '../model/diagnostics.js';
-import type { Identity, IssuerModel, Model, ServiceAccountBinding } from '../model/model.js';
-import type { HclBlock, HclBodyItem } from '../emit/hcl.js';
-import type { Dns01ProviderKey } from '../spec/dns01.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { Identity, IssuerModel, Model, ServiceAccountBinding } from './model.js';
+import type { CloudGrant } from './cloud-grant.js';
+import type { HclBlock, HclBodyItem } from '../format/hcl.js';
+import type { Dns01ProviderKey } from '../schema/dns01.js';
 
-export type Cloud = 'gcp' | 'azure' | 'aws';
+type Cloud = 'gcp' | 'azure' | 'aws';
+
+/**
+ * The script each cloud's CLI runs in (`cloud/<file>`) and the purpose its header states. A
+ * method's `cloud` picks the row: its script sections go there unless they name another file.
+ */
+export const CLOUD_SCRIPTS: Readonly<Record<Cloud, { readonly file: string; readonly purpose: string }>> = {
+  gcp: { file: 'gcloud.sh', purpose: 'Google Cloud side: service accounts and IAM bindings (gcloud, as a project owner or IAM admin).' },
+  azure: { file: 'az.sh', purpose: 'Azure side: managed identities, federated credentials and role assignments (az, as an owner of the resource groups).' },
+  aws: { file: 'aws.sh', purpose: 'AWS side: IAM roles, trust and permission policies (aws, as an IAM admin).' },
+};
 
 export interface MethodContext {
   readonly model: Model;
@@ -40,7 +51,7 @@ export interface PodTemplatePatch {
  * cert-manager controller settings, rendered both as Helm values and as kustomize patches over
  * the static manifest, so the two install paths cannot disagree.
  */
-export interface CertManagerSettings {
+interface CertManagerSettings {
   /** Appended to the controller's args (Helm `extraArgs`). */
   readonly controllerArgs?: readonly string[];
   /** Where controller and cainjector keep leader-election leases (Helm `global.leaderElection.namespace`). */
@@ -49,10 +60,12 @@ export interface CertManagerSettings {
 
 /** One titled group of commands in a cloud script (`cloud/<file>`). */
 export interface ScriptSection {
-  /** Script file name under `cloud/`, e.g. `gcloud.sh`. */
-  readonly file: string;
+  /** Script file name under `cloud/`. @default the script of the method's cloud (`CLOUD_SCRIPTS`) */
+  readonly file?: string;
+  /** What a script outside `CLOUD_SCRIPTS` is for, in its header (the first section that says wins). */
+  readonly purpose?: string;
   readonly title: string;
-  /** Shell lines, already quoted (see `emit/shell.ts`). */
+  /** Shell lines, already quoted (see `format/shell.ts`). */
   readonly lines: readonly string[];
   /**
    * Shell functions the lines call, written once near the top of the script however many
@@ -112,7 +125,7 @@ export interface ReadmeContribution {
   readonly sections?: readonly ReadmeSection[];
 }
 
-export interface ReadmeSection {
+interface ReadmeSection {
   readonly title: string;
   /** Markdown, already formatted. */
   readonly body: string;
@@ -157,6 +170,12 @@ export interface IdentityMethod<Config> {
   readonly manifestFile?: string;
 
   cloudPlan(identity: Identity<Config>, ctx: MethodContext): CloudPlan;
+  /**
+   * What `cloudPlan`'s scripts create and grant, from the same name and grant functions, so the
+   * grant record (prune, teardown) cannot disagree with them. Config Connector / ASO objects are
+   * recorded from the plan itself.
+   */
+  cloudGrants?(identity: Identity<Config>, ctx: MethodContext): CloudGrant[];
   readme?(identity: Identity<Config>, ctx: MethodContext): ReadmeContribution;
 }
 

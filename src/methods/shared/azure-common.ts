@@ -5,12 +5,13 @@
  * principal is and how its object ID is found.
  */
 import { z } from 'zod';
-import type { AksCluster } from '../spec/cluster.js';
-import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, expr, type HclBlock, type HclExpression } from '../emit/hcl.js';
-import { command, shellQuote, type ShellVariable } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import type { CheckContext, MethodContext, TerraformProvider } from './method.js';
+import type { AksCluster } from '../../schema/cluster.js';
+import type { Identity, IssuerModel } from '../../model/model.js';
+import { attr, block, expr, type HclBlock, type HclExpression } from '../../format/hcl.js';
+import { command, shellQuote, type ShellVariable } from '../../format/shell.js';
+import { tfName } from '../../format/names.js';
+import type { CheckContext, MethodContext, TerraformProvider } from '../../model/method.js';
+import type { AzurePrincipal, CloudGrant } from '../../model/cloud-grant.js';
 import {
   ARM_SCOPE,
   ASO_AUTHORIZATION_API_VERSION,
@@ -22,7 +23,7 @@ import {
   resourceGroupScope,
   roleDefinitionId,
   scopeSubscription,
-} from './azure-names.js';
+} from '../names/azure.js';
 
 export const AzureRoleSchema = z
   .strictObject({
@@ -66,7 +67,7 @@ export function requireAks(identity: Identity, key: string, ctx: CheckContext): 
   return cluster;
 }
 
-export function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[] {
+function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[] {
   return (ctx.model.certManager?.issuers ?? []).filter((i) => i.identity === identity && i.dns01.azureDNS !== undefined);
 }
 
@@ -186,14 +187,14 @@ export function assignLowercase(variable: ShellVariable, commandText: string): s
 
 // --- Clouds (sovereign clouds)
 
-export type AzureEnvironment = 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureUSGovernmentCloud';
+type AzureEnvironment = 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureUSGovernmentCloud';
 
 /**
  * The same cloud in each tool's spelling: cert-manager's azureDNS `environment`; `az cloud list`
  * names (az 2.45); the azurerm provider `environment` (public, usgovernment, china); the azuread
  * provider `environment` (global, usgovernmentl4, china; provider docs of azuread 2.x/3.x).
  */
-export const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azurerm: string; azuread: string }>> = {
+const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azurerm: string; azuread: string }>> = {
   AzurePublicCloud: { az: 'AzureCloud', azurerm: 'public', azuread: 'global' },
   AzureChinaCloud: { az: 'AzureChinaCloud', azurerm: 'china', azuread: 'china' },
   AzureUSGovernmentCloud: { az: 'AzureUSGovernment', azurerm: 'usgovernment', azuread: 'usgovernmentl4' },
@@ -203,7 +204,7 @@ export const AZURE_CLOUDS: Readonly<Record<AzureEnvironment, { az: string; azure
  * The Azure cloud of the spec: that of its azureDNS issuers (the cluster and its identities live
  * in one cloud; checkAzureEnvironment refuses issuers that disagree). Public Azure without issuers.
  */
-export function azureEnvironment(ctx: MethodContext): AzureEnvironment {
+function azureEnvironment(ctx: MethodContext): AzureEnvironment {
   const first = (ctx.model.certManager?.issuers ?? []).find((i) => i.dns01.azureDNS !== undefined);
   return ((first?.dns01.azureDNS as AzureDns | undefined)?.environment ?? 'AzurePublicCloud') as AzureEnvironment;
 }
@@ -317,4 +318,16 @@ export function postcondition(condition: string, errorMessage: string): HclBlock
   return block('lifecycle', [], [
     block('postcondition', [], [attr('condition', expr(condition)), attr('error_message', errorMessage)]),
   ]);
+}
+
+/** The role assignments `grantsOf` derives, as the cloud grants az.sh makes for `principal`. */
+export function azureRoleCloudGrants(identity: Identity, roles: readonly AzureRole[], principal: AzurePrincipal, ctx: MethodContext): CloudGrant[] {
+  return grantsOf(identity, roles, ctx).map((g) => ({
+    cli: 'az' as const,
+    kind: 'azure-role-assignment' as const,
+    principal,
+    role: g.roleGuid,
+    ...(g.roleName ? { roleName: g.roleName } : {}),
+    scope: g.scope,
+  }));
 }

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 
 /** RFC 1123 label: Kubernetes namespaces and most object names. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain: ServiceAccount and workload names. */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const dnsLabel = (what: string) =>
   z
@@ -17,7 +17,7 @@ export const dnsLabel = (what: string) =>
       message: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
     });
 
-export const dnsSubdomain = (what: string) =>
+const dnsSubdomain = (what: string) =>
   z
     .string()
     .max(253, { message: `${what} must be at most 253 characters` })
@@ -32,17 +32,17 @@ export const namespaceName = dnsLabel('a namespace');
 export const objectName = dnsSubdomain('a name');
 
 /** GCP project ID: 6-30 characters, starts with a letter, no trailing hyphen. */
-export const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 export const gcpProjectId = z.string().regex(GCP_PROJECT_ID, {
   message: 'must be 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
 });
 
-export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const guid = (what: string) =>
   z.string().regex(GUID, { message: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
 
 /** A DNS zone apex such as example.com (no trailing dot, no wildcard). */
-export const DNS_ZONE = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_ZONE = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const dnsZone = z.string().regex(DNS_ZONE, {
   message: 'must be a DNS zone name such as example.com (lowercase, no trailing dot)',
 });
@@ -64,7 +64,7 @@ export const safeText = (what: string, max = 256) =>
     });
 
 /** AWS region codes: eu-west-1, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1. */
-export const AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
+const AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
 export const awsRegion = z.string().regex(AWS_REGION, { message: 'must be an AWS region code such as eu-west-1 or us-gov-west-1' });
 
 export const AWS_ACCOUNT_ID = /^[0-9]{12}$/;

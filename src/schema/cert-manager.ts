@@ -14,7 +14,7 @@ export const ACME_SERVERS: Readonly<Record<string, string>> = {
   'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
 };
 
-export const AcmeSchema = z
+const AcmeSchema = z
   .strictObject({
     server: z
       .string()
@@ -30,7 +30,7 @@ export const AcmeSchema = z
   })
   .describe('ACME account settings.');
 
-export const IssuerSchema = z
+const IssuerSchema = z
   .strictObject({
     name: objectName.describe('Issuer or ClusterIssuer name.'),
     kind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer').describe('@default ClusterIssuer'),
@@ -66,5 +66,3 @@ export const CertManagerSchema = z
   })
   .describe('cert-manager as a consumer of a workload identity.');
 
-export type CertManagerSpec = z.output<typeof CertManagerSchema>;
-export type IssuerSpec = z.output<typeof IssuerSchema>;

@@ -15,7 +15,7 @@ export const expr = (text: string): HclExpression => new HclExpression(text);
  * A function call such as `jsonencode({...})`. Only the last argument may span lines, which is
  * the layout `terraform fmt` keeps: `name = jsonencode({` … `})`.
  */
-export class HclCall {
+class HclCall {
   constructor(
     readonly name: string,
     readonly args: readonly HclValue[],
@@ -33,7 +33,7 @@ export type HclValue =
   | readonly HclValue[]
   | { readonly [key: string]: HclValue };
 
-export interface HclAttribute {
+interface HclAttribute {
   readonly kind: 'attribute';
   readonly name: string;
   readonly value: HclValue;
@@ -47,11 +47,11 @@ export interface HclBlock {
 }
 
 /** An empty line inside a body; it separates alignment groups as in hand-written HCL. */
-export interface HclBlank {
+interface HclBlank {
   readonly kind: 'blank';
 }
 
-export interface HclComment {
+interface HclComment {
   readonly kind: 'comment';
   readonly text: string;
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AWS_ACCOUNT_ID, AWS_PARTITIONS, awsPartition, awsRegion, dnsLabel, gcpProjectId, guid } from './common.js';
 
-export const GkeClusterSchema = z
+const GkeClusterSchema = z
   .strictObject({
     project: gcpProjectId.describe(
       'Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it.',
@@ -40,7 +40,7 @@ export type GkeCluster = z.output<typeof GkeClusterSchema>;
  * it: https, and ending in `/`. Federated credentials compare it character for character with the
  * token's `iss`; a missing trailing slash is the most common cause of AADSTS70021.
  */
-export const OidcIssuerUrl = z
+const OidcIssuerUrl = z
   .string()
   .regex(/^https:\/\/[^\s"'`$\\]+$/, { message: 'must be the https:// OIDC issuer URL of the cluster' })
   .refine((u) => u.endsWith('/'), {
@@ -49,7 +49,7 @@ export const OidcIssuerUrl = z
   })
   .refine((u) => !/^https:\/\/[^/]*@/.test(u), { message: 'must not carry credentials (user@ or user:password@) in the URL' });
 
-export const AksClusterSchema = z
+const AksClusterSchema = z
   .strictObject({
     oidcIssuerURL: OidcIssuerUrl.optional().describe(
       'OIDC issuer URL of the cluster (`az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv`), with its trailing /. Required by azureWorkloadIdentity; kubelet identity and AAD Pod Identity do not use it.',
@@ -89,7 +89,7 @@ export function parseOidcProviderArn(arn: string): OidcProviderArn | undefined {
   return { partition: m[1] as string, accountID: m[2] as string, issuer, ...(eksRegion ? { eksRegion } : {}) };
 }
 
-export const EksClusterSchema = z
+const EksClusterSchema = z
   .strictObject({
     accountID: z
       .string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' })

@@ -10,7 +10,6 @@ export const VSO_API_VERSION = 'secrets.hashicorp.com/v1beta1';
 
 /** `rolloutRestartTargets[].kind` enum of the VaultDynamicSecret CRD at v1.4.1. */
 export const VSO_ROLLOUT_RESTART_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'argo.Rollout'] as const;
-export type VsoRolloutRestartKind = (typeof VSO_ROLLOUT_RESTART_KINDS)[number];
 
 /** VSO's `renewalPercent` default (CRD default; the CRD caps it at 90). */
 export const VSO_DEFAULT_RENEWAL_PERCENT = 67;
@@ -35,16 +34,6 @@ export const VSO_TOKEN_PERIOD_SECONDS = 120;
 
 /** The environment variable `vault.sh` reads Vault's own Azure client secret from. */
 export const VAULT_AZURE_SECRET_ENV = 'AZURE_CLIENT_SECRET';
-
-/** Azure DNS role and ARM resource type per cert-manager `zoneType`. */
-export const AZURE_DNS_ZONE_KINDS = {
-  AzurePublicZone: { role: 'DNS Zone Contributor', resourceType: 'Microsoft.Network/dnszones', zoneList: 'network dns zone' },
-  AzurePrivateZone: {
-    role: 'Private DNS Zone Contributor',
-    resourceType: 'Microsoft.Network/privateDnsZones',
-    zoneList: 'network private-dns zone',
-  },
-} as const;
 
 /** Microsoft Graph, and its `Application.ReadWrite.All` application permission (app role). */
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';

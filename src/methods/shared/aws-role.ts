@@ -4,13 +4,14 @@
  * methods differ only in the trust policy and in how a KSA reaches the role.
  */
 import { z } from 'zod';
-import { awsPartition } from '../spec/common.js';
-import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../spec/cluster.js';
-import type { Identity, IssuerModel } from '../model/model.js';
-import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../emit/hcl.js';
-import { command, heredocAssignment, shellQuote, shellVar, unless } from '../emit/shell.js';
-import { tfName } from '../emit/names.js';
-import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from './method.js';
+import { awsPartition } from '../../schema/common.js';
+import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../../schema/cluster.js';
+import type { Identity, IssuerModel } from '../../model/model.js';
+import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../../format/hcl.js';
+import { command, heredocAssignment, shellQuote, shellVar, unless } from '../../format/shell.js';
+import { tfName } from '../../format/names.js';
+import type { CheckContext, MethodContext, TerraformFile, TerraformProvider } from '../../model/method.js';
+import type { CloudGrant } from '../../model/cloud-grant.js';
 import {
   parseRoleArn,
   policyArn,
@@ -23,9 +24,9 @@ import {
   TRUST_POLICY_LIMIT,
   type PolicyDocument,
   type RoleArn,
-} from './aws-names.js';
+} from '../names/aws.js';
 
-export const ROLE_ARN_DESCRIPTION =
+const ROLE_ARN_DESCRIPTION =
   'IAM role of this identity, e.g. arn:aws:iam::111122223333:role/cert-manager-route53. wi-gen owns its trust policy; see create for who makes the role.';
 
 /**
@@ -64,7 +65,7 @@ export interface AwsRoleConfig {
  * live in the cluster's region, and the region also picks the partition's endpoints (aws-cn,
  * aws-us-gov). 5.31.0 added `aws_eks_pod_identity_association`.
  */
-export function awsTerraformProvider(ctx: MethodContext): Record<string, TerraformProvider> {
+function awsTerraformProvider(ctx: MethodContext): Record<string, TerraformProvider> {
   return { aws: { source: 'hashicorp/aws', version: '>= 5.31.0, < 7', configuration: [attr('region', eksCluster(ctx).region)] } };
 }
 
@@ -88,7 +89,7 @@ export function issuersOf(identity: Identity, ctx: MethodContext): IssuerModel[]
 }
 
 /** The Route53 policy for the issuers this identity serves, or undefined when it serves none. */
-export function route53PolicyFor(identity: Identity, ctx: MethodContext): PolicyDocument | undefined {
+function route53PolicyFor(identity: Identity, ctx: MethodContext): PolicyDocument | undefined {
   const issuers = issuersOf(identity, ctx);
   if (issuers.length === 0) return undefined;
   const zones = issuers.map((i) => i.dns01.route53?.hostedZoneID);
@@ -96,7 +97,7 @@ export function route53PolicyFor(identity: Identity, ctx: MethodContext): Policy
   return route53Policy(partitionOf(ctx), named);
 }
 
-export interface RoleCheckOptions {
+interface RoleCheckOptions {
   /** Path of the method block, e.g. `identities[0].awsIrsa`. */
   readonly at: readonly (string | number)[];
   readonly needsOidcProvider: boolean;
@@ -183,7 +184,7 @@ export function checkAmbientIssuerRegions(identity: Identity, ctx: CheckContext,
 
 const scriptVar = (prefix: string, identity: Identity): string => `${prefix}_${identity.name.replace(/-/g, '_')}`;
 
-export interface RoleScript {
+interface RoleScript {
   readonly identity: Identity<AwsRoleConfig>;
   readonly trust: PolicyDocument;
   readonly description: string;
@@ -236,7 +237,7 @@ export function roleScriptLines(plan: RoleScript, ctx: MethodContext): string[] 
 }
 
 /** JSON to HCL, with chosen strings replaced by Terraform references (the OIDC provider's ARN). */
-export function jsonToHcl(value: unknown, references: ReadonlyMap<string, HclExpression> = new Map()): HclValue {
+function jsonToHcl(value: unknown, references: ReadonlyMap<string, HclExpression> = new Map()): HclValue {
   if (typeof value === 'string') return references.get(value) ?? value;
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => jsonToHcl(v, references));
@@ -327,5 +328,23 @@ export function adoptedRoleNotes(identity: Identity<AwsRoleConfig>): string[] {
   const role = roleOf(identity);
   return [
     `Role \`${role.name}\` exists already (\`create: false\`): \`aws.sh\` stops if it is missing, and Terraform adopts it with an \`import\` block on the first apply, then owns its trust policy like a created role's. \`terraform destroy\` would delete it; \`terraform state rm ${roleResource(identity)}\` first to keep it.`,
+  ];
+}
+
+/** The role aws.sh makes or adopts, its inline and attached policies, and the trust `subjects` it adds. */
+export function awsRoleCloudGrants(identity: Identity<AwsRoleConfig>, ctx: MethodContext, subjects: readonly string[]): CloudGrant[] {
+  const role = roleOf(identity);
+  // `create: false` (an adopted role) keeps the role when its identity leaves the spec.
+  const owned = (identity.config as { create?: boolean }).create !== false;
+  return [
+    {
+      cli: 'aws',
+      kind: 'aws-role',
+      name: role.name,
+      owned,
+      inlinePolicies: route53PolicyFor(identity, ctx) ? [ROUTE53_POLICY_NAME] : [],
+      policyArns: [...(identity.config.policyARNs ?? [])].sort(),
+    },
+    ...subjects.map((subject) => ({ cli: 'aws' as const, kind: 'aws-trust-subject' as const, role: role.name, subject })),
   ];
 }

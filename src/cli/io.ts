@@ -1,0 +1,17 @@
+/**
+ * What a command reads and writes, so every subcommand (render, check, init, fn, plugin, doctor)
+ * runs the same in a process (`run.ts` wires it to stdio) and in a test. Its own module, so the
+ * subcommands and `main.ts` depend on it rather than on each other.
+ */
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Standard input, at most `limit` bytes; `truncated` says there was more (the caller refuses it, never uses a prefix). */
+  readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
+}
+
+/**
+ * A KRM ResourceList carries the whole package, not one spec: kpt pipes every object of it.
+ * Generous, but bounded so that \`cat /dev/zero | wi-gen fn\` ends; past it, exit 2, never a prefix.
+ */
+export const MAX_RESOURCE_LIST_BYTES = 256 * 1024 * 1024;
