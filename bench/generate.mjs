@@ -3,7 +3,7 @@
 // holding that namespace's workloads and its Component, and a top one over them and
 // out/manifests), and the hand-kept tree a team without wi-gen would build: the same workloads
 // with serviceAccountName written in, and the same ServiceAccounts.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bindings per namespace: a platform team's namespace holds dozens of apps. */
@@ -87,10 +87,32 @@ export function writeScaleCase(dir, n, { layout = true } = {}) {
   for (let i = 0; i < n; i++) byHand.push(deployment(i, true));
   writeFileSync(join(hand, 'workloads.yaml'), `${byHand.join('\n---\n')}\n`);
   writeFileSync(join(hand, 'kustomization.yaml'), kustomization(['resources:', '  - workloads.yaml', '  - service-accounts.yaml']));
-  return { spec, out: join(dir, 'out'), app, hand };
+  // The same hand-kept objects laid out as a team keeps 1,000 workloads: a directory per namespace
+  // with its workloads and its ServiceAccounts, and one kustomization over them (the layout the
+  // generated README recommends, so both sides pay the same kustomize structure).
+  const handNs = join(dir, 'hand-ns');
+  for (let k = 0; k <= namespaceOf(n - 1); k++) {
+    const docs = [];
+    for (let i = k * BINDINGS_PER_NAMESPACE; i < Math.min(n, (k + 1) * BINDINGS_PER_NAMESPACE); i++) docs.push(deployment(i, true));
+    mkdirSync(join(handNs, `n${k}`), { recursive: true });
+    writeFileSync(join(handNs, `n${k}`, 'workloads.yaml'), `${docs.join('\n---\n')}\n`);
+    writeFileSync(join(handNs, `n${k}`, 'kustomization.yaml'), kustomization(['resources:', '  - workloads.yaml', '  - service-accounts.yaml']));
+  }
+  writeFileSync(join(handNs, 'kustomization.yaml'), kustomization(['resources:', ...namespaces]));
+  return { spec, out: join(dir, 'out'), app, hand, handNs };
 }
 
-/** The hand-kept tree's ServiceAccounts: the same objects wi-gen writes (run after the first render). */
+/** The hand-kept trees' ServiceAccounts: the same objects wi-gen writes (run after the first render). */
 export function handServiceAccounts(c) {
-  copyFileSync(join(c.out, 'manifests', 'service-accounts.yaml'), join(c.hand, 'service-accounts.yaml'));
+  const file = join(c.out, 'manifests', 'service-accounts.yaml');
+  copyFileSync(file, join(c.hand, 'service-accounts.yaml'));
+  if (!c.handNs) return;
+  // Split per namespace for the per-namespace tree: each document names its namespace.
+  const byNamespace = new Map();
+  for (const doc of readFileSync(file, 'utf8').split('\n---\n')) {
+    const ns = /^  namespace: (\S+)$/m.exec(doc)?.[1];
+    if (!ns) continue;
+    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), doc.replace(/^#.*\n/, '').trimEnd()]);
+  }
+  for (const [ns, docs] of byNamespace) writeFileSync(join(c.handNs, ns, 'service-accounts.yaml'), `${docs.join('\n---\n')}\n`);
 }
