@@ -126,7 +126,7 @@ function addToContainers(workload: BindableWorkload, pod: Binding['pod']): void 
   });
   for (const container of containers) {
     for (const e of pod.env) container.env.addVariable(e.name, { value: e.value } as unknown as EnvValue);
-    for (const v of volumes) container.mount(v.mount.mountPath, v.storage, { readOnly: v.mount.readOnly ?? false });
+    for (const v of volumes) container.mount(v.mount.mountPath, v.storage, v.mount.readOnly ? { readOnly: true } : {});
   }
 }
 

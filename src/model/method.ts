@@ -46,7 +46,7 @@ export interface ObjectMetadataPatch {
  * `{ csi: … }`, `{ emptyDir: {} }`); a projected ServiceAccount token for a custom audience is
  * such a volume (see `serviceAccountTokenVolume`).
  */
-export interface PodVolume {
+interface PodVolume {
   readonly name: string;
   readonly mountPath: string;
   readonly readOnly?: boolean;
@@ -54,7 +54,7 @@ export interface PodVolume {
 }
 
 /** An environment variable a method sets in every container of the pod. Plain values only: no secrets in output. */
-export interface PodEnvVar {
+interface PodEnvVar {
   readonly name: string;
   readonly value: string;
 }
