@@ -21,6 +21,7 @@ import { patchBoundWorkloads } from '../src/k8s/workload-patch.js';
 import { toYaml } from '../src/format/yaml.js';
 import type { Model } from '../src/model/model.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
+import { validateHelmValues } from './support/upstream.js';
 
 const it = suite('pod template: volumes, env and projected tokens');
 
@@ -139,6 +140,7 @@ const renderings: { name: string; render: (m: Model) => string; want: string }[]
     name: 'cert-manager Helm values: volumes, volumeMounts, extraEnv (keys of the chart schema)',
     render: (m) => {
       const values = helmValues(certManager(m));
+      assert.equal(validateHelmValues(values), [], 'the chart schema accepts the whole values file');
       return toYaml({ extraEnv: values.extraEnv, volumeMounts: values.volumeMounts, volumes: values.volumes });
     },
     want: 'extraEnv:\n  - name: VAULT_ADDR\n    value: https://vault.example:8200\nvolumeMounts:\n' + indent(MOUNTS, 2) + 'volumes:\n' + indent(TOKEN_VOLUME, 2),
