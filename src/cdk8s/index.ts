@@ -9,7 +9,7 @@
  */
 import { ApiObject, Chart, JsonPatch, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { CronJob, DaemonSet, Deployment, Job, StatefulSet } from 'cdk8s-plus-27';
+import type { CronJob, DaemonSet, Deployment, EnvValue, IStorage, Job, StatefulSet } from 'cdk8s-plus-27';
 import { loadSpec, formatProblem, render, type Binding, type Model, type Problem } from '../lib/index.js';
 
 /** A cdk8s-plus-27 workload that can run as a bound ServiceAccount. */
@@ -106,6 +106,28 @@ export function bind(workload: BindableWorkload, binding: Binding): void {
   const podSpec = object.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
   object.addJsonPatch(JsonPatch.add(`${podSpec}/serviceAccountName`, pod.serviceAccountName));
   if (Object.keys(pod.nodeSelector).length > 0) object.addJsonPatch(JsonPatch.add(`${podSpec}/nodeSelector`, { ...pod.nodeSelector }));
+  addToContainers(workload, pod);
+}
+
+/**
+ * Env and volume mounts go into the containers through cdk8s-plus itself, not as JSON patches:
+ * a patch cannot append to an `env` or `volumes` list that may or may not exist at synthesis.
+ * The values are duck-typed, because this module loads no cdk8s-plus code of its own (it is the
+ * caller's peer dependency): an env value is read as `{ value }`, and a volume as anything with a
+ * `name` that renders itself with `_toKube()` (cdk8s-plus-27's own Volume contract). Containers
+ * added after `bind()` get neither.
+ */
+function addToContainers(workload: BindableWorkload, pod: Binding['pod']): void {
+  const containers = [...workload.initContainers, ...workload.containers];
+  const volumes = pod.volumes.map((volume, i) => {
+    const mount = pod.volumeMounts[i] as { mountPath: string; readOnly?: boolean };
+    const storage = { name: volume.name as string, asVolume: () => storage, _toKube: () => structuredClone(volume) };
+    return { storage: storage as unknown as IStorage, mount };
+  });
+  for (const container of containers) {
+    for (const e of pod.env) container.env.addVariable(e.name, { value: e.value } as unknown as EnvValue);
+    for (const v of volumes) container.mount(v.mount.mountPath, v.storage, v.mount.readOnly ? { readOnly: true } : {});
+  }
 }
 
 export type { Binding, Model, PodTemplate, Problem, WorkloadKind } from '../lib/index.js';

@@ -46,6 +46,8 @@ export function certManagerConfig(model: Model): CertManagerConfig | undefined {
       ...(podLabels ? { labels: podLabels } : {}),
       ...(podAnnotations ? { annotations: podAnnotations } : {}),
       ...(nodeSelector ? { nodeSelector } : {}),
+      ...(pod.volumes?.length ? { volumes: pod.volumes } : {}),
+      ...(pod.env?.length ? { env: pod.env } : {}),
     },
     controllerArgs: args,
     ...(leaderElectionNamespace ? { leaderElectionNamespace } : {}),

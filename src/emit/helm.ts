@@ -6,6 +6,7 @@
  */
 import type { CertManagerConfig } from './cert-manager.js';
 import { mergeMaps } from '../k8s/labels.js';
+import { kubeVolume, kubeVolumeMount } from '../model/method.js';
 import { sortKeys } from '../format/yaml.js';
 
 export function helmValues(config: CertManagerConfig): Record<string, unknown> {
@@ -23,6 +24,13 @@ export function helmValues(config: CertManagerConfig): Record<string, unknown> {
   if (pod.labels) values.podLabels = { ...pod.labels };
   if (pod.annotations) values.podAnnotations = { ...pod.annotations };
   if (pod.nodeSelector) values.nodeSelector = { ...pod.nodeSelector };
+  // The chart mounts `volumeMounts` and sets `extraEnv` in the controller container only (its
+  // templates/deployment.yaml), the one that talks to the cloud.
+  if (pod.volumes?.length) {
+    values.volumes = pod.volumes.map(kubeVolume);
+    values.volumeMounts = pod.volumes.map(kubeVolumeMount);
+  }
+  if (pod.env?.length) values.extraEnv = pod.env.map((e) => ({ name: e.name, value: e.value }));
   if (config.controllerArgs.length > 0) values.extraArgs = [...config.controllerArgs];
   if (config.leaderElectionNamespace) values.global = { leaderElection: { namespace: config.leaderElectionNamespace } };
   return sortKeys(values);

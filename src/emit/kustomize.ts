@@ -9,7 +9,7 @@
  * would replace the whole list.
  */
 import type { Model, ServiceAccountBinding, WorkloadRef } from '../model/model.js';
-import type { MethodContext, PodTemplatePatch } from '../model/method.js';
+import { containerAdditions, kubeVolume, kubeVolumeMount, type MethodContext, type PodTemplatePatch } from '../model/method.js';
 import { mergeMaps } from '../k8s/labels.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { fileSegment } from '../format/names.js';
@@ -18,13 +18,25 @@ import { kubernetesOrder, sortKeys, toYaml } from '../format/yaml.js';
 
 const COMPONENT = { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
 
-function podTemplate(serviceAccountName: string | undefined, pod: PodTemplatePatch): Record<string, unknown> {
+function podTemplate(serviceAccountName: string | undefined, pod: PodTemplatePatch, container?: string): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
   if (pod.labels) metadata.labels = { ...pod.labels };
   if (pod.annotations) metadata.annotations = { ...pod.annotations };
   const spec: Record<string, unknown> = {};
   if (serviceAccountName) spec.serviceAccountName = serviceAccountName;
   if (pod.nodeSelector) spec.nodeSelector = { ...pod.nodeSelector };
+  // Pod volumes merge by name; container env and mounts cannot be placed without the containers'
+  // names (resolve.ts warns), except in cert-manager's Deployment, whose container is known.
+  if (pod.volumes?.length) spec.volumes = pod.volumes.map(kubeVolume);
+  if (container && containerAdditions(pod)) {
+    spec.containers = [
+      {
+        name: container,
+        ...(pod.env?.length ? { env: pod.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+        ...(pod.volumes?.length ? { volumeMounts: pod.volumes.map(kubeVolumeMount) } : {}),
+      },
+    ];
+  }
   return { ...(Object.keys(metadata).length ? { metadata } : {}), spec };
 }
 
@@ -129,7 +141,7 @@ export function namespaceComponents(model: Model): OutputFile[] {
         }
       }
       const pod = method.podTemplate(b, ctx);
-      const hasPodMetadata = Boolean(pod.labels || pod.annotations || pod.nodeSelector);
+      const hasPodMetadata = Boolean(pod.labels || pod.annotations || pod.nodeSelector || pod.volumes?.length);
       for (const w of b.workloads) {
         patches.push({
           target: namespacedTarget(API_VERSIONS[w.kind], w.kind, w.name, namespace),
@@ -189,14 +201,14 @@ export function certManagerComponent(model: Model, config: CertManagerConfig): O
     );
   }
   const pod = config.pod;
-  if (pod.labels || pod.annotations || pod.nodeSelector) {
+  if (pod.labels || pod.annotations || pod.nodeSelector || pod.volumes?.length || pod.env?.length) {
     patches.push({ path: 'deployment.yaml' });
     files.push(
       yamlFile(`${dir}/deployment.yaml`, model.specName, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: spec.deployment, namespace: spec.namespace },
-        spec: { template: podTemplate(undefined, pod) },
+        spec: { template: podTemplate(undefined, pod, spec.container) },
       }),
     );
   }

@@ -5,13 +5,14 @@
  * style of everything else stay as the user wrote them, and patching twice changes nothing.
  *
  * Each transformation is one small function over one node (in the manner of kustomize's
- * api/filters): `podTemplatePath`, `setServiceAccountName`, `mergeStringMap`, then
+ * api/filters): `podTemplatePath`, `setServiceAccountName`, `mergeStringMap`, `mergeKeyedList`, then
  * `patchWorkload` composing them and `patchBoundWorkloads` matching bindings to items.
  */
-import { isMap, isScalar, type Document, type Node, type YAMLMap } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Model, ServiceAccountBinding, WorkloadKind } from '../model/model.js';
 import type { SpecPath } from '../model/diagnostics.js';
-import type { PodTemplatePatch } from '../model/method.js';
+import { kubeVolume, kubeVolumeMount, type PodTemplatePatch } from '../model/method.js';
 
 /** Where the pod template of a workload kind sits; a CronJob's is one level deeper, under its Job template. */
 function podTemplatePath(kind: WorkloadKind): readonly string[] {
@@ -55,6 +56,68 @@ export function mergeStringMap(doc: Document, item: YAMLMap, path: readonly stri
     changed = true;
   }
   return { changed };
+}
+
+/** The map at `path` under `item`, created (block style) when absent. */
+function mapAt(doc: Document, item: YAMLMap, path: readonly string[]): YAMLMap {
+  let node: YAMLMap = item;
+  for (const key of path) {
+    const next = node.get(key, true) as Node | undefined;
+    if (isMap(next)) {
+      if (next.items.length === 0) next.flow = false;
+      node = next;
+      continue;
+    }
+    const created = doc.createNode({}) as YAMLMap;
+    node.set(doc.createNode(key), created);
+    node = created;
+  }
+  return node;
+}
+
+/**
+ * Merges entries into the list `field` of `parent` by their `key` field, as a strategic merge
+ * would (volumes and env by `name`, volumeMounts by `mountPath`): an entry with that key and
+ * other content is replaced (the method needs its value), a missing one appended, the list
+ * created when absent. The user's other entries stay as written.
+ */
+function mergeKeyedList(doc: Document, parent: YAMLMap, field: string, key: string, entries: readonly Record<string, unknown>[]): FieldOutcome {
+  if (entries.length === 0) return { changed: false };
+  let list = parent.get(field, true) as Node | undefined;
+  if (!isSeq(list)) {
+    list = doc.createNode([]) as YAMLSeq;
+    parent.set(doc.createNode(field), list);
+  }
+  const seq = list as YAMLSeq;
+  if (seq.items.length === 0) seq.flow = false;
+  let changed = false;
+  for (const entry of entries) {
+    const at = seq.items.findIndex((n) => isMap(n) && scalarString(n.get(key, true)) === entry[key]);
+    const current = at >= 0 ? (seq.items[at] as YAMLMap).toJSON() : undefined;
+    if (isDeepStrictEqual(current, entry)) continue;
+    const node = doc.createNode(entry);
+    if (at >= 0) seq.items[at] = node;
+    else seq.items.push(node);
+    changed = true;
+  }
+  return { changed };
+}
+
+/** Env and volume mounts into every container (init containers too: they may call the cloud before the app starts). */
+function patchContainers(doc: Document, item: YAMLMap, podSpecPath: readonly string[], pod: PodTemplatePatch): FieldOutcome[] {
+  const env = (pod.env ?? []).map((e) => ({ name: e.name, value: e.value }));
+  const mounts = (pod.volumes ?? []).map(kubeVolumeMount);
+  if (env.length === 0 && mounts.length === 0) return [];
+  const outcomes: FieldOutcome[] = [];
+  for (const field of ['initContainers', 'containers']) {
+    const containers = item.getIn([...podSpecPath, field], true);
+    if (!isSeq(containers)) continue;
+    for (const container of containers.items) {
+      if (!isMap(container)) continue;
+      outcomes.push(mergeKeyedList(doc, container, 'env', 'name', env), mergeKeyedList(doc, container, 'volumeMounts', 'mountPath', mounts));
+    }
+  }
+  return outcomes;
 }
 
 /** `setIn` that creates missing maps in block style and keeps string values strings ("true" stays quoted). */
@@ -102,6 +165,8 @@ export function patchWorkload(doc: Document, item: YAMLMap, kind: WorkloadKind, 
     mergeStringMap(doc, item, [...template, 'metadata', 'labels'], pod.labels),
     mergeStringMap(doc, item, [...template, 'metadata', 'annotations'], pod.annotations),
     mergeStringMap(doc, item, [...podSpec, 'nodeSelector'], pod.nodeSelector),
+    ...(pod.volumes?.length ? [mergeKeyedList(doc, mapAt(doc, item, podSpec), 'volumes', 'name', pod.volumes.map(kubeVolume))] : []),
+    ...patchContainers(doc, item, podSpec, pod),
   ];
   return changes.some((c) => 'changed' in c && c.changed) ? { status: 'patched' } : { status: 'already-correct' };
 }

@@ -12,6 +12,7 @@
 import { formatProblem as formatInternal, loadSpec as loadInternal } from '../spec/load.js';
 import { render as renderInternal } from '../render.js';
 import type { Model as InternalModel } from '../model/model.js';
+import { kubeVolume, kubeVolumeMount } from '../model/method.js';
 
 /** One problem in a spec, positioned: `file:line:col: path: message` once formatted. */
 export interface Problem {
@@ -37,6 +38,12 @@ export interface PodTemplate {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Kubernetes Volumes the pod needs (projected ServiceAccount tokens, CSI drivers), merged by name. */
+  readonly volumes: readonly Readonly<Record<string, unknown>>[];
+  /** Kubernetes VolumeMounts of those volumes, for every container. */
+  readonly volumeMounts: readonly Readonly<Record<string, unknown>>[];
+  /** Environment variables for every container (plain values). */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** One Kubernetes ServiceAccount bound to one cloud identity. */
@@ -107,6 +114,9 @@ function view(model: InternalModel, warnings: readonly Problem[]): Model {
         labels: frozenCopy(pod.labels),
         annotations: frozenCopy(pod.annotations),
         nodeSelector: frozenCopy(pod.nodeSelector),
+        volumes: Object.freeze((pod.volumes ?? []).map((v) => Object.freeze(kubeVolume(v)))),
+        volumeMounts: Object.freeze((pod.volumes ?? []).map((v) => Object.freeze(kubeVolumeMount(v)))),
+        env: Object.freeze((pod.env ?? []).map((e) => Object.freeze({ name: e.name, value: e.value }))),
       }),
       certManager: b.certManager,
     });

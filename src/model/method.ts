@@ -40,12 +40,60 @@ export interface ObjectMetadataPatch {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** What a bound workload's pod template needs besides `serviceAccountName`. */
+/**
+ * A pod volume a method adds, mounted into every container of the pod. `source` is a Kubernetes
+ * Volume without its `name` (`{ projected: { sources: [{ serviceAccountToken: … }] } }`,
+ * `{ csi: … }`, `{ emptyDir: {} }`); a projected ServiceAccount token for a custom audience is
+ * such a volume (see `serviceAccountTokenVolume`).
+ */
+interface PodVolume {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+  readonly source: Readonly<Record<string, unknown>>;
+}
+
+/** An environment variable a method sets in every container of the pod. Plain values only: no secrets in output. */
+interface PodEnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * What a bound workload's pod template needs besides `serviceAccountName`. Labels, annotations,
+ * nodeSelector and volumes are pod-level; env and the volumes' mounts go into every container
+ * (kustomize Components cannot see container names: see `kustomize.ts` and `containerAdditions`).
+ */
 export interface PodTemplatePatch {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly volumes?: readonly PodVolume[];
+  readonly env?: readonly PodEnvVar[];
 }
+
+/**
+ * A projected ServiceAccount token volume: the kubelet writes a token for `audience` at
+ * `mountPath/path` and rotates it (Kubernetes `ServiceAccountTokenProjection`: audience,
+ * expirationSeconds, path; the kubelet refuses an expiry under 600 s).
+ */
+export function serviceAccountTokenVolume(
+  name: string,
+  mountPath: string,
+  token: { readonly audience: string; readonly path: string; readonly expirationSeconds?: number },
+): PodVolume {
+  const projection = { audience: token.audience, ...(token.expirationSeconds ? { expirationSeconds: token.expirationSeconds } : {}), path: token.path };
+  return { name, mountPath, readOnly: true, source: { projected: { sources: [{ serviceAccountToken: projection }] } } };
+}
+
+/** The Kubernetes Volume (pod level) of a `PodVolume`. */
+export const kubeVolume = (v: PodVolume): Record<string, unknown> => ({ name: v.name, ...structuredClone(v.source) });
+
+/** The Kubernetes VolumeMount (container level) of a `PodVolume`. */
+export const kubeVolumeMount = (v: PodVolume): Record<string, unknown> => ({ mountPath: v.mountPath, name: v.name, ...(v.readOnly ? { readOnly: true } : {}) });
+
+/** Whether the patch adds anything inside containers (env or volume mounts), which needs the containers' names. */
+export const containerAdditions = (pod: PodTemplatePatch): boolean => Boolean(pod.env?.length || pod.volumes?.length);
 
 /**
  * cert-manager controller settings, rendered both as Helm values and as kustomize patches over

@@ -13,7 +13,7 @@ import type {
   WorkloadRef,
 } from '../model/model.js';
 import { METHODS } from '../methods/registry.js';
-import type { AnyIdentityMethod } from '../model/method.js';
+import { containerAdditions, type AnyIdentityMethod } from '../model/method.js';
 import { ACME_SERVERS } from '../schema/cert-manager.js';
 import { CLUSTER_KINDS } from '../schema/cluster.js';
 import { dns01Provider } from '../schema/dns01.js';
@@ -109,7 +109,28 @@ export function resolveModel(spec: Spec, options: ResolveOptions): Model | undef
     if (identity.method.deprecated) diag.warn([...identity.path, identity.method.key], identity.method.deprecated);
     identity.method.check?.(identity, { model, diagnostics: diag });
   }
+  if (!diag.hasErrors) warnContainerAdditions(model, diag);
   return diag.hasErrors ? undefined : model;
+}
+
+/**
+ * A kustomize Component cannot reach into a workload's containers without their names (JSON 6902
+ * `add …/env/-` fails on a container without `env`; a strategic-merge container entry with an
+ * unknown name adds a container), so for a method that adds env or volume mounts the namespace
+ * Component sets only the pod-level fields. Say so at each workload it leaves short, with the
+ * paths that see the containers.
+ */
+function warnContainerAdditions(model: Model, diag: Diagnostics): void {
+  for (const b of model.bindings) {
+    if (b.certManager || b.workloads.length === 0) continue;
+    if (!containerAdditions(b.identity.method.podTemplate(b, { model }))) continue;
+    for (const w of b.workloads) {
+      diag.warn(
+        w.path,
+        `${b.identity.method.key} adds env and volume mounts to every container, which the kustomize Component cannot do without the containers' names (it sets the ServiceAccount, pod metadata and volumes only): patch ${w.kind} ${w.name} with \`wi-gen fn\`, the kustomize transformer (\`wi-gen plugin\`) or cdk8s \`bind()\`, which see its containers`,
+      );
+    }
+  }
 }
 
 function unknownIdentity(name: string, identities: Map<string, Identity>): string {
