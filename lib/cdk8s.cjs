@@ -89,6 +89,19 @@ function bind(workload, binding) {
   const podSpec = object.kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
   object.addJsonPatch(import_cdk8s.JsonPatch.add(`${podSpec}/serviceAccountName`, pod.serviceAccountName));
   if (Object.keys(pod.nodeSelector).length > 0) object.addJsonPatch(import_cdk8s.JsonPatch.add(`${podSpec}/nodeSelector`, { ...pod.nodeSelector }));
+  addToContainers(workload, pod);
+}
+function addToContainers(workload, pod) {
+  const containers = [...workload.initContainers, ...workload.containers];
+  const volumes = pod.volumes.map((volume, i) => {
+    const mount = pod.volumeMounts[i];
+    const storage = { name: volume.name, asVolume: () => storage, _toKube: () => structuredClone(volume) };
+    return { storage, mount };
+  });
+  for (const container of containers) {
+    for (const e of pod.env) container.env.addVariable(e.name, { value: e.value });
+    for (const v of volumes) container.mount(v.mount.mountPath, v.storage, v.mount.readOnly ? { readOnly: true } : {});
+  }
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {

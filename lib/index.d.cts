@@ -20,6 +20,15 @@ export interface PodTemplate {
     readonly labels: Readonly<Record<string, string>>;
     readonly annotations: Readonly<Record<string, string>>;
     readonly nodeSelector: Readonly<Record<string, string>>;
+    /** Kubernetes Volumes the pod needs (projected ServiceAccount tokens, CSI drivers), merged by name. */
+    readonly volumes: readonly Readonly<Record<string, unknown>>[];
+    /** Kubernetes VolumeMounts of those volumes, for every container. */
+    readonly volumeMounts: readonly Readonly<Record<string, unknown>>[];
+    /** Environment variables for every container (plain values). */
+    readonly env: readonly {
+        readonly name: string;
+        readonly value: string;
+    }[];
 }
 /** One Kubernetes ServiceAccount bound to one cloud identity. */
 export interface Binding {
