@@ -21,6 +21,10 @@ import { patchBoundWorkloads } from '../src/k8s/workload-patch.js';
 import { toYaml } from '../src/format/yaml.js';
 import type { Model } from '../src/model/model.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
+import { emptyFacts } from '../src/doctor/facts.js';
+import { addDump } from '../src/doctor/dumps.js';
+import { diagnose } from '../src/doctor/doctor.js';
+import { render } from '../src/render.js';
 import { validateHelmValues } from './support/upstream.js';
 
 const it = suite('pod template: volumes, env and projected tokens');
@@ -300,5 +304,40 @@ spec:
       assert.equal(names(controllerSpec.volumes), ['vault-token', 'agent-cache']);
     }));
 }
+
+it('doctor: a live workload without the volumes, env or mounts the method adds is a broken link', () => {
+  withStandIn(() => {
+    const { model: m } = model();
+    const deployment = (extra: { volumes?: unknown[]; env?: unknown[]; volumeMounts?: unknown[] }) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        template: {
+          metadata: { labels: { 'example.dev/use': 'true' } },
+          spec: {
+            serviceAccountName: 'web',
+            volumes: extra.volumes ?? [],
+            containers: [{ name: 'app', image: 'x', env: extra.env ?? [], volumeMounts: extra.volumeMounts ?? [] }],
+          },
+        },
+      },
+    });
+    const check = (d: Record<string, unknown>) => {
+      const facts = emptyFacts();
+      addDump(facts, [{ apiVersion: 'v1', kind: 'List', items: [d] } as never], 'dump');
+      return diagnose(m, render(m), facts).chains.flatMap((c) => c.links).find((l) => l.id === 'workload:Deployment/shop/web');
+    };
+    const bare = check(deployment({}));
+    assert.is(bare?.verdict, 'broken');
+    assert.is(bare?.detail, 'volumes missing: vault-token, agent-cache; container app lacks env VAULT_ADDR=https://vault.example:8200, volumeMount vault-token, volumeMount agent-cache');
+    const patched = check(deployment({
+      volumes: [{ name: 'vault-token' }, { name: 'agent-cache' }],
+      env: [{ name: 'VAULT_ADDR', value: 'https://vault.example:8200' }],
+      volumeMounts: [{ name: 'vault-token', mountPath: '/var/run/secrets/vault' }, { name: 'agent-cache', mountPath: '/var/cache/agent' }],
+    }));
+    assert.is(patched?.verdict, 'ok');
+  });
+});
 
 it.run();

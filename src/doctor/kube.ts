@@ -124,6 +124,19 @@ export function workloadLinks(
   if (labels.length) problems.push(`pod labels missing: ${labels.join(', ')}`);
   if (annotations.length) problems.push(`pod annotations missing: ${annotations.join(', ')}`);
   if (nodeSelector.length) problems.push(`nodeSelector missing: ${nodeSelector.join(', ')}`);
+  // Volumes by name at pod level; env and volume mounts in every container, as the patchers put them.
+  const podVolumes = new Set(((get(template, 'spec', 'volumes') as unknown[] | undefined) ?? []).filter(isObject).map((v) => str(v['name'])));
+  const missingVolumes = (want.volumes ?? []).filter((v) => !podVolumes.has(v.name)).map((v) => v.name);
+  if (missingVolumes.length) problems.push(`volumes missing: ${missingVolumes.join(', ')}`);
+  for (const c of ((get(template, 'spec', 'containers') as unknown[] | undefined) ?? []).filter(isObject)) {
+    const env = new Map(((c['env'] as unknown[] | undefined) ?? []).filter(isObject).map((e) => [str(e['name']), str(e['value'])]));
+    const mounts = new Set(((c['volumeMounts'] as unknown[] | undefined) ?? []).filter(isObject).map((m) => str(m['name'])));
+    const lacking = [
+      ...(want.env ?? []).filter((e) => env.get(e.name) !== e.value).map((e) => `env ${e.name}=${e.value}`),
+      ...(want.volumes ?? []).filter((v) => !mounts.has(v.name)).map((v) => `volumeMount ${v.name}`),
+    ];
+    if (lacking.length) problems.push(`container ${str(c['name']) ?? '?'} lacks ${lacking.join(', ')}`);
+  }
   if (problems.length > 0) {
     const fix = binding.certManager
       ? 'upgrade cert-manager with out/helm/cert-manager.values.yaml (or apply the kustomize/cert-manager Component)'
