@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { examplesDir, readTree, repoRoot, wiGen, yamlDocs } from './support/wi-gen.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
-import { projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
+import { GKE_SPEC, projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
 import { validateKubernetesObject } from './support/core-schemas.js';
 
 type Obj = Record<string, any>;
@@ -16,22 +16,7 @@ type Obj = Record<string, any>;
 const fixtures = join(repoRoot, 'test', 'fixtures');
 const PLUGIN = join('plugins', 'wi-gen.dev', 'v1alpha1', 'workloadidentityspec', 'WorkloadIdentitySpec');
 
-const SPEC = `apiVersion: wi-gen.dev/v1alpha1
-kind: WorkloadIdentitySpec
-metadata:
-  name: workload-identity
-  annotations:
-    config.kubernetes.io/local-config: "true"
-cluster:
-  name: analytics
-  gke: {project: acme-analytics}
-identities:
-  - name: reporter
-    gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com}
-bindings:
-  - identity: reporter
-    serviceAccount: {namespace: batch, name: reporter}
-`;
+const SPEC = GKE_SPEC;
 const BAD_SPEC = SPEC.replace('reporter@acme-analytics.iam', 'reporter@Acme.iam');
 /** Line and column of the bad value in BAD_SPEC, as wi-gen reports them. */
 const BAD_AT = `${BAD_SPEC.split('\n').findIndex((l) => l.includes('reporter@Acme')) + 1}:${(BAD_SPEC.split('\n').find((l) => l.includes('reporter@Acme')) as string).indexOf('reporter@Acme') + 1}`;

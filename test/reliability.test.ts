@@ -14,26 +14,10 @@ import { judge, seedSpecs } from './support/fuzz.js';
 // @ts-expect-error: a plain .mjs module shared with the benchmark
 import { scalingShapes } from '../bench/scaling-shapes.mjs';
 import { hasTool, run, tmpDir } from './support/tools.js';
-import { projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
+import { GKE_SPEC, projectWithWiGen, quietEnv, snippet } from './support/integrations.js';
 
 type Obj = Record<string, any>;
 
-export const GKE_SPEC = `apiVersion: wi-gen.dev/v1alpha1
-kind: WorkloadIdentitySpec
-metadata:
-  name: workload-identity
-  annotations:
-    config.kubernetes.io/local-config: "true"
-cluster:
-  name: analytics
-  gke: {project: acme-analytics}
-identities:
-  - name: reporter
-    gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com}
-bindings:
-  - identity: reporter
-    serviceAccount: {namespace: batch, name: reporter}
-`;
 
 /** `count` ConfigMaps of about 400 bytes each, as YAML documents. */
 function configMaps(count: number): string {

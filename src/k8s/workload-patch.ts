@@ -64,6 +64,7 @@ function mapAt(doc: Document, item: YAMLMap, path: readonly string[]): YAMLMap {
   for (const key of path) {
     const next = node.get(key, true) as Node | undefined;
     if (isMap(next)) {
+      // An empty `{}` grows in block style; a flow map with entries keeps its style.
       if (next.items.length === 0) next.flow = false;
       node = next;
       continue;
@@ -122,19 +123,7 @@ function patchContainers(doc: Document, item: YAMLMap, podSpecPath: readonly str
 
 /** `setIn` that creates missing maps in block style and keeps string values strings ("true" stays quoted). */
 function setIn(doc: Document, item: YAMLMap, path: readonly string[], value: string): void {
-  let node: YAMLMap = item;
-  for (const key of path.slice(0, -1)) {
-    const next = node.get(key, true) as Node | undefined;
-    if (isMap(next)) {
-      // An empty `{}` grows in block style; a flow map with entries keeps its style.
-      if (next.items.length === 0) next.flow = false;
-      node = next;
-      continue;
-    }
-    const created = doc.createNode({}) as YAMLMap;
-    node.set(doc.createNode(key), created);
-    node = created;
-  }
+  const node = mapAt(doc, item, path.slice(0, -1));
   const key = path[path.length - 1] as string;
   const existing = node.get(key, true);
   if (isScalar(existing)) {

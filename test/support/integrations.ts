@@ -29,3 +29,21 @@ export function projectWithWiGen(prefix = 'wi-gen-project-'): string {
 export function quietEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { npm_config_update_notifier: 'false', NO_COLOR: '1', ...extra };
 }
+
+/** A GKE spec that is also a KRM object (local-config), for the kustomize, kpt and fn tests. */
+export const GKE_SPEC = `apiVersion: wi-gen.dev/v1alpha1
+kind: WorkloadIdentitySpec
+metadata:
+  name: workload-identity
+  annotations:
+    config.kubernetes.io/local-config: "true"
+cluster:
+  name: analytics
+  gke: {project: acme-analytics}
+identities:
+  - name: reporter
+    gke: {serviceAccount: reporter@acme-analytics.iam.gserviceaccount.com}
+bindings:
+  - identity: reporter
+    serviceAccount: {namespace: batch, name: reporter}
+`;
