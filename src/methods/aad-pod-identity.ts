@@ -46,7 +46,7 @@ import {
 
 const KEY = 'aadPodIdentity';
 
-export const AadPodIdentitySchema = z
+export const AadPodIdentitySchema = () => z
   .strictObject({
     resourceID: z
       .string()
@@ -67,7 +67,7 @@ export const AadPodIdentitySchema = z
   })
   .describe('AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.');
 
-export type AadPodIdentity = z.output<typeof AadPodIdentitySchema>;
+export type AadPodIdentity = z.output<ReturnType<typeof AadPodIdentitySchema>>;
 
 export const AAD_POD_IDENTITY_DEPRECATION =
   'AAD Pod Identity is deprecated since 2022-10-24 and archived (last release v1.8.17); wi-gen emits it only for clusters that still run it. The generated README shows this spec switched to azureWorkloadIdentity';

@@ -34,11 +34,11 @@ import {
   type AwsRoleConfig,
 } from './aws-role.js';
 
-export const AwsIrsaSchema = z
+export const AwsIrsaSchema = () => z
   .strictObject({ ...awsRoleFields })
   .describe('IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.');
 
-export type AwsIrsaIdentity = z.output<typeof AwsIrsaSchema>;
+export type AwsIrsaIdentity = z.output<ReturnType<typeof AwsIrsaSchema>>;
 
 const KEY = 'awsIrsa';
 

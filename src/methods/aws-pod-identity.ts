@@ -32,11 +32,11 @@ import {
   type AwsRoleConfig,
 } from './aws-role.js';
 
-export const AwsPodIdentitySchema = z
+export const AwsPodIdentitySchema = () => z
   .strictObject({ ...awsRoleFields })
   .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
 
-export type AwsPodIdentityIdentity = z.output<typeof AwsPodIdentitySchema>;
+export type AwsPodIdentityIdentity = z.output<ReturnType<typeof AwsPodIdentitySchema>>;
 
 const KEY = 'awsPodIdentity';
 

@@ -35,7 +35,7 @@ import {
   terraformFile,
 } from './aws-role.js';
 
-export const AwsServiceAccountRefSchema = z
+export const AwsServiceAccountRefSchema = () => z
   .strictObject({
     roleARN: roleArn.describe(
       'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
@@ -62,7 +62,7 @@ export const AwsServiceAccountRefSchema = z
   })
   .describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
 
-export type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
+export type AwsServiceAccountRefIdentity = z.output<ReturnType<typeof AwsServiceAccountRefSchema>>;
 
 const KEY = 'awsServiceAccountRef';
 

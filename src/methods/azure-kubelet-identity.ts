@@ -22,7 +22,7 @@ const KEY = 'azureKubeletIdentity';
 export const KUBELET_IDENTITY_WARNING =
   "every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only";
 
-export const AzureKubeletIdentitySchema = z
+export const AzureKubeletIdentitySchema = () => z
   .strictObject({
     clientID: guid('clientID')
       .optional()
@@ -53,7 +53,7 @@ export const AzureKubeletIdentitySchema = z
   })
   .describe('AKS kubelet identity: the node-level managed identity, through IMDS. Every pod on the nodes holds its rights.');
 
-export type AzureKubeletIdentity = z.output<typeof AzureKubeletIdentitySchema>;
+export type AzureKubeletIdentity = z.output<ReturnType<typeof AzureKubeletIdentitySchema>>;
 
 const aks = (ctx: MethodContext): AksCluster => aksCluster(ctx) as AksCluster;
 

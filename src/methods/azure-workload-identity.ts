@@ -55,7 +55,7 @@ import {
 
 const KEY = 'azureWorkloadIdentity';
 
-export const AzureWorkloadIdentitySchema = z
+export const AzureWorkloadIdentitySchema = () => z
   .strictObject({
     name: z
       .string()
@@ -104,7 +104,7 @@ export const AzureWorkloadIdentitySchema = z
   })
   .describe('AKS workload identity: a user-assigned managed identity federated with the cluster OIDC issuer.');
 
-export type AzureWorkloadIdentity = z.output<typeof AzureWorkloadIdentitySchema>;
+export type AzureWorkloadIdentity = z.output<ReturnType<typeof AzureWorkloadIdentitySchema>>;
 
 function cluster(ctx: MethodContext): AksCluster & { oidcIssuerURL: string; subscriptionID: string } {
   // check() has rejected specs without these before any emitter runs.
