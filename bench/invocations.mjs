@@ -143,13 +143,12 @@ export function invocationsSection({ root, work, runs, warmup }) {
     const plain = join(work, 'invoke-kustomize-floor');
     rmSync(plain, { recursive: true, force: true });
     mkdirSync(plain);
-    const generated = spawnSync(node, [join(root, 'bin', 'wi-gen.cjs'), join(kz, 'wi-gen.yaml')], { encoding: 'utf8' });
-    writeFileSync(join(plain, 'generated.yaml'), generated.stdout);
-    writeFileSync(join(plain, 'cronjob.yaml'), CRONJOB);
-    writeFileSync(join(plain, 'kustomization.yaml'), snippet(root, 'kustomization-generator').replace(/generators:\n\s+- wi-gen\.yaml.*\n/, '').replace('  - cronjob.yaml\n', '  - cronjob.yaml\n  - generated.yaml\n'));
     const withPlugin = snippet(root, 'kustomize-plugin-command').trim();
-    // Both sides must build the same objects.
     const a = spawnSync('sh', ['-c', withPlugin], { cwd: kz, encoding: 'utf8', env: { ...process.env, ...env } });
+    // The floor: the objects the README's kustomization builds (generator and transformer), as a
+    // plain resource; both sides must build the same objects.
+    writeFileSync(join(plain, 'objects.yaml'), a.stdout);
+    writeFileSync(join(plain, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - objects.yaml\n');
     const b = spawnSync('kubectl', ['kustomize', '.'], { cwd: plain, encoding: 'utf8' });
     if (a.status !== 0 || b.status !== 0 || a.stdout !== b.stdout) throw new Error(`kustomize floor builds other objects:\n${a.stderr}${b.stderr}`);
     add({ label: 'kubectl kustomize (README generator)', argv: sh(withPlugin), cwd: kz }, { label: 'kubectl kustomize (same objects as a resource)', argv: ['kubectl', 'kustomize', '.'], cwd: plain }, 'invoke: kustomize plugin', undefined);

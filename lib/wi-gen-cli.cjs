@@ -9,15 +9,16 @@
 // as a vm.Script with the cached data of an earlier run and, after a successful run without
 // usable data, stores what V8 compiled during that run (the functions the command used; no V8
 // flags are changed at run time). The cache lives in $XDG_CACHE_HOME/wi-gen (default
-// ~/.cache/wi-gen); the Node 20 files are keyed by the bundle's digest and Node's version, and V8
-// rejects data from another V8 or other flags (the run then stores fresh data).
+// ~/.cache/wi-gen); the Node 20 files are keyed by the bundle's digest, Node's version and the
+// kind of run (stream, or a tree written), and V8 rejects data from another V8 or other flags
+// (the run then stores fresh data).
 // NODE_DISABLE_COMPILE_CACHE=1 turns both off, as on Node 22. Output never depends on the cache,
 // and a cache that cannot be read or written costs no more than having none: nothing is
 // retried and nothing is reported.
 'use strict';
 const { createRequire, enableCompileCache } = require('node:module');
 const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 
 const bundle = join(__dirname, 'wi-gen.cjs');
 
@@ -72,7 +73,12 @@ function runWithHandMadeCache() {
   const source = readFileSync(bundle, 'utf8');
   // The build writes the bundle's digest on its first line; no digest, no cache.
   const digest = /^\/\/ wi-gen bundle sha256-([0-9a-f]{64})\n/.exec(source.slice(0, 100))?.[1];
-  const cache = directory && digest ? join(directory, `${digest.slice(0, 32)}-${process.version}-${process.arch}.v8cache`) : undefined;
+  // Runs that write a tree (-o DIR, render) compile the writer, README and Terraform code a stream
+  // never runs: each kind keeps its own cache, so neither deserializes the other's functions nor
+  // compiles its own afresh on every run because the other kind's cache came first.
+  const args = process.argv.slice(2);
+  const writesTree = args[0] === 'render' || args.some((a) => a === '-o' || a === '--output' || a.startsWith('--output='));
+  const cache = directory && digest ? join(directory, `${digest.slice(0, 32)}-${process.version}-${process.arch}${writesTree ? '-tree' : ''}.v8cache`) : undefined;
   let cachedData;
   if (cache) {
     try {
@@ -87,7 +93,7 @@ function runWithHandMadeCache() {
 
   // Written after the run, so it holds the functions the command compiled, not only the top
   // level. Help and version runs compile almost nothing: the first real command makes the cache.
-  const trivial = process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
+  const trivial = args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
   if (cache && !trivial && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', (code) => {
       // A failed run may have stopped anywhere; the next one makes the cache.
@@ -119,6 +125,8 @@ function pruneStale(dir, current) {
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.v8cache') && !name.endsWith('.tmp')) continue;
     const path = join(dir, name);
-    if (path !== current && statSync(path).mtimeMs < old) rmSync(path, { force: true });
+    // This bundle's caches (one per kind of run) stay, however old; its stray temporaries do not.
+    const ours = name.endsWith('.v8cache') && name.startsWith(basename(current).slice(0, 32));
+    if (path !== current && !ours && statSync(path).mtimeMs < old) rmSync(path, { force: true });
   }
 }

@@ -4,7 +4,7 @@
 // never exits (Node's recursive mkdir spins forever under /proc).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binPath, examplesDir, repoRoot } from './support/wi-gen.js';
 import { run, tmpDir } from './support/tools.js';
@@ -28,6 +28,34 @@ test('a usable cache directory is made and filled, and the next run gives the sa
   const second = renderWithCache(home);
   assert.is(second.code, 0, second.stderr);
   assert.is(second.stdout, expected.stdout);
+});
+
+// Node 20's hand-made cache holds what a run compiled: a stream and a run writing a tree
+// (-o DIR) keep one each, so neither runs with the other's functions. Node 22 has its own cache.
+test('on Node 20 a stream and a -o DIR run keep separate caches, and each run reuses its own', () => {
+  const home = tmpDir('wi-gen-cache-');
+  const out = join(tmpDir('wi-gen-cache-out-'), 'out');
+  const env = { XDG_CACHE_HOME: home, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: undefined };
+  const caches = () => (existsSync(join(home, 'wi-gen')) ? readdirSync(join(home, 'wi-gen')).filter((n) => n.endsWith('.v8cache')).sort() : []);
+  if (Number(process.versions.node.split('.')[0]) >= 22) {
+    console.log('# compile-cache: Node >= 22 uses its own compile cache; the per-kind files are Node 20 only');
+    return;
+  }
+  assert.is(renderWithCache(home).code, 0);
+  const afterStream = caches();
+  assert.is(afterStream.length, 1, afterStream.join(', '));
+  const tree = () => run(process.execPath, [binPath, spec, '-o', out, '--quiet'], { cwd: repoRoot, env, timeoutMs: 20_000 });
+  assert.is(tree().code, 0);
+  const afterTree = caches();
+  assert.is(afterTree.length, 2, afterTree.join(', '));
+  assert.ok(afterTree.some((n) => n.endsWith('-tree.v8cache')), afterTree.join(', '));
+  // A second run of either kind finds its cache and writes nothing new.
+  const times = () => afterTree.map((n) => statSync(join(home, 'wi-gen', n)).mtimeMs).join(',');
+  const before = times();
+  assert.is(tree().code, 0);
+  assert.is(renderWithCache(home).code, 0);
+  assert.equal(caches(), afterTree);
+  assert.is(times(), before);
 });
 
 const broken: [string, () => string][] = [

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { exampleNames, examplesDir, repoRoot, wiGen } from './support/wi-gen.js';
 import { specJsonSchema, SCHEMA_FILE } from '../src/cli/schema.js';
+import { specSchema, specSchemaFor } from '../src/spec/schema.js';
 
 const committed = readFileSync(join(repoRoot, SCHEMA_FILE), 'utf8');
 
@@ -61,6 +62,35 @@ test('the JSON Schema rejects what zod rejects: unknown keys, a bad e-mail, an u
   for (const f of readdirSync(join(repoRoot, 'templates')).filter((t) => t.endsWith('.yaml'))) {
     assert.not.ok(validate(parse(readFileSync(join(repoRoot, 'templates', f), 'utf8'))), f);
   }
+});
+
+// A render parses with specSchemaFor (only the named methods' blocks built, for start-up): it must
+// answer exactly as the whole schema, on good specs and on the mistakes the identity schema catches.
+test('the schema a render parses with answers as the whole schema', () => {
+  const specs: unknown[] = exampleNames().map((name) => parse(readFileSync(join(examplesDir, name, 'spec.yaml'), 'utf8')));
+  const base = specs[0] as Record<string, unknown>;
+  const gke = { serviceAccount: 'a@p.iam.gserviceaccount.com' };
+  const variants: unknown[] = [
+    { ...base, identities: [{ name: 'a', gke, awsIrsa: { roleArn: 'arn:aws:iam::123456789012:role/r' } }] },
+    { ...base, identities: [{ name: 'a' }] },
+    { ...base, identities: [{ name: 'a', gke: null }] },
+    { ...base, identities: [{ name: 'a', gke: { serviceAccount: 'not-an-email', bogus: 1 } }] },
+    { ...base, identities: [{ name: 'a', gkee: gke }] },
+    { ...base, identities: 'none' },
+    null,
+  ];
+  let partial = 0;
+  for (const raw of [...specs, ...variants]) {
+    const schema = specSchemaFor(raw);
+    if (schema !== specSchema()) partial++;
+    const got = schema.safeParse(raw, { jitless: true });
+    const want = specSchema().safeParse(raw, { jitless: true });
+    assert.equal(JSON.stringify(got), JSON.stringify(want), JSON.stringify(raw)?.slice(0, 200));
+  }
+  // Planted: a schema with the named method's block missing answers differently, so the comparison can fail.
+  const blind = specSchemaFor({ identities: [{ awsIrsa: {} }] });
+  assert.not.equal(JSON.stringify(blind.safeParse(variants[3])), JSON.stringify(specSchema().safeParse(variants[3])));
+  assert.ok(partial >= specs.length, 'the examples parse with partial schemas');
 });
 
 test.run();

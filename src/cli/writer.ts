@@ -25,9 +25,11 @@ import {
   readlinkSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   symlinkSync,
+  unlinkSync,
   utimesSync,
   writeSync,
   type Stats,
@@ -89,24 +91,30 @@ interface TreeListing {
  */
 function listTree(dir: string): TreeListing {
   const files: string[] = [];
-  const dirs: TreeDir[] = [];
+  const dirs: { -readonly [K in keyof TreeDir]: TreeDir[K] }[] = [];
   const inodes = new Map<string, number>();
   const rootDev = lstatSync(dir).dev;
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const child = rel === '' ? e.name : `${rel}/${e.name}`;
-      const st = lstatSync(join(dir, child));
+  // Paths are built by hand (names from readdir hold no separator): path.join per entry was a
+  // visible part of re-writing a small tree. Returns how many entries `abs` holds.
+  const walk = (rel: string, abs: string): number => {
+    const names = readdirSync(abs);
+    for (const name of names) {
+      const child = rel === '' ? name : `${rel}/${name}`;
+      const childAbs = `${abs}${sep}${name}`;
+      const st = lstatSync(childAbs);
       if (st.isDirectory()) {
-        if (st.dev !== rootDev) throw new UsageError(`${join(dir, child)} is a mount point; wi-gen replaces the output directory as a whole, so it cannot hold one`);
-        dirs.push({ path: child, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, atime: st.atime, mtime: st.mtime, empty: readdirSync(join(dir, child)).length === 0 });
-        walk(child);
+        if (st.dev !== rootDev) throw new UsageError(`${childAbs} is a mount point; wi-gen replaces the output directory as a whole, so it cannot hold one`);
+        const entry = { path: child, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, atime: st.atime, mtime: st.mtime, empty: false };
+        dirs.push(entry);
+        entry.empty = walk(child, childAbs) === 0;
       } else {
         files.push(child);
         inodes.set(child, st.ino);
       }
     }
+    return names.length;
   };
-  walk('');
+  walk('', dir);
   return { files: files.sort(), dirs, inodes };
 }
 
@@ -401,13 +409,13 @@ function sibling(target: string, kind: SiblingKind): string {
   return join(dirname(target), `.wi-gen-${kind}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.${basename(target)}`);
 }
 
-/** Siblings of `target` of one kind, left by this or an earlier run. */
-function siblings(target: string, kind: SiblingKind): string[] {
-  const prefix = `.wi-gen-${kind}.`;
+/** Siblings of `target` of the given kinds, left by this or an earlier run; `names` lists its parent once. */
+function siblings(target: string, kinds: readonly SiblingKind[], names = readdirSync(dirname(target))): string[] {
   const base = basename(target);
-  return readdirSync(dirname(target))
-    .filter((n) => n.startsWith(prefix) && n.slice(n.indexOf('.', prefix.length) + 1) === base)
-    .map((n) => join(dirname(target), n));
+  return kinds.flatMap((kind) => {
+    const prefix = `.wi-gen-${kind}.`;
+    return names.filter((n) => n.startsWith(prefix) && n.slice(n.indexOf('.', prefix.length) + 1) === base).map((n) => join(dirname(target), n));
+  });
 }
 
 /** Removes a tree even when it holds read-only directories; false if something stayed. */
@@ -440,12 +448,13 @@ function removeTree(path: string): boolean {
  * `.wi-gen-old.*`; put it back. Staging trees and removed trees of dead runs go.
  */
 function recover(target: string): void {
-  const olds = siblings(target, 'old');
+  const names = readdirSync(dirname(target));
+  const olds = siblings(target, ['old'], names);
   if (!existsSync(target) && olds.length > 0) {
     const newest = olds.map((p) => ({ p, t: lstatSync(p).mtimeMs })).sort((a, b) => b.t - a.t)[0] as { p: string };
     renameSync(newest.p, target);
   }
-  for (const p of [...siblings(target, 'old'), ...siblings(target, 'new'), ...siblings(target, 'trash')]) {
+  for (const p of siblings(target, ['old', 'new', 'trash'], names)) {
     if (existsSync(p)) removeTree(p);
   }
 }
@@ -708,7 +717,7 @@ function rescueLateArrivals(old: string, target: string, before: TreeListing, ow
     renameSync(old, keep);
     return { rescued, leftIn: keep };
   }
-  if (!removeTree(old)) {
+  if (!removeListed(old, now, rescued) && !removeTree(old)) {
     // Retried (never restored) by the next run's recovery.
     try {
       renameSync(old, sibling(target, 'trash'));
@@ -717,4 +726,20 @@ function rescueLateArrivals(old: string, target: string, before: TreeListing, ow
     }
   }
   return { rescued };
+}
+
+/**
+ * Removes a tree just listed, one unlink or rmdir per entry: the recursive removal would stat
+ * and retry each entry again. False (nothing more tried) when anything else turned up.
+ */
+function removeListed(root: string, listing: TreeListing, moved: readonly string[]): boolean {
+  const gone = new Set(moved);
+  try {
+    for (const p of listing.files) if (!gone.has(p)) unlinkSync(`${root}${sep}${p.split('/').join(sep)}`);
+    for (const d of [...listing.dirs].reverse()) rmdirSync(`${root}${sep}${d.path.split('/').join(sep)}`);
+    rmdirSync(root);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -48,7 +48,7 @@ import {
 
 const KEY = 'aadPodIdentity';
 
-const AadPodIdentitySchema = z
+const AadPodIdentitySchema = () => z
   .strictObject({
     resourceID: z
       .string()
@@ -69,7 +69,7 @@ const AadPodIdentitySchema = z
   })
   .describe('AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.');
 
-type AadPodIdentity = z.output<typeof AadPodIdentitySchema>;
+type AadPodIdentity = z.output<ReturnType<typeof AadPodIdentitySchema>>;
 
 const AAD_POD_IDENTITY_DEPRECATION =
   'AAD Pod Identity is deprecated since 2022-10-24 and archived (last release v1.8.17); wi-gen emits it only for clusters that still run it. The generated README shows this spec switched to azureWorkloadIdentity';

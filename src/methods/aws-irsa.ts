@@ -36,11 +36,11 @@ import {
   awsRoleCloudGrants,
 } from './shared/aws-role.js';
 
-const AwsIrsaSchema = z
+const AwsIrsaSchema = () => z
   .strictObject({ ...awsRoleFields })
   .describe('IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.');
 
-type AwsIrsaIdentity = z.output<typeof AwsIrsaSchema>;
+type AwsIrsaIdentity = z.output<ReturnType<typeof AwsIrsaSchema>>;
 
 const KEY = 'awsIrsa';
 

@@ -34,11 +34,11 @@ import {
   awsRoleCloudGrants,
 } from './shared/aws-role.js';
 
-const AwsPodIdentitySchema = z
+const AwsPodIdentitySchema = () => z
   .strictObject({ ...awsRoleFields })
   .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
 
-type AwsPodIdentityIdentity = z.output<typeof AwsPodIdentitySchema>;
+type AwsPodIdentityIdentity = z.output<ReturnType<typeof AwsPodIdentitySchema>>;
 
 const KEY = 'awsPodIdentity';
 

@@ -37,7 +37,7 @@ import {
   awsRoleCloudGrants,
 } from './shared/aws-role.js';
 
-const AwsServiceAccountRefSchema = z
+const AwsServiceAccountRefSchema = () => z
   .strictObject({
     roleARN: roleArn.describe(
       'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
@@ -64,7 +64,7 @@ const AwsServiceAccountRefSchema = z
   })
   .describe("A dedicated ServiceAccount per issuer namespace whose token cert-manager exchanges for the role (not ambient; namespaced Issuers need no flag).");
 
-type AwsServiceAccountRefIdentity = z.output<typeof AwsServiceAccountRefSchema>;
+type AwsServiceAccountRefIdentity = z.output<ReturnType<typeof AwsServiceAccountRefSchema>>;
 
 const KEY = 'awsServiceAccountRef';
 

@@ -23,7 +23,7 @@ const KEY = 'azureKubeletIdentity';
 const KUBELET_IDENTITY_WARNING =
   "every pod on the cluster's nodes can use the kubelet identity, and with it this identity's DNS rights; prefer azureWorkloadIdentity, which gives them to cert-manager's ServiceAccount only";
 
-const AzureKubeletIdentitySchema = z
+const AzureKubeletIdentitySchema = () => z
   .strictObject({
     clientID: guid('clientID')
       .optional()
@@ -54,7 +54,7 @@ const AzureKubeletIdentitySchema = z
   })
   .describe('AKS kubelet identity: the node-level managed identity, through IMDS. Every pod on the nodes holds its rights.');
 
-type AzureKubeletIdentity = z.output<typeof AzureKubeletIdentitySchema>;
+type AzureKubeletIdentity = z.output<ReturnType<typeof AzureKubeletIdentitySchema>>;
 
 const aks = (ctx: MethodContext): AksCluster => aksCluster(ctx) as AksCluster;
 

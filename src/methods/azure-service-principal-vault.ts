@@ -67,7 +67,7 @@ const VAULT_ADDRESS = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1
 const PARAMS_REJECTED =
   'is not allowed: Vault serves azure/creds/ROLE for reads only, and VSO sends a PUT whenever params is set, which Vault rejects; the role in vault.azure fixes everything a lease gets';
 
-const AzureServicePrincipalVaultSchema = z
+const AzureServicePrincipalVaultSchema = () => z
   .strictObject({
     clientID: guid('clientID').describe(
       'Application (client) ID of the existing Entra application cert-manager signs in as; written into the Issuer as azureDNS.clientID.',
@@ -177,7 +177,7 @@ const AzureServicePrincipalVaultSchema = z
   })
   .describe('Existing Entra service principal whose client secret Vault issues and rotates, delivered by the Vault Secrets Operator.');
 
-type AzureServicePrincipalVault = z.output<typeof AzureServicePrincipalVaultSchema>;
+type AzureServicePrincipalVault = z.output<ReturnType<typeof AzureServicePrincipalVaultSchema>>;
 type AzureDns = z.output<typeof AzureDnsSchema>;
 
 interface RestartTarget {

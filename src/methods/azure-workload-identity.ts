@@ -57,7 +57,7 @@ import {
 
 const KEY = 'azureWorkloadIdentity';
 
-const AzureWorkloadIdentitySchema = z
+const AzureWorkloadIdentitySchema = () => z
   .strictObject({
     name: z
       .string()
@@ -106,7 +106,7 @@ const AzureWorkloadIdentitySchema = z
   })
   .describe('AKS workload identity: a user-assigned managed identity federated with the cluster OIDC issuer.');
 
-type AzureWorkloadIdentity = z.output<typeof AzureWorkloadIdentitySchema>;
+type AzureWorkloadIdentity = z.output<ReturnType<typeof AzureWorkloadIdentitySchema>>;
 
 function cluster(ctx: MethodContext): AksCluster & { oidcIssuerURL: string; subscriptionID: string } {
   // check() has rejected specs without these before any emitter runs.

@@ -35,7 +35,7 @@ import { DNS_ZONE_IAM_MEMBER, DNS_ZONE_IAM_MEMBER_FUNCTION, RETRY_IAM, RETRY_IAM
 
 const IAM_ROLE = /^(roles\/[a-zA-Z0-9_.]+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles\/[a-zA-Z0-9_.]{3,64}|organizations\/[0-9]+\/roles\/[a-zA-Z0-9_.]{3,64})$/;
 
-const GkeIdentitySchema = z
+const GkeIdentitySchema = () => z
   .strictObject({
     mode: z
       .enum(['impersonation', 'directPrincipal'])
@@ -72,7 +72,7 @@ const GkeIdentitySchema = z
   })
   .describe('GKE Workload Identity Federation.');
 
-export type GkeIdentity = z.output<typeof GkeIdentitySchema>;
+export type GkeIdentity = z.output<ReturnType<typeof GkeIdentitySchema>>;
 
 function gkeCluster(ctx: MethodContext): GkeCluster {
   // check() has rejected specs without cluster.gke before any emitter runs.

@@ -185,8 +185,12 @@ export interface IdentityMethod<Config> {
   /** One line for `--help`, the JSON Schema and the README. */
   readonly description: string;
   readonly cloud: Cloud;
-  /** Zod schema of the method's block in `identities[]`. */
-  readonly schema: z.ZodType<Config, any>;
+  /**
+   * Builds the Zod schema of the method's block in `identities[]`. A function, so loading wi-gen
+   * builds no method's schema: a render builds (once) only those of the methods its spec names,
+   * since building them all was a tenth of a small render's start-up.
+   */
+  readonly schema: () => z.ZodType<Config, any>;
   /** The cert-manager dns01 provider this method authenticates, if it can serve DNS-01. */
   readonly dnsProvider?: Dns01ProviderKey;
   /** Set when the method is kept only for migration; the text is printed as a warning. */

@@ -7,7 +7,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, par
 import type { z } from 'zod';
 import { Diagnostics, formatPath, type Diagnostic, type SpecPath } from '../model/diagnostics.js';
 import type { Model } from '../model/model.js';
-import { SpecSchema } from './schema.js';
+import { specSchemaFor } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
 import { findPlaceholders, placeholderMessage } from './placeholders.js';
@@ -236,7 +236,7 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     path: formatPath(hit.path),
   }));
   // jitless: zod's generated fast path costs more to build than it saves on one spec.
-  const parsed = SpecSchema.safeParse(raw, { jitless: true });
+  const parsed = specSchemaFor(raw).safeParse(raw, { jitless: true });
   if (!parsed.success || placeholders.length > 0 || secretErrors.length > 0) {
     // A placeholder usually also fails its field's own check: report it once, as a placeholder.
     const filled = new Set(placeholders.map((p) => p.path));

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { SpecPath } from '../model/diagnostics.js';
-import { SpecSchema } from './schema.js';
+import { specSchema } from './schema.js';
 
 interface IssueMessage {
   readonly path: SpecPath;
@@ -106,7 +106,7 @@ function article(expected: string): string {
 
 /** Zod does not list the allowed keys with the issue; walk the schema to the object it names. */
 function allowedKeysFromIssue(issue: z.core.$ZodIssue): readonly string[] {
-  let node: z.core.$ZodType | undefined = SpecSchema as unknown as z.core.$ZodType;
+  let node: z.core.$ZodType | undefined = specSchema() as unknown as z.core.$ZodType;
   const unwrap = (n: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
     let cur = n;
     for (let i = 0; cur && i < 10; i++) {
