@@ -3,7 +3,7 @@
 // so every removal branch runs; the logged commands are what the assertions read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render } from '../src/render.js';
@@ -163,6 +163,12 @@ test('record: deterministic, and a foreign record is a clean error with its path
   const code = main([join(examplesDir, 'eks-pod-identity', 'spec.yaml'), '-o', out], { stdout: () => {}, stderr: (t) => (err += t), readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) });
   assert.is(code, 2);
   assert.match(err, /\.wi-gen-grants\.json: not a wi-gen grant record/);
+  // A record linked elsewhere is not read through the link.
+  rmSync(join(out, GRANT_RECORD_FILE));
+  symlinkSync('/etc/hostname', join(out, GRANT_RECORD_FILE));
+  err = '';
+  assert.is(main([join(examplesDir, 'eks-pod-identity', 'spec.yaml'), '-o', out], { stdout: () => {}, stderr: (t) => (err += t), readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) }), 2);
+  assert.match(err, /\.wi-gen-grants\.json: the grant record is a symbolic link to \/etc\/hostname, not a regular file/);
 });
 
 test('prune and teardown scripts pass shellcheck', () => {

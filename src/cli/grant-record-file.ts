@@ -3,36 +3,24 @@
  * first render, or a tree from before records); a record that is not wi-gen's is an error with
  * its path, because rendering over it would forget grants that still need pruning.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_RECORD, GRANT_RECORD_FILE, GrantRecordError, parseGrantRecord, type GrantRecord } from '../lifecycle/record.js';
 import { UsageError } from './errors.js';
+import { readTreeFile } from './safe-read.js';
 
 /** A record lists a few entries per binding: far below this even at 40,000 bindings. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 export function readGrantRecord(dir: string): GrantRecord {
   const path = join(dir, GRANT_RECORD_FILE);
-  let fd: number;
+  // The same no-follow, regular-file-only, capped read as every other file of the tree.
+  const read = readTreeFile(dir, GRANT_RECORD_FILE, MAX_RECORD_BYTES);
+  if (read.kind === 'missing') return EMPTY_RECORD;
+  if (read.kind === 'other') throw new UsageError(`${path}: the grant record is ${read.what}, not a regular file wi-gen wrote`);
   try {
-    // O_NOFOLLOW: a record linked elsewhere is not wi-gen's record.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    return parseGrantRecord(read.bytes.toString('utf8'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return EMPTY_RECORD;
-    throw new UsageError(`${path}: cannot read the grant record (${code === 'ELOOP' ? 'it is a symbolic link' : code})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new UsageError(`${path}: the grant record is not a regular file`);
-    if (st.size > MAX_RECORD_BYTES) throw new UsageError(`${path}: the grant record is ${st.size} bytes, over ${MAX_RECORD_BYTES}`);
-    return parseGrantRecord(readFileSync(fd, 'utf8'));
-  } catch (error) {
-    if (error instanceof GrantRecordError) {
-      throw new UsageError(`${path}: not a wi-gen grant record (${error.message}); restore it from version control, or delete it to start a new record (grants it listed for pruning are then forgotten)`);
-    }
-    throw error;
-  } finally {
-    closeSync(fd);
+    if (!(error instanceof GrantRecordError)) throw error;
+    throw new UsageError(`${path}: not a wi-gen grant record (${error.message}); restore it from version control, or delete it to start a new record (grants it listed for pruning are then forgotten)`);
   }
 }
