@@ -5,7 +5,7 @@
 import type { Identity, Model } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
 import { gkeIamGrants, type GcpIamGrant, type GkeIdentity } from '../methods/gke.js';
-import { workloadPool } from '../methods/names/gcp.js';
+import { parseGsaEmail, workloadPool } from '../methods/names/gcp.js';
 import { shellQuote } from '../format/shell.js';
 import type { Facts, GcpIamPolicy } from './facts.js';
 import { broken, ok, unchecked, type Link } from './link.js';
@@ -76,13 +76,13 @@ function fixCommand(g: GcpIamGrant): string {
 export function gsaLink(identity: Identity<GkeIdentity>, facts: Facts): Link[] {
   const email = identity.config.serviceAccount;
   if (identity.config.mode !== 'impersonation' || !email) return [];
-  const project = email.split('@')[1]?.split('.')[0] ?? '';
+  const { accountId, project } = parseGsaEmail(email) as { accountId: string; project: string };
   const title = `Google service account ${email} exists and is enabled`;
   const found = facts.gcpServiceAccounts.find((a) => a.email === email);
   if (!found) {
     return [facts.gcpServiceAccounts.length === 0
       ? unchecked('gcp.service-account', title, `gcloud iam service-accounts describe ${email} --project ${project} --format=json`)
-      : broken('gcp.service-account', title, `no dump of ${email} among the service accounts given`, identity.config.create ? 'run out/cloud/gcloud.sh (it creates the service account)' : `gcloud iam service-accounts create ${email.split('@')[0]} --project ${project}, or set create: true in the spec`)];
+      : broken('gcp.service-account', title, `no dump of ${email} among the service accounts given`, identity.config.create ? 'run out/cloud/gcloud.sh (it creates the service account)' : `gcloud iam service-accounts create ${accountId} --project ${project}, or set create: true in the spec`)];
   }
   if (found.disabled) return [broken('gcp.service-account', title, 'the service account is disabled', `gcloud iam service-accounts enable ${email} --project ${project}`)];
   return [ok('gcp.service-account', title)];

@@ -8,6 +8,7 @@ import { gkeIamGrants, type GkeIdentity } from '../methods/gke.js';
 import type { Identity } from '../model/model.js';
 import { parseRoleArn } from '../methods/names/aws.js';
 import type { GcpResourceLabel } from './facts.js';
+import { parseGsaEmail } from '../methods/names/gcp.js';
 
 interface LiveCommand {
   readonly argv: readonly string[];
@@ -31,7 +32,7 @@ export function liveCommands(model: Model): LiveCommand[] {
     const seen = new Set<string>();
     for (const identity of model.identities.filter((i) => i.method.key === 'gke')) {
       const email = (identity.config as GkeIdentity).serviceAccount;
-      if (email) out.push(cmd(['gcloud', 'iam', 'service-accounts', 'describe', email, '--project', email.split('@')[1]?.split('.')[0] ?? gke.project, '--format=json']));
+      if (email) out.push(cmd(['gcloud', 'iam', 'service-accounts', 'describe', email, '--project', parseGsaEmail(email)?.project ?? gke.project, '--format=json']));
       for (const g of gkeIamGrants(identity as Identity<GkeIdentity>, ctx)) {
         const r = g.resource;
         const key = JSON.stringify(r);
