@@ -19,7 +19,7 @@ import { attr, block, expr, type HclBlock, type HclBodyItem } from '../format/hc
 import { command, shellQuote, unless } from '../format/shell.js';
 import { tfName } from '../format/names.js';
 import { defineMethod, type CheckContext, type CloudObjects, type MethodContext } from '../model/method.js';
-import type { CloudGrant } from '../model/cloud-grant.js';
+import type { CloudGrant, GcpIamResource } from '../model/cloud-grant.js';
 import {
   CLOUD_DNS_SOLVER_PERMISSIONS,
   CLOUD_DNS_ZONE_LOOKUP_PERMISSION,
@@ -526,10 +526,7 @@ export const gke = defineMethod<GkeIdentity>({
 
 /** One IAM grant the cloud half makes, as data: what `wi-gen doctor` looks for in IAM policies. */
 export interface GcpIamGrant {
-  readonly resource:
-    | { readonly type: 'serviceAccount'; readonly email: string; readonly project: string }
-    | { readonly type: 'project'; readonly project: string }
-    | { readonly type: 'managedZone'; readonly project: string; readonly zone: string };
+  readonly resource: GcpIamResource;
   readonly role: string;
   readonly member: string;
 }
