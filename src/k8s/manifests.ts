@@ -1,12 +1,14 @@
 /**
- * Synthesizes every Kubernetes object wi-gen owns with cdk8s, in memory: one chart per output
- * file under `manifests/`. Objects are returned as plain JSON (cdk8s sorts their keys).
+ * Every Kubernetes object wi-gen owns, in memory, one entry per output file under `manifests/`:
+ * the bound ServiceAccounts (one per binding) as plain objects in cdk8s' layout, the methods'
+ * few objects and the issuers synthesized with cdk8s (one chart per file). Objects are returned
+ * as plain JSON (cdk8s sorts their keys).
  */
 import { App, Chart } from 'cdk8s';
 import type { Model } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
 import { AcmeDns01Issuer } from './acme-issuer.js';
-import { BoundServiceAccount } from './service-account.js';
+import { boundServiceAccount } from './service-account.js';
 import { MANAGED_BY_LABELS } from './labels.js';
 
 export interface ManifestFile {
@@ -29,11 +31,7 @@ export function synthesizeManifests(model: Model): ManifestFile[] {
     return existing;
   };
 
-  const created = model.bindings.filter((b) => b.create);
-  if (created.length > 0) {
-    const scope = chart('service-accounts.yaml');
-    for (const b of created) new BoundServiceAccount(scope, `${b.namespace}-${b.name}`, { binding: b, context });
-  }
+  const serviceAccounts = model.bindings.filter((b) => b.create).map((b) => boundServiceAccount(b, context));
 
   for (const identity of model.identities) {
     const method = identity.method;
@@ -50,7 +48,8 @@ export function synthesizeManifests(model: Model): ManifestFile[] {
     }
   }
 
-  return [...charts]
-    .map(([file, c]) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))
-    .filter((f) => f.objects.length > 0);
+  // No method writes to `service-accounts.yaml` (their files are named after the method).
+  return [{ file: 'service-accounts.yaml', objects: serviceAccounts }, ...[...charts].map(([file, c]) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))].filter(
+    (f) => f.objects.length > 0,
+  );
 }
