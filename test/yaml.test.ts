@@ -16,6 +16,9 @@ const TRICKY = [
   '*a', '|', '>', "'q'", '"q"', 'a b', ' a', 'a ', 'a\nb', 'a\n', '\tx', 'x\u0007', 'ü', 'v1', 'apps/v1', 'iam.gke.io/gcp-service-account',
   'app.kubernetes.io/managed-by', 'sa@p.iam.gserviceaccount.com', 'https://acme-v02.api.letsencrypt.org/directory', 'roles/dns.admin',
   'serviceAccount:p.svc.id.goog[ns/sa]', 'x'.repeat(1100), 'web', 'Deployment', 'n1', 's12',
+  // Inline JSON patches (single-quoted as they are) and their near misses.
+  '[{"op":"add","path":"/spec/template/spec/serviceAccountName","value":"s0"}]', '{"a":"b"}', '["it\'s"]', '[{"a":"b\nc"}]', '["\tx"]',
+  '[ "x" ]', '["x"] #', '{"a": "b"}', '["ü"]', '["\u0085"]', '[]', '{}', '["x"', '"x"]',
 ];
 const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 }), fc.stringMatching(/^[a-z0-9][a-z0-9.:/@=+-]{0,15}$/));
 const text_ = text;

@@ -101,12 +101,28 @@ function scalar(value: unknown, seq: boolean): string | undefined {
     // `yaml` (YAML 1.1) would leave some of these plain (`0o17`, `=`): double quotes, which JSON
     // writes the way YAML reads them.
     if (readAsNonString(value)) return JSON.stringify(value);
+    if (singleQuotedAsIs(value)) return `'${value}'`;
     return viaYaml(value, seq);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' && !Object.is(value, -0)) return Number.isSafeInteger(value) ? String(value) : viaYaml(value, seq);
   if (value === null) return viaYaml(null, seq);
   return undefined;
+}
+
+/** What `yaml` must quote and does not escape or fold. */
+const NEEDS_CARE = /['\x00-\x1f\x7f-\x9f\uD800-\uDFFF]/;
+
+/**
+ * Strings that open like a flow collection and hold `"` but no `'`, such as the inline JSON 6902
+ * patches of the namespace Components (one distinct string per workload): `yaml` single-quotes
+ * them as they are (plainString sends a leading `[` or `{` to quotedString, which picks single
+ * quotes for a `"` without a `'`; with lineWidth 0 nothing folds). Written here instead of one
+ * `yaml` run per distinct string.
+ */
+function singleQuotedAsIs(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return (first === 0x5b || first === 0x7b) && value.includes('"') && !NEEDS_CARE.test(value);
 }
 
 const scalarCache = new Map<string, string | null>();
