@@ -44,6 +44,21 @@ export function findPlaceholders(root: Node | null | undefined, source: string):
   return hits;
 }
 
+const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+
+/**
+ * Whether any key or string of a plain value holds a placeholder: the same scalars
+ * `findPlaceholders` reads, for the fast path, which has values but no nodes.
+ */
+export function holdsPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return ONE_PLACEHOLDER.test(value);
+  if (Array.isArray(value)) return value.some(holdsPlaceholder);
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) if (ONE_PLACEHOLDER.test(key) || holdsPlaceholder(item)) return true;
+  }
+  return false;
+}
+
 export function placeholderMessage(tokens: readonly string[]): string {
   const list = tokens.join(', ');
   return tokens.length === 1
