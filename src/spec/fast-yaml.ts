@@ -148,11 +148,19 @@ class Reader {
   /** An optional `---` on the first content line, with nothing after it but a comment. */
   private skipDocumentStart(): void {
     const s = this.s;
-    if (this.nextContentLine() !== 0 || !s.startsWith('---', this.pos)) {
-      this.pos = this.lineStart = 0;
-      return;
+    // Past blank and comment lines by hand: nextContentLine refuses `---`.
+    let pos = 0;
+    for (;;) {
+      let end = s.indexOf('\n', pos);
+      if (end < 0) end = s.length;
+      let first = pos;
+      while (s.charCodeAt(first) === SPACE) first++;
+      if (first < end && s.charCodeAt(first) !== HASH) break;
+      if (end === s.length) return;
+      pos = end + 1;
     }
-    this.pos += 3;
+    if (!s.startsWith('---', pos)) return;
+    this.pos = this.lineStart = pos + 3;
     const c = s.charCodeAt(this.pos);
     if (!(c === SPACE || c === NL || Number.isNaN(c))) throw NOT_SURE;
     this.endOfLine();
@@ -209,7 +217,7 @@ class Reader {
     while (s.charCodeAt(this.pos) === SPACE) this.pos++;
     const c = s.charCodeAt(this.pos);
     if (c === NL) this.pos++;
-    else if (c === HASH && this.pos > from) {
+    else if (c === HASH && (this.pos > from || s.charCodeAt(this.pos - 1) === SPACE)) {
       const end = s.indexOf('\n', this.pos);
       this.pos = end < 0 ? s.length : end + 1;
     } else if (!Number.isNaN(c)) throw NOT_SURE;
@@ -233,6 +241,7 @@ class Reader {
     }
     let key: string;
     if (c === QUOTE_DOUBLE || c === QUOTE_SINGLE) {
+      const start = this.pos;
       key = this.quoted();
       const keyEnd = this.pos;
       while (this.at() === SPACE) this.pos++;
@@ -241,10 +250,14 @@ class Reader {
         this.endOfLine();
         return key;
       }
+      if (this.pos - start > MAX_KEY_CHARS) throw NOT_SURE;
     } else {
       const start = this.pos;
       const text = this.plainBlock();
+      const textEnd = this.pos;
+      while (this.at() === SPACE) this.pos++;
       if (!this.atMappingColon()) {
+        this.pos = textEnd;
         this.endOfLine();
         return resolvePlain(text);
       }
@@ -289,6 +302,7 @@ class Reader {
       const resolved = resolvePlain(this.plainBlock());
       if (typeof resolved !== 'string') throw NOT_SURE;
       key = resolved;
+      while (this.at() === SPACE) this.pos++;
     }
     if (!this.atMappingColon() || this.pos - start > MAX_KEY_CHARS) throw NOT_SURE;
     return key;
