@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify, type ToStringOptions } from 'yaml';
 import { readSimpleYaml } from '../src/spec/fast-yaml.js';
 import { fastPath, loadSpec, type LoadResult } from '../src/spec/load.js';
+import { SHAPES, SHORTEST_SECRET, holdsSecretShape } from '../src/spec/secret-values.js';
 import { specMatrix } from './support/spec-matrix.js';
 import { repoRoot } from './support/wi-gen.js';
 // @ts-expect-error: plain ESM module without types
@@ -310,6 +311,27 @@ test('the fast path is taken for every example without warnings and for the benc
     assert.ok(loadSpec(text, { file: 'spec.yaml' }).ok);
     assert.ok(fastPath.lastUsed);
   }
+});
+
+test('secret shapes: none matches fewer than SHORTEST_SECRET characters (the length short cut is exact)', () => {
+  // The shortest string each shape matches, in SHAPES order; a new shape needs its own line here.
+  const shortest = [
+    '-----BEGIN PRIVATE KEY-----',
+    `eyJ${'a'.repeat(8)}.eyJ${'b'.repeat(8)}.${'c'.repeat(16)}`,
+    `abc1Q~${'d'.repeat(31)}`,
+    `AKIA${'A'.repeat(16)}`,
+    `${'aA1'.repeat(13)}x`,
+  ];
+  assert.is(shortest.length, SHAPES.length, 'one shortest example per shape');
+  SHAPES.forEach((shape, i) => {
+    const example = shortest[i] as string;
+    assert.ok(shape.pattern.test(example), shape.what);
+    assert.ok(example.length >= SHORTEST_SECRET, `${shape.what}: ${example.length} characters`);
+    // Minimal: without any one of its characters it no longer matches.
+    for (let k = 0; k < example.length; k++) assert.not.ok(shape.pattern.test(example.slice(0, k) + example.slice(k + 1)), `${shape.what} without character ${k}`);
+    assert.ok(holdsSecretShape({ a: [{ b: example }] }), shape.what);
+  });
+  assert.not.ok(holdsSecretShape({ name: 'AKIA', list: ['short', 1, null, true] }));
 });
 
 test.run();

@@ -11,7 +11,7 @@ import { specSchemaFor } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
 import { findPlaceholders, holdsPlaceholder, placeholderMessage } from './placeholders.js';
-import { findSecretValues } from './secret-values.js';
+import { findSecretValues, holdsSecretShape } from './secret-values.js';
 import { readSimpleYaml } from './fast-yaml.js';
 
 /**
@@ -280,7 +280,7 @@ export const fastPath = { enabled: true, lastUsed: false };
 function loadWithoutPositions(text: string, file: string): LoadResult | undefined {
   const raw = readSimpleYaml(text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  if (findSecretValues(raw).length > 0 || holdsPlaceholder(raw)) return undefined;
+  if (holdsSecretShape(raw) || holdsPlaceholder(raw)) return undefined;
   const parsed = specSchemaFor(raw).safeParse(raw, { jitless: true });
   if (!parsed.success) return undefined;
   const diagnostics = new Diagnostics();
