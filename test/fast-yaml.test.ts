@@ -15,6 +15,7 @@ import { parse, parseAllDocuments, stringify, type ToStringOptions } from 'yaml'
 import { readSimpleYaml } from '../src/spec/fast-yaml.js';
 import { fastPath, loadSpec, type LoadResult } from '../src/spec/load.js';
 import { SHAPES, SHORTEST_SECRET, holdsSecretShape } from '../src/spec/secret-values.js';
+import { holdsPlaceholder } from '../src/spec/placeholders.js';
 import { specMatrix } from './support/spec-matrix.js';
 import { repoRoot } from './support/wi-gen.js';
 // @ts-expect-error: plain ESM module without types
@@ -285,6 +286,22 @@ test('loadSpec gives identical results with the fast path on and off', () => {
     spec0.replace(/kind: \S+/, 'kind: Other'),
     `${spec0}unknownField: 1\n`,
   );
+  // Free text the schema accepts, so only the placeholder and secret checks stop the fast path.
+  const certManager = readFileSync(join(repoRoot, 'examples', 'gke-cert-manager', 'spec.yaml'), 'utf8');
+  const freeText = 'displayName: cert-manager DNS-01 solver';
+  assert.ok(certManager.includes(freeText));
+  const planted = [
+    certManager.replace(freeText, 'displayName: solver <FILL_ME> here'),
+    certManager.replace(freeText, 'displayName: "solver \\x3CFILL_ME>"'), // the token only after unescaping
+    certManager.replace(freeText, 'displayName: solver AKIAIOSFODNN7EXAMPLE'),
+    certManager.replace(freeText, 'displayName: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
+  ];
+  for (const text of planted) {
+    const r = loadBoth(text);
+    assert.not.ok(r.used, text);
+    assert.ok(!r.slow.ok || r.slow.warnings.length > 0, 'the positioned path reports it');
+  }
+  texts.push(...planted);
   let used = 0;
   for (const text of texts) {
     const r = loadBoth(text);
@@ -332,6 +349,12 @@ test('secret shapes: none matches fewer than SHORTEST_SECRET characters (the len
     assert.ok(holdsSecretShape({ a: [{ b: example }] }), shape.what);
   });
   assert.not.ok(holdsSecretShape({ name: 'AKIA', list: ['short', 1, null, true] }));
+});
+
+test('placeholders: found in keys and nested values, as findPlaceholders finds them', () => {
+  assert.ok(holdsPlaceholder({ a: [{ b: 'x <CLUSTER_NAME> y' }] }));
+  assert.ok(holdsPlaceholder({ a: { '<KEY>': 1 } }));
+  assert.not.ok(holdsPlaceholder({ a: ['<lower>', '<>', 'a < b', 1, null], '<_X>': true }));
 });
 
 test.run();
