@@ -150,6 +150,7 @@ const STRUCTURES = [
   'a: "\\x41\\u00e9\\U0001F600\\n\\"\\\\\\/\\0\\ \\N\\_\\L\\P\\e\\a\\b\\f\\r\\v"\n', 'a: "\\q"\n', 'a: "\\x4"\n', 'a: "\\uD800"\n', 'a: "\\U00110000"\n', 'a: "x\\\n  y"\n',
   "a: 'it''s'\n", "a: ''\n", 'a: ""\n', "a: ' x '\n", 'a: " x "\n', 'a: "\t"\n', 'a: 1\r\nb: 2\r\n', 'a: 1\rb: 2\n', '\ufeffa: 1\n', 'a: 1\n\ufeff', 'a: \u0000\n',
   'a: \u0085\n', 'a: b\u00a0\n', 'a: b\u2028c\n', 'a: \ud800\n', 'a: \udc00x\n', 'a\n', 'a: 1\nb\n', '', '# only\n', 'a: 1 # c\n# d\n', '- [a, b]\n- {c: d}\n',
+  'a[0]: x\n', 'a{b}: c\n', 'a,b: c\n', 'a]: b\n', 'a: b]\n', 'a: b}, c\n', 'a: [b]c\n', 'a: {b: c}d\n', '- a, b\n', "a: b'c\n", 'a: b"c"\n',
   '- [a,\n  b]\n', '-   a\n-   b\n', 'a:\n    - x\n    -   y: 1\n        z: 2\n', 'a:   # c\n  b: 1\n', 'a:\n  # c\n  b: 1\n', 'a:\n# c\n  b: 1\n', '- # c\n  a\n',
 ];
 
