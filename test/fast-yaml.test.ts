@@ -204,6 +204,37 @@ test('the reader keeps the contract on 300 generated documents in eight styles',
   assert.ok(r.accepted > r.total / 2, `read ${r.accepted} of ${r.total}`);
 });
 
+/** Seeded (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('the reader keeps the contract on 3,000 inputs mutated a character at a time', () => {
+  const next = random(12);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const PIECES = [':', '-', ' ', '#', "'", '"', '[', ']', '{', '}', ',', '\n', '\n  ', '\n- ', '0', '.', 'e', '?', '\\', '~', '\r\n', ': ', ' #', '---'];
+  const seeds = [...STRUCTURES, ...matrixTexts.slice(0, 8).map((t) => t.slice(0, 500)), ...benchFlow.map((t) => t.slice(0, 500))];
+  const texts: string[] = [];
+  for (let k = 0; k < 3000; k++) {
+    let t = pick(seeds);
+    for (let e = 1 + Math.floor(next() * 3); e > 0; e--) {
+      const at = Math.floor(next() * (t.length + 1));
+      const r = next();
+      t = r < 0.5 ? t.slice(0, at) + pick(PIECES) + t.slice(at) : r < 0.8 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + pick(PIECES) + t.slice(at + 1);
+    }
+    texts.push(t);
+  }
+  const r = check(readSimpleYaml, texts);
+  assert.equal(r.violations, [], r.violations.join('\n'));
+  assert.ok(r.accepted > 300, `read ${r.accepted} of ${r.total}`);
+});
+
 test('numbers-like strings resolve as the core schema says: types included', () => {
   const read = (s: string) => (readSimpleYaml(`k: ${s}\n`) as { k: unknown }).k;
   assert.ok(Object.is(read('-0'), -0));
