@@ -585,8 +585,8 @@ export function readSimpleYaml(text: string): unknown {
   const source = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
   try {
     return new Reader(source).read();
-  } catch (error) {
-    if (error === NOT_SURE || error instanceof RangeError) return undefined;
-    throw error;
+  } catch {
+    // NOT_SURE, or anything unforeseen: the positioned path reads the spec and reports its problems.
+    return undefined;
   }
 }
