@@ -10,8 +10,9 @@ import type { Model } from '../model/model.js';
 import { specSchemaFor } from './schema.js';
 import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
-import { findPlaceholders, placeholderMessage } from './placeholders.js';
-import { findSecretValues } from './secret-values.js';
+import { findPlaceholders, holdsPlaceholder, placeholderMessage } from './placeholders.js';
+import { findSecretValues, holdsSecretShape } from './secret-values.js';
+import { readSimpleYaml } from './fast-yaml.js';
 
 /**
  * Larger specs are refused before parsing. A hand-written spec is a few kilobytes; generated
@@ -181,6 +182,10 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   }
   if (text.trim() === '') return fail('spec is empty');
 
+  const fast = fastPath.enabled ? loadWithoutPositions(text, file) : undefined;
+  fastPath.lastUsed = fast !== undefined;
+  if (fast) return fast;
+
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter,
@@ -257,6 +262,31 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
     return { ok: false, problems: [...diagnostics.errors.map((d) => located.problem(d)), ...warnings] };
   }
   return { ok: true, model, warnings };
+}
+
+/**
+ * For tests only: `enabled: false` forces every load through the positioned path, and
+ * `lastUsed` says whether the last `loadSpec` call returned from the fast one.
+ */
+export const fastPath = { enabled: true, lastUsed: false };
+
+/**
+ * The fast path for a spec without a single problem or warning: read by the small reader (no
+ * syntax tree, no Document), checked and resolved, and returned only when nothing anywhere
+ * needs a line and column. Anything else (the reader unsure, a secret-shaped value, a
+ * placeholder, a schema issue, any error or warning of resolution) returns undefined, and the
+ * caller loads the spec the positioned way, which reports exactly what it always did.
+ */
+function loadWithoutPositions(text: string, file: string): LoadResult | undefined {
+  const raw = readSimpleYaml(text);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  if (holdsSecretShape(raw) || holdsPlaceholder(raw)) return undefined;
+  const parsed = specSchemaFor(raw).safeParse(raw, { jitless: true });
+  if (!parsed.success) return undefined;
+  const diagnostics = new Diagnostics();
+  const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
+  if (!model || diagnostics.hasErrors || diagnostics.warnings.length > 0) return undefined;
+  return { ok: true, model, warnings: [] };
 }
 
 function issuesToProblems(issues: readonly z.core.$ZodIssue[], located: Located, raw: unknown): Problem[] {

@@ -44,6 +44,24 @@ export function findPlaceholders(root: Node | null | undefined, source: string):
   return hits;
 }
 
+const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+
+/**
+ * Whether any key or string of a plain value holds a placeholder: the same scalars
+ * `findPlaceholders` reads, for the fast path, which has values but no nodes.
+ */
+export function holdsPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return hasPlaceholder(value);
+  if (Array.isArray(value)) return value.some(holdsPlaceholder);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (Object.hasOwn(value, key) && (hasPlaceholder(key) || holdsPlaceholder((value as Record<string, unknown>)[key]))) return true;
+  }
+  return false;
+}
+
+/** A token starts with `<`: most strings have none and skip the pattern. */
+const hasPlaceholder = (text: string): boolean => text.includes('<') && ONE_PLACEHOLDER.test(text);
+
 export function placeholderMessage(tokens: readonly string[]): string {
   const list = tokens.join(', ');
   return tokens.length === 1

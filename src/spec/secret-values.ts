@@ -14,7 +14,7 @@ interface SecretShape {
   readonly certain: boolean;
 }
 
-const SHAPES: readonly SecretShape[] = [
+export const SHAPES: readonly SecretShape[] = [
   { what: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, certain: true },
   { what: 'a JSON Web Token (a bearer credential)', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/, certain: true },
   { what: 'an Azure client secret', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/, certain: true },
@@ -25,6 +25,29 @@ const SHAPES: readonly SecretShape[] = [
     certain: false,
   },
 ];
+
+/**
+ * No shape above matches fewer characters: the shortest is an AWS access key ID (4 + 16); PEM
+ * armor needs 27, an Azure secret 37, a JWT and an AWS secret key 40. Shorter strings (names,
+ * namespaces: most of a spec) skip the patterns. test/fast-yaml.test.ts checks each shape's
+ * shortest match against this bound.
+ */
+export const SHORTEST_SECRET = 20;
+
+/** Whether the string has one of the shapes; `findSecretValues` says which and where. */
+function secretShapeOf(value: string): SecretShape | undefined {
+  return value.length < SHORTEST_SECRET ? undefined : SHAPES.find((s) => s.pattern.test(value));
+}
+
+/** Whether any string of a parsed spec has a credential's shape (warning shapes included). */
+export function holdsSecretShape(value: unknown): boolean {
+  if (typeof value === 'string') return secretShapeOf(value) !== undefined;
+  if (Array.isArray(value)) return value.some(holdsSecretShape);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (Object.hasOwn(value, key) && holdsSecretShape((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
 
 interface SecretHit {
   readonly path: SpecPath;
@@ -37,7 +60,7 @@ interface SecretHit {
 /** Every string in a parsed spec that has a credential's shape. Never repeats the value. */
 export function findSecretValues(value: unknown, path: SpecPath = []): SecretHit[] {
   if (typeof value === 'string') {
-    const shape = SHAPES.find((s) => s.pattern.test(value));
+    const shape = secretShapeOf(value);
     if (!shape) return [];
     return [
       {
