@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cli, examplesDir, readTree, repoRoot, yamlDocs } from './support/wi-gen.js';
 import { run, tmpDir } from './support/tools.js';
 
@@ -70,6 +71,16 @@ test('--help and --version', () => {
 test('the committed bundle is what the sources build to', () => {
   const r = run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--check']);
   assert.is(r.code, 0, r.stderr);
+});
+
+// One non-ASCII character anywhere makes V8 hold the whole bundle as a two-byte string, slower to
+// decode, scan and pre-parse at every start without a code cache (scripts/build.mjs, asciiOnly).
+test('the bundle is pure ASCII; comments keep their characters as escapes, code with one fails the build', async () => {
+  const bundle = readFileSync(join(repoRoot, 'lib', 'wi-gen.cjs'), 'utf8');
+  assert.not.match(bundle, /[^\x00-\x7f]/);
+  const { asciiOnly } = (await import(pathToFileURL(join(repoRoot, 'scripts', 'build.mjs')).href)) as { asciiOnly: (text: string) => string };
+  assert.is(asciiOnly('  // a \u2014 dash\n   * it\u2019s\nvar a = "x";\n'), '  // a \\u{2014} dash\n   * it\\u{2019}s\nvar a = "x";\n');
+  assert.throws(() => asciiOnly('var a = "\u2014";\n'), /non-ASCII character outside a comment/);
 });
 
 test.run();
