@@ -8,7 +8,7 @@
 // Node 20 has no such cache, so there the loader does the same by hand: it compiles the bundle
 // as a vm.Script with the cached data of an earlier run and, after a successful run without
 // usable data, stores what V8 compiled during that run (the functions the command used; no V8
-// flags are changed at run time). The cache lives in $XDG_CACHE_HOME/wi-gen (default
+// flags are changed at run time); the very first run in a cache directory only makes it. The cache lives in $XDG_CACHE_HOME/wi-gen (default
 // ~/.cache/wi-gen); the Node 20 files are keyed by the bundle's digest, Node's version and the
 // kind of run (stream, or a tree written), and V8 rejects data from another V8 or other flags
 // (the run then stores fresh data).
@@ -44,8 +44,12 @@ function makeCacheDirectory(dir) {
       if (error?.code !== 'EEXIST') return false;
     }
   }
+  return isDirectory(dir);
+}
+
+function isDirectory(path) {
   try {
-    return statSync(dir).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
@@ -96,10 +100,16 @@ function runWithHandMadeCache() {
   // Written after the run, so it holds the functions the command compiled, not only the top
   // level. Help and version runs compile almost nothing: the first real command makes the cache.
   const trivial = args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
+  // Serializing the cache costs ~4 ms, a tenth of a small render, and pays only where wi-gen runs
+  // again with the same cache directory: a run that finds no wi-gen cache directory at all (a
+  // fresh home, a CI job or container that is thrown away) only makes the directory, and the next
+  // run there, finding it, stores the cache.
+  const directoryExisted = cache !== undefined && !cachedData && isDirectory(directory);
   if (cache && !trivial && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', (code) => {
       // A failed run may have stopped anywhere; the next one makes the cache.
       if (code !== 0 || !makeCacheDirectory(directory)) return;
+      if (!cachedData && !directoryExisted) return;
       const temporary = `${cache}.${process.pid}.tmp`;
       try {
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
