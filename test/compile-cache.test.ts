@@ -123,4 +123,32 @@ test('Node >= 22: module.enableCompileCache into $XDG_CACHE_HOME/wi-gen, made sa
   assert.is(proc.stdout, expected.stdout);
 });
 
+// The loader ends the process as soon as the command is done (lib/wi-gen-cli.cjs, Node 20): ticks
+// queued while it ran still run first, 'exit' handlers run, and the exit code is the command's.
+test('Node 20: the early exit keeps queued ticks, exit handlers and the exit code', () => {
+  if (!node20) {
+    console.log('# compile-cache: Node >= 22 ends the process by itself');
+    return;
+  }
+  const dir = tmpDir('wi-gen-exit-');
+  const preload = join(dir, 'tick.cjs');
+  // The first write of the command queues a tick, as process.emitWarning does.
+  writeFileSync(
+    preload,
+    [
+      "const fs = require('fs'); const write = fs.writeSync; let first = true;",
+      "fs.writeSync = (...a) => { if (first) { first = false; process.nextTick(() => write(2, 'queued tick ran\\n')); } return write(...a); };",
+      "process.on('exit', (code) => write(2, 'exit handler, code ' + code + '\\n'));",
+    ].join('\n'),
+  );
+  const env = { NODE_DISABLE_COMPILE_CACHE: '1' };
+  const ok = run(process.execPath, ['-r', preload, binPath, spec, '--quiet'], { cwd: repoRoot, env, timeoutMs: 20_000 });
+  assert.is(ok.code, 0, ok.stderr);
+  assert.is(ok.stdout, expected.stdout);
+  assert.is(ok.stderr, 'queued tick ran\nexit handler, code 0\n');
+  const bad = run(process.execPath, ['-r', preload, binPath, join(dir, 'missing.yaml')], { cwd: repoRoot, env, timeoutMs: 20_000 });
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /no such file\nqueued tick ran\nexit handler, code 2\n$/);
+});
+
 test.run();
