@@ -41,13 +41,13 @@ const zodNamespaceImport = {
 };
 
 /**
- * cdk8s and constructs load `crypto` and `child_process` when they load, for features wi-gen
- * does not use on a normal run (generated names, Helm, Include by URL); loading them is ~8% of
- * a small render. Their uses are calls of module functions (createHash, spawnSync,
+ * cdk8s and constructs load `crypto`, `child_process` and `os` when they load, for features
+ * wi-gen does not use on a normal run (generated names, Helm, Include by URL, a temporary
+ * directory); loading them is ~8% of a small render. Their uses are calls of module functions (createHash, spawnSync,
  * execFileSync), so a stand-in whose members load the module when called is equivalent. If a
  * dependency update changes these lines, nothing is replaced and only start-up gets slower.
  */
-const DEFERRED_BUILTINS = ['crypto', 'child_process'];
+const DEFERRED_BUILTINS = ['crypto', 'child_process', 'os'];
 const deferBuiltins = {
   name: 'defer-builtins',
   setup(b) {
@@ -72,6 +72,8 @@ const deferBuiltins = {
 const DEFERRED_SOURCE_EXPORTS = {
   crypto: ['createHash', 'randomBytes', 'randomUUID'],
   child_process: ['spawnSync', 'execFileSync', 'spawn', 'execFile'],
+  // The writer's lock (hostname) and home check: a stream never calls them.
+  os: ['homedir', 'hostname'],
 };
 const deferSourceBuiltins = {
   name: 'defer-source-builtins',

@@ -83,4 +83,17 @@ test('the bundle is pure ASCII; comments keep their characters as escapes, code 
   assert.throws(() => asciiOnly('var a = "\u2014";\n'), /non-ASCII character outside a comment/);
 });
 
+// scripts/build.mjs defers Node builtins that cdk8s, constructs and wi-gen load for features a
+// render does not use (crypto, child_process, os): loading each costs start-up time on every run.
+test('a stream render loads none of the deferred builtins', () => {
+  const dir = tmpDir('wi-gen-builtins-');
+  const preload = join(dir, 'list.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))) + '\\n'));\n");
+  const r = run(process.execPath, ['-r', preload, join(repoRoot, 'bin', 'wi-gen.cjs'), example, '--quiet'], { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+  assert.is(r.code, 0, r.stderr);
+  const loaded = JSON.parse(r.stderr.trim().split('\n').pop() as string) as string[];
+  assert.ok(loaded.includes('NativeModule vm'), `the list is read: ${loaded.length} modules`);
+  for (const name of ['crypto', 'child_process', 'os']) assert.not.ok(loaded.includes(`NativeModule ${name}`), `${name} is loaded`);
+});
+
 test.run();
