@@ -3,10 +3,11 @@
  * so the same model always gives the same bytes.
  */
 import type { Model } from './model/model.js';
+import type { MethodContext } from './model/method.js';
 import { synthesizeManifests, type ManifestFile } from './k8s/manifests.js';
 import { certManagerConfig } from './emit/cert-manager.js';
 import { helmValues } from './emit/helm.js';
-import { certManagerComponent, namespaceComponents } from './emit/kustomize.js';
+import { certManagerComponent, hasNamespaceComponents, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
 import { readmeFile } from './emit/readme.js';
 import { generatedHeader, sortFiles, type OutputFile } from './format/tree.js';
@@ -52,10 +53,17 @@ export function streamLeavesOut(model: Model): string[] {
   const cm = certManagerConfig(model);
   if (cm && cm.spec.install === 'helm') parts.push('helm/');
   if (cm && cm.spec.install === 'manifests' && certManagerComponent(model, cm).length > 0) parts.push('kustomize/cert-manager/');
-  if (namespaceComponents(model).length > 0) parts.push('kustomize/namespaces/');
-  if (cloudPlans(model).some((p) => (p.scripts ?? []).some((s) => s.lines.length > 0) || (p.terraform ?? []).some((t) => t.blocks.length > 0) || (p.objects ?? []).length > 0)) {
-    parts.push('cloud/');
-  }
+  // Whether there are Components and a cloud side, without building them: this runs on every
+  // `wi-gen SPEC`, where building them cost as much as the stream itself.
+  if (hasNamespaceComponents(model)) parts.push('kustomize/namespaces/');
+  // cloudPlans only places each plan's sections in files: a plan's emptiness is its own, and the
+  // first identity with a cloud side settles it.
+  const ctx: MethodContext = { model };
+  const hasCloudSide = model.identities.some((identity) => {
+    const p = identity.method.cloudPlan(identity, ctx);
+    return (p.scripts ?? []).some((s) => s.lines.length > 0) || (p.terraform ?? []).some((t) => t.blocks.length > 0) || (p.objects ?? []).length > 0;
+  });
+  if (hasCloudSide) parts.push('cloud/');
   return parts;
 }
 

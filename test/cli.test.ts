@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cli, examplesDir, readTree, repoRoot, yamlDocs } from './support/wi-gen.js';
 import { run, tmpDir } from './support/tools.js';
 
@@ -70,6 +71,29 @@ test('--help and --version', () => {
 test('the committed bundle is what the sources build to', () => {
   const r = run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--check']);
   assert.is(r.code, 0, r.stderr);
+});
+
+// One non-ASCII character anywhere makes V8 hold the whole bundle as a two-byte string, slower to
+// decode, scan and pre-parse at every start without a code cache (scripts/build.mjs, asciiOnly).
+test('the bundle is pure ASCII; comments keep their characters as escapes, code with one fails the build', async () => {
+  const bundle = readFileSync(join(repoRoot, 'lib', 'wi-gen.cjs'), 'utf8');
+  assert.not.match(bundle, /[^\x00-\x7f]/);
+  const { asciiOnly } = (await import(pathToFileURL(join(repoRoot, 'scripts', 'build.mjs')).href)) as { asciiOnly: (text: string) => string };
+  assert.is(asciiOnly('  // a \u2014 dash\n   * it\u2019s\nvar a = "x";\n'), '  // a \\u{2014} dash\n   * it\\u{2019}s\nvar a = "x";\n');
+  assert.throws(() => asciiOnly('var a = "\u2014";\n'), /non-ASCII character outside a comment/);
+});
+
+// scripts/build.mjs defers Node builtins that cdk8s, constructs and wi-gen load for features a
+// render does not use (crypto, child_process, os): loading each costs start-up time on every run.
+test('a stream render loads none of the deferred builtins', () => {
+  const dir = tmpDir('wi-gen-builtins-');
+  const preload = join(dir, 'list.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))) + '\\n'));\n");
+  const r = run(process.execPath, ['-r', preload, join(repoRoot, 'bin', 'wi-gen.cjs'), example, '--quiet'], { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+  assert.is(r.code, 0, r.stderr);
+  const loaded = JSON.parse(r.stderr.trim().split('\n').pop() as string) as string[];
+  assert.ok(loaded.includes('NativeModule vm'), `the list is read: ${loaded.length} modules`);
+  for (const name of ['crypto', 'child_process', 'os']) assert.not.ok(loaded.includes(`NativeModule ${name}`), `${name} is loaded`);
 });
 
 test.run();

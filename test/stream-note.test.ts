@@ -3,8 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { cli, examplesDir } from './support/wi-gen.js';
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { cli, examplesDir, exampleNames } from './support/wi-gen.js';
 import { streamNote } from '../src/cli/stream-note.js';
+import { loadSpec } from '../src/spec/load.js';
+import { render, streamLeavesOut } from '../src/render.js';
 
 const helm = join('examples', 'gke-cert-manager', 'spec.yaml');
 
@@ -30,6 +34,39 @@ test('nothing left out: no note (a tree of manifests only)', () => {
   const files = [{ path: 'manifests/service-accounts.yaml', content: '' }, { path: 'manifests/kustomization.yaml', content: '' }, { path: 'README.md', content: '' }];
   assert.is(streamNote('spec.yaml', files.map((f) => f.path)), undefined);
   assert.ok(streamNote('spec.yaml', [...files.map((f) => f.path), 'cloud/gcloud.sh']));
+});
+
+// streamLeavesOut decides what the note names without building the Components or the cloud side:
+// it must name exactly the parts the full render writes, on every example and on variants of
+// them with other kinds of bindings (no workloads, ServiceAccounts made elsewhere, none at all).
+const PART_PREFIXES = ['helm/', 'kustomize/cert-manager/', 'kustomize/namespaces/', 'cloud/'];
+type Raw = { bindings?: { serviceAccount: { create?: boolean }; workloads?: unknown[] }[] };
+const variants: [string, (spec: Raw) => void][] = [
+  ['as is', () => undefined],
+  ['no workloads', (spec) => spec.bindings?.forEach((b) => delete b.workloads)],
+  ['ServiceAccounts made elsewhere, no workloads', (spec) => spec.bindings?.forEach((b) => ((b.serviceAccount.create = false), delete b.workloads))],
+  ['no bindings', (spec) => delete spec.bindings],
+];
+const cases = exampleNames().flatMap((name) =>
+  variants.flatMap(([variant, change]) => {
+    const file = join(examplesDir, name, 'spec.yaml');
+    const spec = parse(readFileSync(file, 'utf8')) as Raw;
+    change(spec);
+    const loaded = loadSpec(stringify(spec), { file });
+    return loaded.ok ? [{ label: `${name}, ${variant}`, model: loaded.model }] : [];
+  }),
+);
+const writtenParts = (model: (typeof cases)[number]['model']) => PART_PREFIXES.filter((p) => render(model).files.some((f) => f.path.startsWith(p)));
+
+test('streamLeavesOut names exactly the parts the full render writes', () => {
+  assert.ok(cases.length >= exampleNames().length * 3, `${cases.length} specs`);
+  for (const { label, model } of cases) assert.equal(streamLeavesOut(model), writtenParts(model), label);
+  // The variants reach both answers for the Components, whose check is written apart from them
+  // (the cloud side's is the same call the render makes; every method has one for these specs).
+  const answers = new Set(cases.map(({ model }) => writtenParts(model).includes('kustomize/namespaces/')));
+  assert.equal([...answers].sort(), [false, true]);
+  // A check that forgot the namespace Components would be caught.
+  assert.ok(cases.some(({ model }) => JSON.stringify(streamLeavesOut(model).filter((p) => p !== 'kustomize/namespaces/')) !== JSON.stringify(writtenParts(model))));
 });
 
 test.run();

@@ -306,6 +306,57 @@ test('re-rendering keeps unchanged files as they are and rewrites changed, edite
   assert.is(statSync(join(dir, 'run.sh')).mode & 0o777, 0o755 & ~umask);
 });
 
+test('re-rendering an unchanged tree leaves DIR as it is; any difference (bytes, mode, a file, a symlinked directory) swaps it', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const dir = join(parent, 'out');
+  const tree = [...files('a.yaml', 'sub/deep/b.yaml'), { path: 'run.sh', content: 'echo\n', executable: true }];
+  writeTree(dir, tree);
+  writeFileSync(join(dir, 'notes.md'), 'mine\n');
+  mkdirSync(join(dir, 'empty'));
+  // A swap replaces DIR and every directory in it by new ones: their inodes tell whether one ran.
+  const dirInodes = () => ['', 'sub', 'sub/deep', 'empty'].map((d) => statSync(join(dir, d)).ino).join(',');
+  const before = dirInodes();
+  const result = writeTree(dir, tree);
+  assert.is(dirInodes(), before, 'no directory was made or removed');
+  assert.equal(result, { written: 3, removed: [], kept: ['notes.md'], rescued: [] });
+  assert.is(readFileSync(join(dir, 'notes.md'), 'utf8'), 'mine\n');
+  assert.equal(leftovers(parent), []);
+
+  const swapped = (change: () => void, next = tree) => {
+    change();
+    const was = dirInodes();
+    writeTree(dir, next);
+    assert.is.not(dirInodes(), was);
+    assert.equal(readTree(dir).get('sub/deep/b.yaml'), 'sub/deep/b.yaml\n');
+  };
+  swapped(() => writeFileSync(join(dir, 'a.yaml'), 'edited\n'));
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'a.yaml\n');
+  swapped(() => chmodSync(join(dir, 'run.sh'), 0o644));
+  assert.is(statSync(join(dir, 'run.sh')).mode & 0o111, 0o111 & ~process.umask());
+  swapped(() => undefined, [...tree, ...files('c.yaml')]);
+  swapped(() => undefined, tree);
+  assert.ok(!existsSync(join(dir, 'c.yaml')), 'a file no longer generated is removed');
+  // The same bytes reached through a symlinked directory are not the tree's own files: still refused.
+  cpSync(join(dir, 'sub'), join(parent, 'elsewhere'), { recursive: true });
+  renameSync(join(dir, 'sub'), join(parent, 'moved-away'));
+  symlinkSync(join(parent, 'elsewhere'), join(dir, 'sub'));
+  assert.throws(() => writeTree(dir, tree), /did not write: sub/);
+});
+
+test('after a crash between the two renames, an unchanged tree is still swapped (the recovery is made durable)', () => {
+  const parent = tmpDir('wi-gen-w-');
+  const dir = join(parent, 'out');
+  writeTree(dir, files('a.yaml'));
+  const dead = deadPid();
+  renameSync(dir, join(parent, `.wi-gen-old.${dead}-x.out`));
+  writeFileSync(join(parent, '.wi-gen-lock.out'), `${dead} 1\n`);
+  const restoredInode = lstatSync(join(parent, `.wi-gen-old.${dead}-x.out`)).ino;
+  writeTree(dir, files('a.yaml'), { lockTimeoutMs: 2000 });
+  assert.is.not(statSync(dir).ino, restoredInode, 'the restored tree was swapped, not left as the recovery put it');
+  assert.equal([...readTree(dir).keys()].sort(), [MANIFEST_FILE, 'a.yaml']);
+  assert.equal(leftovers(parent), []);
+});
+
 test('a foreign file where a generated directory goes, or inside a generated file path, is in the way', () => {
   const dir = join(tmpDir('wi-gen-w-'), 'out');
   writeTree(dir, files('a.yaml'));

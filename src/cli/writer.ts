@@ -378,7 +378,13 @@ function takeLock(target: string, timeoutMs = 30_000): Lock {
         },
         held,
         release: () => {
-          if (held()) rmSync(lockPath, { force: true });
+          // unlink, not rmSync: rmSync loads Node's recursive remover on first use (~0.5 ms), for one file.
+          if (!held()) return;
+          try {
+            unlinkSync(lockPath);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          }
         },
       };
     }
@@ -447,16 +453,19 @@ function removeTree(path: string): boolean {
  * Under the lock: a crash between the two renames left DIR missing and the previous tree in
  * `.wi-gen-old.*`; put it back. Staging trees and removed trees of dead runs go.
  */
-function recover(target: string): void {
+function recover(target: string): boolean {
   const names = readdirSync(dirname(target));
   const olds = siblings(target, ['old'], names);
+  let restored = false;
   if (!existsSync(target) && olds.length > 0) {
     const newest = olds.map((p) => ({ p, t: lstatSync(p).mtimeMs })).sort((a, b) => b.t - a.t)[0] as { p: string };
     renameSync(newest.p, target);
+    restored = true;
   }
   for (const p of siblings(target, ['old', 'new', 'trash'], names)) {
     if (existsSync(p)) removeTree(p);
   }
+  return restored;
 }
 
 function writeDurable(path: string, content: string | Buffer, mode: number): void {
@@ -535,19 +544,44 @@ function ancestors(path: string): string[] {
  * old tree itself stays intact until the swap. False when the bytes or permissions differ, or
  * the file system cannot link: the caller then writes the file.
  */
-function linkUnchanged(previous: string, listedInode: number | undefined, staged: string, content: string, mode: number): boolean {
+function linkUnchanged(target: string, path: string, listedInode: number | undefined, staged: string, content: string, mode: number): boolean {
+  // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
+  // the path would name a file outside DIR, and a hard link would pull it into the tree.
+  if (!sameFile(target, path, listedInode, content, mode)) return false;
   try {
-    // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
-    // `previous` would name a file outside DIR, and a hard link would pull it into the tree.
-    const st = lstatSync(previous);
-    if (listedInode === undefined || st.ino !== listedInode) return false;
-    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
-    if (readFileSync(previous, 'utf8') !== content) return false;
-    linkSync(previous, staged);
+    linkSync(join(target, ...path.split('/')), staged);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The file of the tree in DIR at `path` is the one the listing found there (not reached through
+ * a directory since replaced by a symlink), a regular file with exactly these bytes and this mode.
+ */
+function sameFile(target: string, path: string, listedInode: number | undefined, content: string, mode: number): boolean {
+  try {
+    const file = join(target, ...path.split('/'));
+    const st = lstatSync(file);
+    if (listedInode === undefined || st.ino !== listedInode) return false;
+    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
+    return readFileSync(file, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * DIR already is the tree the swap would make: its manifest lists exactly `files`, and each of
+ * them is there with its bytes and mode. The swap would then only put the same files (as hard
+ * links), the same foreign entries and the same directories back, at the cost of making and
+ * removing every directory of the tree (on ext4 a mkdir is ~0.4 ms): a re-render of an unchanged
+ * spec, the common case of `render`, the pre-commit hook and CI, is most of its time in that.
+ */
+function treeUnchanged(target: string, files: readonly OutputFile[], tree: TreeListing, umask: number): boolean {
+  if (!sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), manifestContent(files), 0o644 & ~umask)) return false;
+  return files.every((f) => sameFile(target, f.path, tree.inodes.get(f.path), f.content, (f.executable ? 0o755 : 0o644) & ~umask));
 }
 
 interface WriteResult {
@@ -576,7 +610,7 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
   const lock = takeLock(target, options.lockTimeoutMs);
   const staging = sibling(target, 'new');
   try {
-    recover(target);
+    const restored = recover(target);
     const files = typeof content === 'function' ? checkPaths(content()) : content;
     const exists = existsSync(target);
     const owned = new Set(exists ? ownedFiles(target) : []);
@@ -593,6 +627,14 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       );
     }
     const dropped = inTheWay;
+    const umask = process.umask();
+
+    // Nothing to change: DIR stays as it is (same bytes, modes, foreign entries; nothing is
+    // created or removed, so nothing can be half-done). Not after a recovery, whose rename must
+    // still be made durable by the swap's directory sync.
+    if (exists && !restored && dropped.size === 0 && treeUnchanged(target, files, tree, umask)) {
+      return { written: files.length, removed: [], kept: foreign, rescued: [] };
+    }
 
     mkdirSync(staging);
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
@@ -600,7 +642,6 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
     const made = new Set<string>([staging]);
     /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
     const ours: string[] = [];
-    const umask = process.umask();
     for (const f of files) {
       lock.touch();
       const path = join(staging, ...f.path.split('/'));
@@ -612,7 +653,7 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       }
       const mode = f.executable ? 0o755 : 0o644;
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      if (exists && owned.has(f.path) && linkUnchanged(join(target, ...f.path.split('/')), tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
+      if (exists && owned.has(f.path) && linkUnchanged(target, f.path, tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
       writeDurable(path, f.content, mode);
       ours.push(path);
     }

@@ -106,12 +106,24 @@ function namespacedTarget(apiVersion: string, kind: string, name: string, namesp
  * untargeted strategic-merge file per namespace (fails on a workload that is absent and cannot
  * match `NS|default`), and one JSON 6902 patch for several workloads (every target gets one value).
  */
+/**
+ * The bindings a namespace Component is written for: workloads to put on their ServiceAccount, or
+ * a ServiceAccount made elsewhere to annotate. Each namespace holding one gets a kustomization.yaml.
+ */
+function needsNamespaceComponent(b: ServiceAccountBinding): boolean {
+  return !b.certManager && !(b.create && b.workloads.length === 0);
+}
+
+/** namespaceComponents(model) is not empty, without building its files (the stream's stderr note). */
+export function hasNamespaceComponents(model: Model): boolean {
+  return model.bindings.some(needsNamespaceComponent);
+}
+
 export function namespaceComponents(model: Model): OutputFile[] {
   const ctx: MethodContext = { model };
   const byNamespace = new Map<string, ServiceAccountBinding[]>();
   for (const b of model.bindings) {
-    if (b.certManager) continue;
-    if (b.create && b.workloads.length === 0) continue;
+    if (!needsNamespaceComponent(b)) continue;
     const list = byNamespace.get(b.namespace) ?? [];
     list.push(b);
     byNamespace.set(b.namespace, list);
