@@ -16,16 +16,16 @@
 // Every command is a new process. The commands of one section run round-robin (A B C A B C ...)
 // rather than one after the other, so a burst of load on this shared machine hits all of them
 // alike; the table shows medians. Wall time comes from process.hrtime around the child, CPU time
-// (user+sys) and peak RSS from GNU time (`/usr/bin/time`).
+// (user+sys) and peak RSS as bench/measure.mjs measures them (bench/rusage.py, or GNU time).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handServiceAccounts, writeScaleCase } from './generate.mjs';
+import { runOnce as measureOnce, timerDescription } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const GNU_TIME = '/usr/bin/time';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,26 +47,12 @@ const SLOW_RUN_BUDGET_MS = Number(option('budget-ms', '60000'));
 /** kustomize's patch targets are regular expressions matched against every object: at 1,000 bindings one build takes many minutes. */
 const KUSTOMIZE_TIMEOUT_MS = Number(option('kustomize-timeout-ms', '120000'));
 
-const hasGnuTime = existsSync(GNU_TIME);
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
-/**
- * One run of argv: wall ms, CPU ms and peak RSS in MB (NaN without GNU time). Throws on failure.
- * A run stopped at `timeoutMs` counts as that long and is marked `stopped` (a lower bound).
- */
+/** One run of argv (bench/measure.mjs); a run stopped at `timeoutMs` counts as that long (a lower bound). */
 function runOnce(argv, env, timeoutMs) {
-  const timeFile = join(WORK, `.time-${process.pid}`);
-  // coreutils timeout kills the command itself (killing GNU time would orphan it).
-  const limited = timeoutMs ? ['timeout', '-s', 'KILL', `${timeoutMs / 1000}s`, ...argv] : argv;
-  const full = hasGnuTime ? [GNU_TIME, '-o', timeFile, '-f', '%U %S %M', ...limited] : limited;
-  const start = process.hrtime.bigint();
-  const r = spawnSync(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
-  const wall = Number(process.hrtime.bigint() - start) / 1e6;
-  if (timeoutMs && r.status === 137) return { wall: timeoutMs, cpu: NaN, rss: NaN, stopped: true };
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${String(r.stderr).slice(0, 2000)}`);
-  if (!hasGnuTime) return { wall, cpu: NaN, rss: NaN };
-  const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { wall, cpu: (user + sys) * 1000, rss: kb / 1024 };
+  const r = measureOnce(WORK, argv, { env, timeoutMs });
+  return r.stopped ? { ...r, wall: timeoutMs } : r;
 }
 
 function median(values) {
@@ -268,7 +254,7 @@ if (OUT !== '-') {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
     `- Node ${process.version}; ${kubectl}`,
-    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time from process.hrtime around the child; CPU (user+sys) and peak RSS from GNU time. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app, the layout the generated README recommends: one kustomization per namespace holding its workloads and its Component, and a top one over them and out/manifests; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound. The render + build table times \`wi-gen SPEC -o out\` followed by that build, against \`kubectl kustomize\` over the hand-kept trees: the same Deployments with serviceAccountName written in and the same ServiceAccounts, in one kustomization (bench/work/build-N/hand: the hand-kept tree issue 12 measured against) and laid out like the recommended layout (bench/work/build-N/hand-ns: a directory per namespace holding its workloads and ServiceAccounts, so the ratio is what the Components alone cost in kustomize); all outputs are compared byte for byte. Each baseline is a row of its own and each is gated; a row is met only when its wall and CPU (user+sys) ratios both are within the target; CPU is the steadier of the two on this shared machine. The floor column is (render alone + hand-kept build) / hand-kept build: the best ratio any Component shape could reach, were its patches free in kustomize.`,
+    `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app, the layout the generated README recommends: one kustomization per namespace holding its workloads and its Component, and a top one over them and out/manifests; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound. The render + build table times \`wi-gen SPEC -o out\` followed by that build, against \`kubectl kustomize\` over the hand-kept trees: the same Deployments with serviceAccountName written in and the same ServiceAccounts, in one kustomization (bench/work/build-N/hand: the hand-kept tree issue 12 measured against) and laid out like the recommended layout (bench/work/build-N/hand-ns: a directory per namespace holding its workloads and ServiceAccounts, so the ratio is what the Components alone cost in kustomize); all outputs are compared byte for byte. Each baseline is a row of its own and each is gated; a row is met only when its wall and CPU (user+sys) ratios both are within the target; CPU is the steadier of the two on this shared machine. The floor column is (render alone + hand-kept build) / hand-kept build: the best ratio any Component shape could reach, were its patches free in kustomize.`,
     '',
     table,
     '',

@@ -1,15 +1,17 @@
 // Measuring and reporting for the benchmark sections (bench/startup.mjs, scale.mjs,
 // invocations.mjs). Every command is a new process; the commands of one comparison run
 // interleaved (A B A B ...), so a burst of load on a shared machine hits both sides alike.
-// Wall time comes from process.hrtime around the child; CPU time (user+sys) and peak RSS from
-// GNU time. Each side reports min/median/max and its number of runs; a side with a run stopped at
-// its time limit makes the comparison "not measured".
+// Wall time, CPU time (user+sys) and peak RSS come from bench/rusage.py (the child's own wall
+// time and getrusage, in microseconds), or with no python3 from process.hrtime and GNU time.
+// Each side reports min/median/max and its number of runs; a side with a run stopped at its
+// time limit makes the comparison "not measured".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const GNU_TIME = '/usr/bin/time';
-export const hasGnuTime = existsSync(GNU_TIME);
+const RUSAGE = fileURLToPath(new URL('rusage.py', import.meta.url));
 
 export function hasTool(command, args = ['--version']) {
   const r = spawnSync(command, args, { stdio: 'ignore' });
@@ -17,22 +19,44 @@ export function hasTool(command, args = ['--version']) {
 }
 
 /**
- * One run: wall ms, CPU ms (user+sys) and peak RSS in MB (NaN without GNU time). Throws when the
+ * How CPU and peak RSS are measured: bench/rusage.py (getrusage, microseconds) when python3 is
+ * there, else GNU time (whole 10 ms ticks, rounded down), else not at all.
+ */
+export const timer = hasTool('python3') ? 'rusage' : existsSync(GNU_TIME) ? 'gnu-time' : 'none';
+export const timerDescription = {
+  rusage: 'getrusage of the child, in microseconds (bench/rusage.py, which also times the child itself)',
+  'gnu-time': 'GNU time (CPU in 10 ms ticks, rounded down)',
+  none: '(neither python3 nor GNU time installed: not measured)',
+}[timer];
+
+/**
+ * One run: wall ms, CPU ms (user+sys) and peak RSS in MB (NaN when not measured). Throws when the
  * command fails. A run still going at `timeoutMs` is killed and marked `stopped`.
  */
 export function runOnce(work, argv, { env, cwd, timeoutMs, input } = {}) {
   mkdirSync(work, { recursive: true });
   const timeFile = join(work, `.time-${process.pid}`);
-  // coreutils timeout kills the command itself (killing GNU time would orphan it).
-  const limited = timeoutMs ? ['timeout', '-s', 'KILL', `${timeoutMs / 1000}s`, ...argv] : argv;
-  const full = hasGnuTime ? [GNU_TIME, '-o', timeFile, '-f', '%U %S %M', ...limited] : limited;
+  let full;
+  if (timer === 'rusage') full = ['python3', RUSAGE, timeFile, String(timeoutMs ? timeoutMs / 1000 : 0), ...argv];
+  else {
+    // coreutils timeout kills the command itself (killing GNU time would orphan it).
+    const limited = timeoutMs ? ['timeout', '-s', 'KILL', `${timeoutMs / 1000}s`, ...argv] : argv;
+    full = timer === 'gnu-time' ? [GNU_TIME, '-o', timeFile, '-f', '%U %S %M', ...limited] : limited;
+  }
   const start = process.hrtime.bigint();
   const r = spawnSync(full[0], full.slice(1), { cwd, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
-  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  let wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (timeoutMs && r.status === 137) return { wall, cpu: NaN, rss: NaN, stopped: true };
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${String(r.stderr).slice(0, 2000)}`);
-  if (!hasGnuTime) return { wall, cpu: NaN, rss: NaN };
-  const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  if (timer === 'none') return { wall, cpu: NaN, rss: NaN };
+  const fields = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  if (timer === 'rusage') {
+    const [childWall, user, sys, kb] = fields;
+    // The child's own wall time: python's start is not the command's.
+    wall = childWall;
+    return { wall, cpu: user + sys, rss: kb / 1024 };
+  }
+  const [user, sys, kb] = fields;
   return { wall, cpu: (user + sys) * 1000, rss: kb / 1024 };
 }
 
@@ -94,7 +118,7 @@ export const HEADER = [
 export function comparisonRow(caseLabel, subject, base, target) {
   const stopped = subject.stopped || base.stopped;
   const ratio = subject.wall.median / base.wall.median;
-  // GNU time counts CPU in 10 ms ticks: the mean of the runs resolves a start-up better than their median.
+  // The mean of the runs: with GNU time (10 ms ticks) it resolves a start-up better than the median.
   const cpuRatio = subject.cpu.mean / base.cpu.mean;
   // Met only when both the wall and the CPU ratio are within the target (CPU when measured): on a
   // shared machine a burst of load can flatter either one alone.
