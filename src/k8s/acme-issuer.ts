@@ -4,36 +4,24 @@
  *
  * @see https://cert-manager.io/docs/configuration/acme/dns01/
  */
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
 import type { IssuerModel } from '../model/model.js';
+import type { KubeObjectProps } from '../model/method.js';
 
-interface AcmeDns01IssuerProps {
-  readonly issuer: IssuerModel;
-  /** `{cloudDNS: {...}}`, `{azureDNS: {...}}`, …: the dns01 provider block. */
-  readonly provider: Record<string, unknown>;
-}
-
-export class AcmeDns01Issuer extends Construct {
-  readonly apiObject: ApiObject;
-
-  constructor(scope: Construct, id: string, props: AcmeDns01IssuerProps) {
-    super(scope, id);
-    const { issuer, provider } = props;
-    const solver: Record<string, unknown> = { dns01: provider };
-    if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'cert-manager.io/v1',
-      kind: issuer.kind,
-      metadata: { name: issuer.name, ...(issuer.namespace ? { namespace: issuer.namespace } : {}) },
-      spec: {
-        acme: {
-          server: issuer.acme.server,
-          ...(issuer.acme.email ? { email: issuer.acme.email } : {}),
-          privateKeySecretRef: { name: issuer.acme.privateKeySecretName },
-          solvers: [solver],
-        },
+/** The issuer's props; `provider` is the dns01 provider block (`{cloudDNS: {...}}`, `{azureDNS: {...}}`, …). */
+export function acmeDns01Issuer(issuer: IssuerModel, provider: Record<string, unknown>): KubeObjectProps {
+  const solver: Record<string, unknown> = { dns01: provider };
+  if (issuer.zones.length > 0) solver.selector = { dnsZones: [...issuer.zones] };
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: issuer.kind,
+    metadata: { name: issuer.name, ...(issuer.namespace ? { namespace: issuer.namespace } : {}) },
+    spec: {
+      acme: {
+        server: issuer.acme.server,
+        ...(issuer.acme.email ? { email: issuer.acme.email } : {}),
+        privateKeySecretRef: { name: issuer.acme.privateKeySecretName },
+        solvers: [solver],
       },
-    });
-  }
+    },
+  };
 }

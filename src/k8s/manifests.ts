@@ -1,15 +1,13 @@
 /**
  * Every Kubernetes object wi-gen owns, in memory, one entry per output file under `manifests/`:
- * the bound ServiceAccounts (one per binding) as plain objects in cdk8s' layout, the methods'
- * few objects and the issuers synthesized with cdk8s (one chart per file). Objects are returned
- * as plain JSON (cdk8s sorts their keys).
+ * the bound ServiceAccounts (one per binding), each method's objects and the issuers, as plain
+ * objects in cdk8s' layout (src/k8s/kube-object.ts).
  */
-import { App, Chart } from 'cdk8s';
 import type { Model } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
-import { AcmeDns01Issuer } from './acme-issuer.js';
+import { acmeDns01Issuer } from './acme-issuer.js';
 import { boundServiceAccount } from './service-account.js';
-import { MANAGED_BY_LABELS } from './labels.js';
+import { KubeObjectList } from './kube-object.js';
 
 export interface ManifestFile {
   /** File name under `manifests/`. */
@@ -19,37 +17,34 @@ export interface ManifestFile {
 
 export function synthesizeManifests(model: Model): ManifestFile[] {
   const context: MethodContext = { model };
-  const app = new App();
   // Insertion order is file order; one lookup per identity, so a Map rather than a search.
-  const charts = new Map<string, Chart>();
-  const chart = (file: string): Chart => {
-    let existing = charts.get(file);
-    if (!existing) {
-      existing = new Chart(app, file.replace(/\.yaml$/, ''), { labels: { ...MANAGED_BY_LABELS }, disableResourceNameHashes: true });
-      charts.set(file, existing);
+  const files = new Map<string, KubeObjectList>();
+  const file = (name: string): KubeObjectList => {
+    let list = files.get(name);
+    if (!list) {
+      list = new KubeObjectList();
+      files.set(name, list);
     }
-    return existing;
+    return list;
   };
 
+  // No method writes to `service-accounts.yaml` (their files are named after the method).
   const serviceAccounts = model.bindings.filter((b) => b.create).map((b) => boundServiceAccount(b, context));
 
   for (const identity of model.identities) {
     const method = identity.method;
     if (!method.objects) continue;
-    method.objects(identity, chart(`${method.manifestFile ?? method.key}.yaml`), context);
+    method.objects(identity, file(`${method.manifestFile ?? method.key}.yaml`), context);
   }
 
   const issuers = model.certManager?.issuers ?? [];
   if (issuers.length > 0) {
-    const scope = chart('issuers.yaml');
+    const list = file('issuers.yaml');
     for (const issuer of issuers) {
       const provider = issuer.identity.method.dns01Solver?.(issuer, context) ?? {};
-      new AcmeDns01Issuer(scope, `${issuer.kind}-${issuer.namespace ?? ''}-${issuer.name}`, { issuer, provider });
+      list.add(`${issuer.kind}-${issuer.namespace ?? ''}-${issuer.name}`, acmeDns01Issuer(issuer, provider));
     }
   }
 
-  // No method writes to `service-accounts.yaml` (their files are named after the method).
-  return [{ file: 'service-accounts.yaml', objects: serviceAccounts }, ...[...charts].map(([file, c]) => ({ file, objects: c.toJson() as Record<string, unknown>[] }))].filter(
-    (f) => f.objects.length > 0,
-  );
+  return [{ file: 'service-accounts.yaml', objects: serviceAccounts }, ...[...files].map(([name, list]) => ({ file: name, objects: list.objects }))].filter((f) => f.objects.length > 0);
 }

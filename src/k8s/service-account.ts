@@ -1,34 +1,23 @@
 /**
  * A ServiceAccount bound to a cloud identity. The identity method supplies the annotations and
- * labels; this module owns naming, namespace, the managed-by label and the token-mount default.
- *
- * Built as the plain object cdk8s' `ApiObject` synthesizes in a chart labelled with
- * MANAGED_BY_LABELS (keys sorted, then apiVersion, kind and metadata first; the object's labels
- * win over the chart's; empty maps left out), not through a construct: one construct tree per
- * binding cost a third of a 10,000-binding render's time in cdk8s and constructs, and most of
- * its memory. test/service-account.test.ts synthesizes the same props with cdk8s for every spec
- * of the matrix and requires the same bytes.
+ * labels; this module owns naming, namespace and the token-mount default. Laid out as cdk8s would
+ * (src/k8s/kube-object.ts), with wi-gen's managed-by label under the method's.
  */
 import type { ServiceAccountBinding } from '../model/model.js';
 import type { MethodContext } from '../model/method.js';
-import { sortKeys } from '../format/yaml.js';
-import { MANAGED_BY_LABELS, mergeMaps } from './labels.js';
+import { mergeMaps } from './labels.js';
+import { kubeObject } from './kube-object.js';
 
-/** The ServiceAccount of a binding wi-gen creates, as cdk8s would write it. */
+/** The ServiceAccount of a binding wi-gen creates. */
 export function boundServiceAccount(binding: ServiceAccountBinding, context: MethodContext): Record<string, unknown> {
   const meta = binding.identity.method.serviceAccountMetadata(binding, context);
   const annotations = mergeMaps(meta.annotations);
-  const labels = mergeMaps(MANAGED_BY_LABELS, meta.labels) as Record<string, string>;
-  return {
+  const labels = mergeMaps(meta.labels);
+  return kubeObject({
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: {
-      ...(annotations ? { annotations: sortKeys(annotations) } : {}),
-      labels: sortKeys(labels),
-      name: binding.name,
-      namespace: binding.namespace,
-    },
+    metadata: { name: binding.name, namespace: binding.namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) },
     // Always written, as cdk8s-plus did: the Kubernetes default (true) is not what we want.
     automountServiceAccountToken: binding.automountToken,
-  };
+  });
 }

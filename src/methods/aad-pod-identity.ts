@@ -7,7 +7,6 @@
  * @see https://github.com/Azure/aad-pod-identity (archived)
  * @see https://azure.github.io/azure-workload-identity/docs/topics/migration.html
  */
-import { ApiObject } from 'cdk8s';
 import { z } from 'zod';
 import { guid } from '../schema/common.js';
 import { formatPath } from '../model/diagnostics.js';
@@ -233,16 +232,16 @@ export const aadPodIdentity = defineMethod<AadPodIdentity>({
   // No clientID at all: cert-manager then asks IMDS, which NMI answers for the labelled pod.
   dns01Solver: (issuer) => azureDnsSolver(issuer),
 
-  objects(identity, chart) {
+  objects(identity, out) {
     const cfg = identity.config;
     for (const namespace of namespacesOf(identity)) {
-      new ApiObject(chart, `${namespace}-${identity.name}-identity`, {
+      out.add(`${namespace}-${identity.name}-identity`, {
         apiVersion: AAD_POD_IDENTITY_API_VERSION,
         kind: 'AzureIdentity',
         metadata: { name: identity.name, namespace, annotations: { [AAD_POD_IDENTITY_BEHAVIOR_ANNOTATION]: 'namespaced' } },
         spec: { type: AAD_POD_IDENTITY_TYPE_USER_ASSIGNED_MSI, resourceID: cfg.resourceID, clientID: cfg.clientID },
       });
-      new ApiObject(chart, `${namespace}-${identity.name}-binding`, {
+      out.add(`${namespace}-${identity.name}-binding`, {
         apiVersion: AAD_POD_IDENTITY_API_VERSION,
         kind: 'AzureIdentityBinding',
         metadata: { name: `${identity.name}-binding`, namespace },

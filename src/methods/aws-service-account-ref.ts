@@ -9,7 +9,6 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/route53/#referencing-your-own-serviceaccount-within-issuer-spec
  */
 import { shellQuote } from '../format/shell.js';
-import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
 import { awsPartition, dnsLabel, safeText } from '../schema/common.js';
 import { parseOidcProviderArn } from '../schema/cluster.js';
@@ -17,7 +16,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { formatPath } from '../model/diagnostics.js';
 import { attr, block, expr } from '../format/hcl.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext } from '../model/method.js';
+import { defineMethod, type CheckContext, type KubeObjectSink, type MethodContext } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { ksaSubject, roleArn, STS_AUDIENCE, webIdentityTrustPolicy, type KsaRef, type PolicyDocument } from './names/aws.js';
 import {
@@ -135,25 +134,25 @@ function check(identity: Identity<AwsServiceAccountRefIdentity>, ctx: CheckConte
   }
 }
 
-function objects(identity: Identity<AwsServiceAccountRefIdentity>, chart: Chart, ctx: MethodContext): void {
+function objects(identity: Identity<AwsServiceAccountRefIdentity>, out: KubeObjectSink, ctx: MethodContext): void {
   const cm = ctx.model.certManager;
   if (!cm) return;
   for (const sa of dedicatedServiceAccounts(identity, ctx)) {
     const id = `${identity.name}-${sa.namespace}`;
-    new ApiObject(chart, `${id}-sa`, {
+    out.add(`${id}-sa`, {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: sa.name, namespace: sa.namespace },
       // Nothing runs as it: cert-manager requests its tokens through the API.
       automountServiceAccountToken: false,
     });
-    new ApiObject(chart, `${id}-role`, {
+    out.add(`${id}-role`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: tokenRequestRoleName(sa.name), namespace: sa.namespace },
       rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [sa.name], verbs: ['create'] }],
     });
-    new ApiObject(chart, `${id}-rolebinding`, {
+    out.add(`${id}-rolebinding`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: tokenRequestBindingName(cm.serviceAccount, sa.name), namespace: sa.namespace },

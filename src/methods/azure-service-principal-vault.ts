@@ -12,7 +12,6 @@
  * @see https://developer.hashicorp.com/vault/docs/secrets/azure
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso
  */
-import { ApiObject, type Chart } from 'cdk8s';
 import { z } from 'zod';
 import { guid, namespaceName, objectName } from '../schema/common.js';
 import type { AzureDnsSchema } from '../schema/dns01.js';
@@ -20,7 +19,7 @@ import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';
 import { tfName } from '../format/names.js';
-import { defineMethod, type CheckContext, type MethodContext, type ScriptSection } from '../model/method.js';
+import { defineMethod, type CheckContext, type KubeObjectSink, type MethodContext, type ScriptSection } from '../model/method.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import {
   azCloudCheck,
@@ -354,13 +353,13 @@ function check(identity: Identity<AzureServicePrincipalVault>, ctx: CheckContext
 
 // ---------------------------------------------------------------------------------- Kubernetes
 
-function objects(identity: Identity<AzureServicePrincipalVault>, chart: Chart, ctx: MethodContext): void {
+function objects(identity: Identity<AzureServicePrincipalVault>, out: KubeObjectSink, ctx: MethodContext): void {
   const r = resolve(identity, ctx);
   const vault = r.cfg.vault;
   for (const namespace of r.namespaces) {
     const id = (kind: string) => `${identity.name}-${namespace}-${kind}`;
     const metadata = { name: r.objectName, namespace };
-    new ApiObject(chart, id('connection'), {
+    out.add(id('connection'), {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
       metadata,
@@ -371,14 +370,14 @@ function objects(identity: Identity<AzureServicePrincipalVault>, chart: Chart, c
         ...(vault.caCertSecretRef ? { caCertSecretRef: vault.caCertSecretRef } : {}),
       },
     });
-    new ApiObject(chart, id('service-account'), {
+    out.add(id('service-account'), {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: r.serviceAccount, namespace },
       // VSO mints this ServiceAccount's tokens with the TokenRequest API; no pod mounts one.
       automountServiceAccountToken: false,
     });
-    new ApiObject(chart, id('auth'), {
+    out.add(id('auth'), {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
       metadata,
@@ -390,7 +389,7 @@ function objects(identity: Identity<AzureServicePrincipalVault>, chart: Chart, c
       },
     });
     const restart = r.restartTargets.filter((t) => t.namespace === namespace).map((t) => ({ kind: t.kind, name: t.name }));
-    new ApiObject(chart, id('dynamic-secret'), {
+    out.add(id('dynamic-secret'), {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultDynamicSecret',
       metadata,

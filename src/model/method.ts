@@ -6,7 +6,6 @@
  * file layout, README) is derived from these answers, so adding a method is one new file plus
  * one line in `registry.ts`.
  */
-import type { Chart } from 'cdk8s';
 import type { z } from 'zod';
 import type { Diagnostics } from './diagnostics.js';
 import type { Identity, IssuerModel, Model, ServiceAccountBinding } from './model.js';
@@ -179,6 +178,28 @@ interface ReadmeSection {
   readonly body: string;
 }
 
+/** The props of a Kubernetes object, as written: src/k8s/kube-object.ts lays them out the way cdk8s would. */
+export interface KubeObjectProps {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Every object wi-gen writes is named (cdk8s would make up a name from the construct path). */
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly finalizers?: readonly string[];
+    readonly ownerReferences?: readonly unknown[];
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** Where a method puts its objects: one `manifests/` file; `id` is unique within it. */
+export interface KubeObjectSink {
+  add(id: string, props: KubeObjectProps): void;
+}
+
 export interface IdentityMethod<Config> {
   /** The key under `identities[]` in the spec, e.g. `gke`. */
   readonly key: string;
@@ -216,8 +237,8 @@ export interface IdentityMethod<Config> {
   /** The provider block of an ACME dns01 solver, e.g. `{cloudDNS: {...}}`. */
   dns01Solver?(issuer: IssuerModel, ctx: MethodContext): Record<string, unknown>;
 
-  /** Kubernetes objects wi-gen owns beyond ServiceAccounts and Issuers (e.g. VSO objects). */
-  objects?(identity: Identity<Config>, chart: Chart, ctx: MethodContext): void;
+  /** Kubernetes objects wi-gen owns beyond ServiceAccounts and Issuers (e.g. VSO objects), added to `out`. */
+  objects?(identity: Identity<Config>, out: KubeObjectSink, ctx: MethodContext): void;
   /** File under `manifests/` for `objects()`; defaults to the method key. */
   readonly manifestFile?: string;
 
