@@ -468,20 +468,41 @@ function recover(target: string): boolean {
   return restored;
 }
 
-function writeDurable(path: string, content: string | Buffer, mode: number): void {
+/** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
+function writeStaged(path: string, content: string | Buffer, mode: number): void {
   const fd = openSync(path, 'wx', mode);
   try {
     const buf = typeof content === 'string' ? Buffer.from(content) : content;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off);
-    fsyncSync(fd);
   } catch (error) {
-    // write(2) and fsync(2) errors (a full disk) carry no path: name the file.
+    // write(2) errors (a full disk) carry no path: name the file.
     const e = error as NodeJS.ErrnoException;
     if (e.code !== undefined && e.path === undefined) e.path = path;
     throw error;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * fsync(2) every staged file before the tree is swapped in. One pass after all the writes rather
+ * than one fsync after each: on a journalling file system the first sync commits the others'
+ * pending data with it, so the rest cost almost nothing (an -o render of an example spent ~7 ms
+ * in 20 interleaved syncs). A file is reopened read-only for it, which Linux and macOS allow.
+ */
+function syncFiles(paths: readonly string[]): void {
+  for (const path of paths) {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (e.code !== undefined && e.path === undefined) e.path = path;
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
@@ -642,6 +663,8 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
     const made = new Set<string>([staging]);
     /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
     const ours: string[] = [];
+    /** Files written (not linked) into the staging tree: synced together before the swap. */
+    const staged: string[] = [];
     for (const f of files) {
       lock.touch();
       const path = join(staging, ...f.path.split('/'));
@@ -654,11 +677,14 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       const mode = f.executable ? 0o755 : 0o644;
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
       if (exists && owned.has(f.path) && linkUnchanged(target, f.path, tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
-      writeDurable(path, f.content, mode);
+      writeStaged(path, f.content, mode);
       ours.push(path);
+      staged.push(path);
     }
-    writeDurable(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
+    writeStaged(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
     ours.push(join(staging, MANIFEST_FILE));
+    staged.push(join(staging, MANIFEST_FILE));
+    syncFiles(staged);
     const kept: string[] = [];
     for (const p of foreign) {
       lock.touch();
