@@ -27,8 +27,11 @@ export function startupSection({ root, work, bin, runs, warmup, quick, examples:
   rmSync(outRoot, { recursive: true, force: true });
   const outDir = (s) => join(outRoot, relative(dir, s).split('/')[0]);
   let written = 0;
-  /** A directory that does not exist yet: the run writes the whole tree. */
-  const newOutDir = () => join(outRoot, 'new', String(written++));
+  /**
+   * A directory that does not exist yet, alone in its parent (as an output directory usually is:
+   * the writer lists the parent for leftovers of an interrupted run): the run writes the whole tree.
+   */
+  const newOutDir = () => join(outRoot, 'new', String(written++), 'out');
 
   const commands = [{ label: 'node -e 0', argv: [node, '-e', '0'] }];
   const kinds = [];

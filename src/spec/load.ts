@@ -184,20 +184,16 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
 
   const fast = fastPath.enabled ? loadWithoutPositions(text, file) : undefined;
   fastPath.lastUsed = fast !== undefined;
-  if (fast) return fast;
+  if (fast && 'ok' in fast) return fast;
 
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
-    // The library checks each key against every earlier one (quadratic in keys): shapeProblems
-    // finds duplicates with one set per mapping instead.
-    uniqueKeys: false,
-    prettyErrors: false,
-    // The library would print some problems (collection keys) as process warnings: we report them.
-    logLevel: 'silent',
-  });
+  const docs = parseDocuments(text, lineCounter);
   const list = Array.isArray(docs) ? docs : [];
+  if (fast) {
+    // Valid, with warnings only: the model stands; the Document is read only to place them.
+    const located = new Located(file, lineCounter, list[0] as Document.Parsed);
+    return { ok: true, model: fast.model, warnings: fast.warnings.map((d) => located.problem(d)) };
+  }
   if (list.length === 0) return fail('spec holds no YAML document');
   const doc = list[0] as Document.Parsed;
   const located = new Located(file, lineCounter, doc);
@@ -271,13 +267,33 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
 export const fastPath = { enabled: true, lastUsed: false };
 
 /**
- * The fast path for a spec without a single problem or warning: read by the small reader (no
- * syntax tree, no Document), checked and resolved, and returned only when nothing anywhere
- * needs a line and column. Anything else (the reader unsure, a secret-shaped value, a
- * placeholder, a schema issue, any error or warning of resolution) returns undefined, and the
- * caller loads the spec the positioned way, which reports exactly what it always did.
+ * The fast path for a spec without a single problem: read by the small reader (no syntax tree,
+ * no Document), checked and resolved. A spec whose resolution only warns comes back with its
+ * warnings unplaced (the caller reads the Document to place them). Anything else (the reader
+ * unsure, a secret-shaped value, a placeholder, a schema issue, any error of resolution) returns
+ * undefined, and the caller loads the spec the positioned way, which reports exactly what it
+ * always did.
  */
-function loadWithoutPositions(text: string, file: string): LoadResult | undefined {
+function parseDocuments(text: string, lineCounter: LineCounter) {
+  return parseAllDocuments(text, {
+    lineCounter,
+    version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
+    // The library checks each key against every earlier one (quadratic in keys): shapeProblems
+    // finds duplicates with one set per mapping instead.
+    uniqueKeys: false,
+    prettyErrors: false,
+    // The library would print some problems (collection keys) as process warnings: we report them.
+    logLevel: 'silent',
+  });
+}
+
+/** A valid spec whose resolution warned: the model, and the warnings still to be placed in the file. */
+interface WarnedModel {
+  readonly model: Model;
+  readonly warnings: readonly Diagnostic[];
+}
+
+function loadWithoutPositions(text: string, file: string): LoadResult | WarnedModel | undefined {
   const raw = readSimpleYaml(text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   if (holdsSecretShape(raw) || holdsPlaceholder(raw)) return undefined;
@@ -285,7 +301,9 @@ function loadWithoutPositions(text: string, file: string): LoadResult | undefine
   if (!parsed.success) return undefined;
   const diagnostics = new Diagnostics();
   const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
-  if (!model || diagnostics.hasErrors || diagnostics.warnings.length > 0) return undefined;
+  if (!model || diagnostics.hasErrors) return undefined;
+  // Warnings need lines and columns: the caller reads the Document for them, not the spec again.
+  if (diagnostics.warnings.length > 0) return { model, warnings: diagnostics.warnings };
   return { ok: true, model, warnings: [] };
 }
 
