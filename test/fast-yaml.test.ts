@@ -1,7 +1,8 @@
 // src/spec/fast-yaml.ts reads the YAML subset specs are written in without the `yaml` library's
 // syntax tree; loadSpec uses it only for specs without problems (a spec that only warns reads its
-// Document to place the warnings, nothing more). Its contract: for every input, either `undefined` ("not sure") or exactly the library's value (numbers stay
-// numbers, -0 stays -0, NaN stays NaN). These tests hold it to that contract on every spec the
+// Document to place the warnings, nothing more). Its contract: for every input, either
+// `undefined` ("not sure") or exactly the library's value (numbers stay numbers, -0 stays -0,
+// NaN stays NaN). These tests hold it to that contract on every spec the
 // project has, restyled and mutated, on a few hundred generated documents and on hand-written
 // edge cases; they check that loadSpec gives identical results with the fast path on and off,
 // and that the fast path is actually taken for the examples and the benchmark's specs.
