@@ -468,15 +468,12 @@ function recover(target: string): boolean {
   return restored;
 }
 
-/** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
-function writeStaged(path: string, content: string | Buffer, mode: number): void {
-  const fd = openSync(path, 'wx', mode);
+/** Runs `use` on `path` opened with `flags`; an I/O error carrying no path (write(2), fsync(2): a full disk) names the file. */
+function withFile(path: string, flags: string, mode: number | undefined, use: (fd: number) => void): void {
+  const fd = openSync(path, flags, mode);
   try {
-    const buf = typeof content === 'string' ? Buffer.from(content) : content;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
+    use(fd);
   } catch (error) {
-    // write(2) errors (a full disk) carry no path: name the file.
     const e = error as NodeJS.ErrnoException;
     if (e.code !== undefined && e.path === undefined) e.path = path;
     throw error;
@@ -485,25 +482,24 @@ function writeStaged(path: string, content: string | Buffer, mode: number): void
   }
 }
 
+/** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
+function writeStaged(path: string, content: string | Buffer, mode: number): void {
+  withFile(path, 'wx', mode, (fd) => {
+    const buf = typeof content === 'string' ? Buffer.from(content) : content;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off);
+  });
+}
+
 /**
  * fsync(2) every staged file before the tree is swapped in. One pass after all the writes rather
  * than one fsync after each: on a journalling file system the first sync commits the others'
  * pending data with it, so the rest cost almost nothing (an -o render of an example spent ~7 ms
- * in 20 interleaved syncs). A file is reopened read-only for it, which Linux and macOS allow.
+ * in 20 interleaved syncs, ~3.5 ms in one pass). A file is reopened read-only for it, which
+ * Linux and macOS allow.
  */
 function syncFiles(paths: readonly string[]): void {
-  for (const path of paths) {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      if (e.code !== undefined && e.path === undefined) e.path = path;
-      throw error;
-    } finally {
-      closeSync(fd);
-    }
-  }
+  for (const path of paths) withFile(path, 'r', undefined, (fd) => fsyncSync(fd));
 }
 
 function fsyncDir(path: string): void {

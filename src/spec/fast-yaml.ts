@@ -89,8 +89,9 @@ function hasRefusedCharacter(text: string): boolean {
   return false;
 }
 
-// The core schema's tests, in the library's order (node_modules/yaml/dist/schema/core/int.js and
-// float.js: intOct, int, intHex, floatNaN, floatExp, float); null and bool are matched by hand.
+// The YAML 1.2 core schema's resolution of plain scalars (YAML 1.2.2 §10.3.2, tag resolution),
+// tried in the order the `yaml` library tries its tags (octal, decimal, hex, .inf/.nan, exponent,
+// fraction), which decides the overlaps; null and bool are matched by hand.
 const INT_OCT = /^0o[0-7]+$/;
 const INT = /^[-+]?[0-9]+$/;
 const INT_HEX = /^0x[0-9a-fA-F]+$/;
