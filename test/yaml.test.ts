@@ -19,6 +19,8 @@ const TRICKY = [
   // Inline JSON patches (single-quoted as they are) and their near misses.
   '[{"op":"add","path":"/spec/template/spec/serviceAccountName","value":"s0"}]', '{"a":"b"}', '["it\'s"]', '[{"a":"b\nc"}]', '["\tx"]',
   '[ "x" ]', '["x"] #', '{"a": "b"}', '["ü"]', '["\u0085"]', '[]', '{}', '["x"', '"x"]',
+  // Resource IDs and target alternations (plain), and their near misses.
+  '/subscriptions/4f9c/resourceGroups/rg', '/', '//', '/a:b', '/a:', 'billing|default', 'a|', '|a', 'a||b', '/1', '/.inf', 'n0|default|x',
 ];
 const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 }), fc.stringMatching(/^[a-z0-9][a-z0-9.:/@=+-]{0,15}$/));
 const text_ = text;

@@ -46,7 +46,9 @@ export function toYamlStream(docs: readonly unknown[]): string {
 }
 
 /** Scalars `yaml` leaves unquoted are a subset of these; the schema decides the rest. */
-const PLAIN_CANDIDATE = /^[A-Za-z0-9][A-Za-z0-9._/@+=:-]*$/;
+// A leading `/` (Azure resource IDs) and an inner `|` (kustomize target alternations) are plain
+// for `yaml` too: neither is an indicator there.
+const PLAIN_CANDIDATE = /^[A-Za-z0-9/][A-Za-z0-9._/@+=:|-]*$/;
 /** Longer keys become explicit `? key` entries. */
 const MAX_IMPLICIT_KEY = 1000;
 const STRING_TAG = 'tag:yaml.org,2002:str';
