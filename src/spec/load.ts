@@ -266,14 +266,7 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
  */
 export const fastPath = { enabled: true, lastUsed: false };
 
-/**
- * The fast path for a spec without a single problem: read by the small reader (no syntax tree,
- * no Document), checked and resolved. A spec whose resolution only warns comes back with its
- * warnings unplaced (the caller reads the Document to place them). Anything else (the reader
- * unsure, a secret-shaped value, a placeholder, a schema issue, any error of resolution) returns
- * undefined, and the caller loads the spec the positioned way, which reports exactly what it
- * always did.
- */
+/** The spec's YAML documents with their syntax trees, for positions. */
 function parseDocuments(text: string, lineCounter: LineCounter) {
   return parseAllDocuments(text, {
     lineCounter,
@@ -293,6 +286,14 @@ interface WarnedModel {
   readonly warnings: readonly Diagnostic[];
 }
 
+/**
+ * The fast path for a spec without a single problem: read by the small reader (no syntax tree,
+ * no Document), checked and resolved. A spec whose resolution only warns comes back with its
+ * warnings unplaced (the caller reads the Document to place them). Anything else (the reader
+ * unsure, a secret-shaped value, a placeholder, a schema issue, any error of resolution) returns
+ * undefined, and the caller loads the spec the positioned way, which reports exactly what it
+ * always did.
+ */
 function loadWithoutPositions(text: string, file: string): LoadResult | WarnedModel | undefined {
   const raw = readSimpleYaml(text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
