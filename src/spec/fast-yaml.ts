@@ -507,20 +507,25 @@ class Reader {
     }
     for (;;) {
       items.push(this.flowNode(parent, depth + 1));
-      this.flowSpace(parent);
-      const c = this.at();
-      if (c === COMMA) {
-        this.pos++;
-        this.flowSpace(parent);
-        if (this.at() === BRACKET_CLOSE) {
-          this.pos++;
-          return items;
-        }
-      } else if (c === BRACKET_CLOSE) {
-        this.pos++;
-        return items;
-      } else throw NOT_SURE; // includes `[a: b]`, a pair inside a sequence
+      // Anything else after an item includes `[a: b]`, a pair inside a sequence.
+      if (this.flowItemEnd(parent, BRACKET_CLOSE)) return items;
     }
+  }
+
+  /**
+   * After an item of a flow collection: a `,` (a trailing one before `close` too) or `close`
+   * itself, anything else is not sure. True when the collection ended.
+   */
+  private flowItemEnd(parent: number, close: number): boolean {
+    this.flowSpace(parent);
+    const c = this.at();
+    if (c === COMMA) {
+      this.pos++;
+      this.flowSpace(parent);
+      if (this.at() !== close) return false;
+    } else if (c !== close) throw NOT_SURE;
+    this.pos++;
+    return true;
   }
 
   private flowMapping(parent: number, depth: number): Mapping {
@@ -553,19 +558,7 @@ class Reader {
       while (this.at() === SPACE) this.pos++;
       if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(map, key)) throw NOT_SURE;
       map[key] = this.flowNode(parent, depth + 1); // a missing value (`{a: }`) fails there
-      this.flowSpace(parent);
-      const after = this.at();
-      if (after === COMMA) {
-        this.pos++;
-        this.flowSpace(parent);
-        if (this.at() === BRACE_CLOSE) {
-          this.pos++;
-          return map;
-        }
-      } else if (after === BRACE_CLOSE) {
-        this.pos++;
-        return map;
-      } else throw NOT_SURE;
+      if (this.flowItemEnd(parent, BRACE_CLOSE)) return map;
     }
   }
 
