@@ -90,6 +90,19 @@ function namespacedTarget(apiVersion: string, kind: string, name: string, namesp
 }
 
 /**
+ * The bindings a namespace Component is written for: workloads to put on their ServiceAccount, or
+ * a ServiceAccount made elsewhere to annotate. Each namespace holding one gets a kustomization.yaml.
+ */
+function needsNamespaceComponent(b: ServiceAccountBinding): boolean {
+  return !b.certManager && !(b.create && b.workloads.length === 0);
+}
+
+/** namespaceComponents(model) is not empty, without building its files (the stream's stderr note). */
+export function hasNamespaceComponents(model: Model): boolean {
+  return model.bindings.some(needsNamespaceComponent);
+}
+
+/**
  * Components for each namespace with workloads or pre-existing ServiceAccounts to patch.
  *
  * Shaped for kustomize's cost model: every targeted strategic-merge patch makes kustomize rebuild
@@ -104,21 +117,9 @@ function namespacedTarget(apiVersion: string, kind: string, name: string, namesp
  * Measured alternatives that do no better (bench/kustomize-shapes.md): `replacements` from a
  * local-config object (slower, and that object collides when a Component is included twice), one
  * untargeted strategic-merge file per namespace (fails on a workload that is absent and cannot
- * match `NS|default`), and one JSON 6902 patch for several workloads (every target gets one value).
+ * match `NS|default`), one JSON 6902 patch for several workloads (every target gets one value),
+ * and the kustomize plugin as an exec transformer instead (three times the hand-kept build).
  */
-/**
- * The bindings a namespace Component is written for: workloads to put on their ServiceAccount, or
- * a ServiceAccount made elsewhere to annotate. Each namespace holding one gets a kustomization.yaml.
- */
-function needsNamespaceComponent(b: ServiceAccountBinding): boolean {
-  return !b.certManager && !(b.create && b.workloads.length === 0);
-}
-
-/** namespaceComponents(model) is not empty, without building its files (the stream's stderr note). */
-export function hasNamespaceComponents(model: Model): boolean {
-  return model.bindings.some(needsNamespaceComponent);
-}
-
 export function namespaceComponents(model: Model): OutputFile[] {
   const ctx: MethodContext = { model };
   const byNamespace = new Map<string, ServiceAccountBinding[]>();
