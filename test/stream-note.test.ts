@@ -7,18 +7,34 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { cli, examplesDir, exampleNames } from './support/wi-gen.js';
 import { streamNote } from '../src/cli/stream-note.js';
+import { invocation } from '../src/cli/invocation.js';
 import { loadSpec } from '../src/spec/load.js';
 import { render, streamLeavesOut } from '../src/render.js';
 
 const helm = join('examples', 'gke-cert-manager', 'spec.yaml');
 
-test('a Helm install: one line naming the Helm values and the cloud side, and the -o command', () => {
-  const r = cli([helm]);
+test('a Helm install: one line naming the Helm values and the cloud side, and the -o command as the user can type it', () => {
+  // Run as a clone runs it (README's first command): `wi-gen` alone would not be found there.
+  const r = cli([helm], { env: { npm_command: undefined } });
   assert.is(r.code, 0, r.stderr);
   const lines = r.stderr.split('\n').filter(Boolean);
   assert.equal(lines, [
-    `wi-gen: this stream holds only the Kubernetes objects wi-gen owns; the cert-manager Helm values and the cloud side (scripts and Terraform) are written by: wi-gen ${helm} -o ${join('examples', 'gke-cert-manager', 'out')} (--quiet hides this note)`,
+    `wi-gen: this stream holds only the Kubernetes objects wi-gen owns; the cert-manager Helm values and the cloud side (scripts and Terraform) are written by: ./bin/wi-gen.cjs ${helm} -o ${join('examples', 'gke-cert-manager', 'out')} (--quiet hides this note)`,
   ]);
+});
+
+test('the command the note names: the bin by name when PATH finds it, npx under npx, else the path it was run by', () => {
+  const cwd = '/home/u/project';
+  const cases: [Parameters<typeof invocation>[0], string][] = [
+    [{ script: '/home/u/project/node_modules/.bin/wi-gen', env: { PATH: '/usr/bin:/home/u/project/node_modules/.bin' }, cwd }, 'wi-gen'],
+    [{ script: '/home/u/project/node_modules/.bin/wi-gen', env: { PATH: '/usr/bin:node_modules/.bin' }, cwd }, 'wi-gen'],
+    [{ script: '/home/u/project/node_modules/.bin/wi-gen', env: { PATH: '/usr/bin' }, cwd }, './node_modules/.bin/wi-gen'],
+    [{ script: '/home/u/project/bin/wi-gen.cjs', env: { PATH: '/usr/bin' }, cwd }, './bin/wi-gen.cjs'],
+    [{ script: '/opt/wi gen/bin/wi-gen.cjs', env: {}, cwd }, "'/opt/wi gen/bin/wi-gen.cjs'"],
+    [{ script: '/home/u/.npm/_npx/1/node_modules/.bin/wi-gen', env: { npm_command: 'exec', PATH: '/home/u/.npm/_npx/1/node_modules/.bin' }, cwd }, 'npx wi-gen'],
+    [{ script: undefined, env: {}, cwd }, 'wi-gen'],
+  ];
+  for (const [invoked, expected] of cases) assert.is(invocation(invoked), expected, JSON.stringify(invoked));
 });
 
 test('workload Components are named; --quiet silences the note; -o prints none', () => {

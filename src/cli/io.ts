@@ -8,6 +8,8 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** Standard input, at most `limit` bytes; `truncated` says there was more (the caller refuses it, never uses a prefix). */
   readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
+  /** How messages name the command for the next step (src/cli/invocation.ts). @default 'wi-gen' */
+  readonly command?: string;
 }
 
 /**

@@ -257,7 +257,7 @@ export function main(argv: readonly string[], io: Io): number {
     if (flags.output !== undefined) return runRender([spec], flags, io);
     const loaded = loadForRender(spec, io, flags.quiet === true);
     io.stdout(renderStream(loaded.model).stream);
-    const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model));
+    const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model), io.command);
     if (note) io.stderr(`${note}\n`);
     return EXIT.ok;
   } catch (error) {

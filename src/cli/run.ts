@@ -2,6 +2,7 @@
 import { writeSync } from 'node:fs';
 import { main } from './main.js';
 import { readBounded } from './safe-read.js';
+import { invocation } from './invocation.js';
 
 function write(fd: number, text: string): void {
   // Synchronous writes: output is complete before the exit code is set, even when piped.
@@ -24,5 +25,6 @@ export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
     stderr: (t) => write(2, t),
     // Each caller names its limit (a spec: 1 MiB; a ResourceList: far more); over it is refused, never cut.
     readStdin: (limit) => readBounded(0, limit),
+    command: invocation({ script: process.argv[1], env: process.env, cwd: process.cwd() }),
   });
 }

@@ -25,11 +25,11 @@ const rank = (part: string) => {
   return i < 0 ? PARTS.length : i;
 };
 
-/** The note for `spec`, or undefined when the stream holds the whole binding. */
-export function streamNote(spec: string, paths: readonly string[]): string | undefined {
+/** The note for `spec`, run again as `command`, or undefined when the stream holds the whole binding. */
+export function streamNote(spec: string, paths: readonly string[], command = 'wi-gen'): string | undefined {
   const parts = [...new Set(paths.map((p) => partOf(p)).filter((p): p is string => p !== undefined))].sort((a, b) => rank(a) - rank(b));
   if (parts.length === 0) return undefined;
   const out = spec === '-' ? 'out' : join(dirname(spec), 'out');
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-  return `wi-gen: this stream holds only the Kubernetes objects wi-gen owns; ${list} are written by: wi-gen ${spec} -o ${out} (--quiet hides this note)`;
+  return `wi-gen: this stream holds only the Kubernetes objects wi-gen owns; ${list} are written by: ${command} ${spec} -o ${out} (--quiet hides this note)`;
 }
