@@ -365,12 +365,7 @@ class Reader {
   private plainBlock(): string {
     const s = this.s;
     const start = this.pos;
-    const first = s.charCodeAt(start);
-    if (Number.isNaN(first) || first === NL || first === SPACE) throw NOT_SURE;
-    if (isIndicator(first)) {
-      const next = s.charCodeAt(start + 1);
-      if (first !== DASH || next === SPACE || next === NL || Number.isNaN(next)) throw NOT_SURE;
-    }
+    this.plainStart(false);
     let end = start;
     let i = start;
     for (; i < s.length; i++) {
@@ -390,16 +385,23 @@ class Reader {
     return s.slice(start, end);
   }
 
+  /**
+   * A plain scalar may start here: not at a line end or a blank, and not on an indicator, but for
+   * a `-` followed by a non-blank (`-1`, `-x`; in a flow collection, not by a flow indicator).
+   */
+  private plainStart(flow: boolean): void {
+    const first = this.s.charCodeAt(this.pos);
+    if (Number.isNaN(first) || first === NL || first === SPACE) throw NOT_SURE;
+    if (!isIndicator(first)) return;
+    const next = this.s.charCodeAt(this.pos + 1);
+    if (first !== DASH || next === SPACE || next === NL || Number.isNaN(next) || (flow && isFlowIndicator(next))) throw NOT_SURE;
+  }
+
   /** A plain scalar inside a flow collection: also ends at `,[]{}` and at `:` before one of them. */
   private plainFlow(): string {
     const s = this.s;
     const start = this.pos;
-    const first = s.charCodeAt(start);
-    if (Number.isNaN(first) || first === NL || first === SPACE) throw NOT_SURE;
-    if (isIndicator(first)) {
-      const next = s.charCodeAt(start + 1);
-      if (first !== DASH || next === SPACE || next === NL || Number.isNaN(next) || isFlowIndicator(next)) throw NOT_SURE;
-    }
+    this.plainStart(true);
     let end = start;
     for (let i = start; i < s.length; i++) {
       const c = s.charCodeAt(i);
