@@ -19,11 +19,10 @@
 // (user+sys) and peak RSS as bench/measure.mjs measures them (bench/rusage.py, or GNU time).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handServiceAccounts, writeScaleCase } from './generate.mjs';
-import { runOnce as measureOnce, timerDescription } from './measure.mjs';
+import { machineLine, runOnce as measureOnce, timerDescription } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -244,7 +243,6 @@ const table = [...(rows.length ? [...header, ...rows] : []), ...(buildRows.lengt
 process.stdout.write(`${table}\n`);
 
 if (OUT !== '-') {
-  const cpu = cpus();
   const kubectl = hasKubectl ? spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).join('; ') : 'not installed';
   const text = [
     '# wi-gen benchmark results',
@@ -252,7 +250,7 @@ if (OUT !== '-') {
     'Written by `npm run bench` (bench/bench.mjs); re-run it to refresh this file.',
     '',
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`,
+    machineLine(),
     `- Node ${process.version}; ${kubectl}`,
     `- Method: every command is a new process; ${WARMUP} warm-up round(s), then up to ${RUNS} timed runs, round-robin across the commands of a section; medians. Slow commands get fewer runs (at least 3; a command whose single run exceeds a minute is timed once). Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. Generated specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one Deployment per binding); kustomize builds bench/work/scale-N/app, the layout the generated README recommends: one kustomization per namespace holding its workloads and its Component, and a top one over them and out/manifests; a build still running after ${KUSTOMIZE_TIMEOUT_MS / 1000} s is stopped and shown as a lower bound. The render + build table times \`wi-gen SPEC -o out\` followed by that build, against \`kubectl kustomize\` over the hand-kept trees: the same Deployments with serviceAccountName written in and the same ServiceAccounts, in one kustomization (bench/work/build-N/hand: the hand-kept tree issue 12 measured against) and laid out like the recommended layout (bench/work/build-N/hand-ns: a directory per namespace holding its workloads and ServiceAccounts, so the ratio is what the Components alone cost in kustomize); all outputs are compared byte for byte. Each baseline is a row of its own and each is gated; a row is met only when its wall and CPU (user+sys) ratios both are within the target; CPU is the steadier of the two on this shared machine. The floor column is (render alone + hand-kept build) / hand-kept build: the best ratio any Component shape could reach, were its patches free in kustomize.`,
     '',

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpus, release, totalmem, type as osType } from 'node:os';
 
 const GNU_TIME = '/usr/bin/time';
 const RUSAGE = fileURLToPath(new URL('rusage.py', import.meta.url));
@@ -143,4 +144,10 @@ export function verdict(met) {
   if (met === undefined) return '–';
   if (met === 'not measured') return 'not measured';
   return met ? 'yes' : '**no**';
+}
+
+/** The RESULTS files' machine line: cores, CPU model, memory, kernel. */
+export function machineLine() {
+  const cpu = cpus();
+  return `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}`;
 }
