@@ -189,7 +189,7 @@ function writeSeq(seq: readonly unknown[], first: string, indent: string, lines:
 }
 
 /** Sets an own property even for `__proto__`, which plain assignment turns into a prototype change. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

@@ -13,12 +13,8 @@
  * matrix spec and requires the same bytes.
  */
 import type { KubeObjectProps, KubeObjectSink } from '../model/method.js';
+import { setOwn } from '../format/yaml.js';
 import { MANAGED_BY_LABELS } from './labels.js';
-
-/** Sets an own property even for `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** cdk8s' sanitizeValue: keys sorted, null/undefined dropped, optionally empty maps and lists too. */
 function sanitize(value: unknown, dropEmpty: boolean): unknown {
