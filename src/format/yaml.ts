@@ -206,9 +206,13 @@ export function sortKeys<T>(value: T): T {
 
 /** cdk8s' object layout: keys sorted recursively, then apiVersion, kind, metadata first. */
 export function kubernetesOrder<T extends Record<string, unknown>>(object: T): T {
-  const sorted = sortKeys(object) as Record<string, unknown>;
+  return identityFieldsFirst(sortKeys(object) as Record<string, unknown>) as T;
+}
+
+/** A sorted object with apiVersion, kind and metadata moved first, as cdk8s writes them. */
+export function identityFieldsFirst(sorted: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of ['apiVersion', 'kind', 'metadata']) if (key in sorted) out[key] = sorted[key];
-  for (const [key, value] of Object.entries(sorted)) if (!(key in out)) out[key] = value;
-  return out as T;
+  for (const [key, value] of Object.entries(sorted)) if (!(key in out)) setOwn(out, key, value);
+  return out;
 }

@@ -13,7 +13,7 @@
  * matrix spec and requires the same bytes.
  */
 import type { KubeObjectProps, KubeObjectSink } from '../model/method.js';
-import { setOwn } from '../format/yaml.js';
+import { identityFieldsFirst, setOwn } from '../format/yaml.js';
 import { MANAGED_BY_LABELS } from './labels.js';
 
 /** cdk8s' sanitizeValue: keys sorted, null/undefined dropped, optionally empty maps and lists too. */
@@ -37,10 +37,7 @@ export function kubeObject(props: KubeObjectProps, chartLabels: Readonly<Record<
   const { metadata, ...rest } = props;
   const { name, namespace, labels, annotations, finalizers, ownerReferences, ...additional } = metadata;
   const meta = sanitize({ ...additional, name, namespace, annotations: { ...annotations }, finalizers, ownerReferences, labels: { ...chartLabels, ...labels } }, true);
-  const body = sanitize({ ...rest, metadata: meta }, false) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(body)]) if (key in body && !(key in out)) setOwn(out, key, body[key]);
-  return out;
+  return identityFieldsFirst(sanitize({ ...rest, metadata: meta }, false) as Record<string, unknown>);
 }
 
 /** The objects of one `manifests/` file, in the order they were added. */
