@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { SpecPath } from '../model/diagnostics.js';
+import { someString } from './some-string.js';
 
 export const PLACEHOLDER = /<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>/g;
 
@@ -51,12 +52,7 @@ const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
  * `findPlaceholders` reads, for the fast path, which has values but no nodes.
  */
 export function holdsPlaceholder(value: unknown): boolean {
-  if (typeof value === 'string') return hasPlaceholder(value);
-  if (Array.isArray(value)) return value.some(holdsPlaceholder);
-  if (value !== null && typeof value === 'object') {
-    for (const key in value) if (Object.hasOwn(value, key) && (hasPlaceholder(key) || holdsPlaceholder((value as Record<string, unknown>)[key]))) return true;
-  }
-  return false;
+  return someString(value, hasPlaceholder, true);
 }
 
 /** A token starts with `<`: most strings have none and skip the pattern. */

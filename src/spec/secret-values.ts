@@ -6,6 +6,7 @@
  * JSON header `{"` = `eyJ`), Entra ID client secrets (three characters, a digit, `Q~`), AWS key IDs.
  */
 import type { SpecPath } from '../model/diagnostics.js';
+import { someString } from './some-string.js';
 
 interface SecretShape {
   readonly what: string;
@@ -41,12 +42,7 @@ function secretShapeOf(value: string): SecretShape | undefined {
 
 /** Whether any string of a parsed spec has a credential's shape (warning shapes included). */
 export function holdsSecretShape(value: unknown): boolean {
-  if (typeof value === 'string') return secretShapeOf(value) !== undefined;
-  if (Array.isArray(value)) return value.some(holdsSecretShape);
-  if (value !== null && typeof value === 'object') {
-    for (const key in value) if (Object.hasOwn(value, key) && holdsSecretShape((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
+  return someString(value, (text) => secretShapeOf(text) !== undefined, false);
 }
 
 interface SecretHit {
