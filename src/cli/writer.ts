@@ -140,9 +140,22 @@ function realOrResolved(path: string): string {
 /** `dir` with symlinks resolved: the directory the swap really replaces (a symlinked DIR stays a symlink). */
 export function canonicalDir(dir: string): string {
   const target = resolve(dir);
-  if (existsSync(target)) return realpathSync(target);
+  // No exists-then-realpath: another run's swap renames DIR away for an instant (under its lock,
+  // which this run has not taken yet), and DIR missing in between is DIR not made yet.
+  const real = realIfThere(target);
+  if (real !== undefined) return real;
   const parent = dirname(target);
-  return join(existsSync(parent) ? realpathSync(parent) : parent, basename(target));
+  return join(realIfThere(parent) ?? parent, basename(target));
+}
+
+/** realpath of `path`, or undefined when it does not exist (other errors are thrown). */
+function realIfThere(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 const within = (parent: string, child: string): boolean => {
@@ -154,9 +167,11 @@ const within = (parent: string, child: string): boolean => {
 function checkOutputDir(dir: string, specPath?: string): string {
   const target = canonicalDir(dir);
   if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is a filesystem root`);
-  if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
+  // One stat, not exists-then-stat: see canonicalDir (a DIR that vanished in between is one being swapped).
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) throw new UsageError(`-o ${dir} is not a directory`);
   // A mount point (`-o /proc`, a volume) cannot be swapped by rename, and walking it reaches into another file system.
-  if (existsSync(target) && statSync(target).dev !== statSync(dirname(target)).dev) {
+  if (st && st.dev !== statSync(dirname(target)).dev) {
     throw new UsageError(`refusing to write to ${dir}: it is a mount point, and wi-gen replaces the output directory as a whole by rename; use a subdirectory of it`);
   }
   if (specPath && specPath !== '-') {
