@@ -2,8 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
+import { Document, parse, stringify } from 'yaml';
 import { directYaml, readAsNonString, toYaml } from '../src/format/yaml.js';
+import { NON_STRING_PLAIN_SCALARS } from '../src/format/yaml-resolvers.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 const reference = (value: unknown) => stringify(value, OPTIONS);
@@ -47,6 +48,21 @@ function strings(value: unknown, out: string[] = []): string[] {
 
 /** Strings `yaml` (YAML 1.1) writes plain but a YAML 1.2 reader takes for a number or such: quoted by toYaml on purpose. */
 const quotedOnPurpose = (s: string) => readAsNonString(s) && !/^["']/.test(stringify(s, OPTIONS));
+
+/** The resolvers of the `yaml` package wi-gen's writer must agree with: YAML 1.1 (with compat tags), then 1.2 core. */
+function libraryResolvers(): RegExp[] {
+  type Tag = { default?: unknown; tag: string; test?: RegExp };
+  const v11 = new Document(null, OPTIONS).schema as unknown as { tags: Tag[]; compat?: Tag[] | null };
+  const core = new Document(null, { version: '1.2' }).schema as unknown as { tags: Tag[] };
+  return [...v11.tags, ...(v11.compat ?? []), ...core.tags].filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test).map((t) => t.test as RegExp);
+}
+
+test('the kept resolver list is the yaml package\'s own, in order (an upgrade that changes one fails here)', () => {
+  assert.equal(NON_STRING_PLAIN_SCALARS.map(String), libraryResolvers().map(String));
+  // The check can fail: a list missing YAML 1.1's `on`/`off` resolver is told apart.
+  const planted = NON_STRING_PLAIN_SCALARS.filter((re) => !re.test('off'));
+  assert.not.equal(planted.map(String), libraryResolvers().map(String));
+});
 
 test('toYaml writes what yaml.stringify writes, for any JSON-like document (but YAML 1.2 numbers quoted)', () => {
   fc.assert(

@@ -10,6 +10,7 @@
  * Anything else (keys that need quotes, multi-line strings, class instances) goes to `yaml`.
  */
 import { Document, isScalar, stringify, visit } from 'yaml';
+import { NON_STRING_PLAIN_SCALARS } from './yaml-resolvers.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 
@@ -51,19 +52,8 @@ export function toYamlStream(docs: readonly unknown[]): string {
 const PLAIN_CANDIDATE = /^[A-Za-z0-9/][A-Za-z0-9._/@+=:|-]*$/;
 /** Longer keys become explicit `? key` entries. */
 const MAX_IMPLICIT_KEY = 1000;
-const STRING_TAG = 'tag:yaml.org,2002:str';
-/** The YAML 1.1 resolvers (bool, int, float, null, timestamp, ...) `yaml` checks a plain string against. */
-const schema = new Document(null, OPTIONS).schema as unknown as { tags: ResolverTag[]; compat?: ResolverTag[] | null };
-interface ResolverTag {
-  readonly default?: boolean | 'key';
-  readonly tag: string;
-  readonly test?: RegExp;
-}
-/** The YAML 1.2 core schema's: `0o17` (octal 15), `0x1F`, `1e3`, `.inf` are numbers there only. */
-const core = new Document(null, { version: '1.2' }).schema as unknown as { tags: ResolverTag[] };
-const resolvers = [...schema.tags, ...(schema.compat ?? []), ...core.tags].filter((t) => t.default && t.tag !== STRING_TAG && t.test);
 /**
- * What some reader takes for something other than a string beyond those: YAML 1.1's value key
+ * What some reader takes for something other than a string beyond NON_STRING_PLAIN_SCALARS: YAML 1.1's value key
  * `=` and merge key `<<`, and any number-like prefix (`0o`, `0b`, `0x`, signs, digits with `_`
  * or `:`), whatever a given schema makes of the rest.
  */
@@ -71,7 +61,7 @@ const OTHER_NON_STRINGS = [/^(=|<<)$/, /^[-+]?0[oObBxX]/, /^[-+]?(\.?[0-9][0-9_]
 
 /** True when a YAML 1.1 or 1.2 reader could resolve this plain scalar to a number, boolean, null or timestamp. */
 export function readAsNonString(value: string): boolean {
-  return value === '' || resolvers.some((t) => (t.test as RegExp).test(value)) || OTHER_NON_STRINGS.some((re) => re.test(value));
+  return value === '' || NON_STRING_PLAIN_SCALARS.some((re) => re.test(value)) || OTHER_NON_STRINGS.some((re) => re.test(value));
 }
 const plainCache = new Map<string, boolean>();
 
