@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the committed files of lib/ from src/:
-//   lib/wi-gen.cjs       the CLI and the library (src/bundle.ts) with every dependency inlined, so the
+//   lib/wi-gen.cjs       the CLI and the library (src/bundle.ts) with its dependencies inlined, so the
 //                        package has no runtime dependencies; lib/wi-gen-cli.cjs (hand-written) runs its
 //                        CLI through V8's code cache, lib/index.mjs (hand-written) re-exports its library
+//   lib/wi-gen-yaml.cjs, lib/wi-gen-diff.cjs
+//                        the yaml and diff packages, which lib/wi-gen.cjs loads on first use (lazyVendors)
 //   lib/cdk8s.cjs        the cdk8s constructs (src/cdk8s/), loading cdk8s, constructs and cdk8s-plus-27
 //                        from the user's project (peer dependencies) and the library from wi-gen.cjs
 //   lib/*.d.ts, *.d.cts  declarations of both entries, emitted by tsc
