@@ -79,6 +79,23 @@ test('the schema a render parses with answers as the whole schema', () => {
     { ...base, identities: 'none' },
     null,
   ];
+  // The cluster's cloud blocks, certManager and the dns01 providers are built only where named too.
+  const cluster = base.cluster as Record<string, unknown>;
+  const certManager = (specs.find((s) => (s as { certManager?: unknown }).certManager) as { certManager: { issuers: { dns01: Record<string, unknown> }[] } }).certManager;
+  const issuer = certManager.issuers[0] as { dns01: Record<string, unknown> };
+  const withDns01 = (dns01: unknown) => ({ ...base, certManager: { ...certManager, issuers: [{ ...issuer, dns01 }] } });
+  variants.push(
+    { ...base, cluster: { ...cluster, aks: { tenantID: 'not-a-guid' } } },
+    { ...base, cluster: { ...cluster, eks: null, gkee: {} } },
+    { ...base, cluster: { name: cluster.name, aks: { tenantID: '00000000-0000-0000-0000-000000000000', oidcIssuerURL: 'https://x' } } },
+    { ...base, cluster: 'gke' },
+    { ...base, certManager: null },
+    { ...base, certManager: { ...certManager, issuers: 'none' } },
+    withDns01({ ...issuer.dns01, route53: { hostedZoneID: 'lower' } }),
+    withDns01({ azureDNS: { subscriptionID: 'x', resourceGroupName: 'rg', environment: 'AzureGermanCloud' } }),
+    withDns01({ cloudDNSS: {} }),
+    withDns01(null),
+  );
   let partial = 0;
   for (const raw of [...specs, ...variants]) {
     const schema = specSchemaFor(raw);
@@ -90,6 +107,9 @@ test('the schema a render parses with answers as the whole schema', () => {
   // Planted: a schema with the named method's block missing answers differently, so the comparison can fail.
   const blind = specSchemaFor({ identities: [{ awsIrsa: {} }] });
   assert.not.equal(JSON.stringify(blind.safeParse(variants[3])), JSON.stringify(specSchema().safeParse(variants[3])));
+  const aksVariant = variants.find((v) => JSON.stringify(v).includes('not-a-guid'));
+  const blindToAks = specSchemaFor({ ...(aksVariant as object), cluster: { name: 'c' } });
+  assert.not.equal(JSON.stringify(blindToAks.safeParse(aksVariant)), JSON.stringify(specSchema().safeParse(aksVariant)));
   assert.ok(partial >= specs.length, 'the examples parse with partial schemas');
 });
 

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { guid, namespaceName, objectName } from '../schema/common.js';
-import type { AzureDnsSchema } from '../schema/dns01.js';
+import type { azureDnsSchema } from '../schema/dns01.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
 import { command, shellQuote } from '../format/shell.js';
@@ -177,7 +177,7 @@ const AzureServicePrincipalVaultSchema = () => z
   .describe('Existing Entra service principal whose client secret Vault issues and rotates, delivered by the Vault Secrets Operator.');
 
 type AzureServicePrincipalVault = z.output<ReturnType<typeof AzureServicePrincipalVaultSchema>>;
-type AzureDns = z.output<typeof AzureDnsSchema>;
+type AzureDns = z.output<ReturnType<typeof azureDnsSchema>>;
 
 interface RestartTarget {
   readonly kind: (typeof VSO_ROLLOUT_RESTART_KINDS)[number];

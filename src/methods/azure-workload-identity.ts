@@ -66,7 +66,7 @@ const AzureWorkloadIdentitySchema = () => z
       })
       .optional()
       .describe('Name of the user-assigned managed identity in Azure. @default the identity name'),
-    resourceGroup: azureResourceGroup.describe('Resource group of the managed identity (in the subscription cluster.aks.subscriptionID).'),
+    resourceGroup: azureResourceGroup().describe('Resource group of the managed identity (in the subscription cluster.aks.subscriptionID).'),
     clientID: guid('clientID').describe(
       'Client ID of the managed identity (`az identity show -g RG -n NAME --query clientId -o tsv`). The KSA annotation and the Issuer need it literally; for a created identity, put the clientId that `az identity create` prints here.',
     ),

@@ -4,6 +4,32 @@
  */
 import { z } from 'zod';
 
+/**
+ * A schema built on first use. Building zod schemas is most of what loading wi-gen costs, and a
+ * spec names one cloud: the blocks of the others are never built for it (see specSchemaFor).
+ */
+export function lazily<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+/** Which optional blocks a spec names, by key; every block is built where this says true. */
+export type NamedBlocks = (key: string) => boolean;
+export const EVERY_BLOCK: NamedBlocks = () => true;
+
+/**
+ * Stands for a block the spec being parsed does not name: its key is absent there, and an absent
+ * optional key is never looked at, so the object parses exactly as with the real block.
+ */
+const absent = lazily(() => z.undefined().optional());
+/** absent, typed as the block it stands for. */
+export const absentBlock = <T extends z.ZodType>(): T => absent() as unknown as T;
+
+/** The optional block `key` of an object schema: the real one where the spec names it, else absentBlock. */
+export function optionalBlock<T extends z.ZodType>(named: NamedBlocks, key: string, build: () => T): z.ZodOptional<T> {
+  return named(key) ? build().optional() : absentBlock<z.ZodOptional<T>>();
+}
+
 /** RFC 1123 label: Kubernetes namespaces and most object names. */
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain: ServiceAccount and workload names. */

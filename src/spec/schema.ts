@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { METHODS } from '../methods/registry.js';
 import { WORKLOAD_KINDS } from '../model/model.js';
-import { namespaceName, objectName, specName } from '../schema/common.js';
-import { ClusterSchema } from '../schema/cluster.js';
-import { CertManagerSchema } from '../schema/cert-manager.js';
+import { absentBlock, EVERY_BLOCK, namespaceName, objectName, optionalBlock, specName, type NamedBlocks } from '../schema/common.js';
+import { clusterSchema } from '../schema/cluster.js';
+import { certManagerSchema } from '../schema/cert-manager.js';
 
 const API_VERSION = 'wi-gen.dev/v1alpha1';
 const KIND = 'WorkloadIdentitySpec';
@@ -26,17 +26,11 @@ function methodBlock(method: (typeof METHODS)[number]): z.ZodOptional<z.ZodType>
 }
 
 /**
- * Stands for the block of a method no identity of the spec being parsed names: its key is absent
- * from every identity there, and an absent optional key is never looked at.
- */
-const ABSENT_BLOCK = z.undefined().optional();
-
-/**
- * An identity with the real blocks of the methods in `used` and the rest absent. For the keys
+ * An identity with the real blocks of the methods `named` names and the rest absent. For the keys
  * a spec names it parses exactly as the full schema (same blocks, same keys, same refinement).
  */
-function identitySchema(used: (key: string) => boolean) {
-  const blocks = Object.fromEntries(METHODS.map((m) => [m.key, used(m.key) ? methodBlock(m) : ABSENT_BLOCK])) as Record<string, z.ZodOptional<z.ZodType>>;
+function identitySchema(named: NamedBlocks) {
+  const blocks = Object.fromEntries(METHODS.map((m) => [m.key, named(m.key) ? methodBlock(m) : absentBlock<z.ZodOptional<z.ZodType>>()])) as Record<string, z.ZodOptional<z.ZodType>>;
   return z
     .strictObject({
       name: specName('an identity name').describe('Name that bindings and issuers use to refer to this identity.'),
@@ -93,47 +87,61 @@ const MetadataSchema = z
   })
   .describe('Object metadata, for use as a kustomize generator or KRM function config.');
 
-/** The spec, with the given identity schema. */
-function specSchemaWith(identity: ReturnType<typeof identitySchema>) {
+/** The spec, with the blocks `named` names (every block of the full schema where it names all). */
+function specSchemaWith(named: NamedBlocks) {
   return z
     .strictObject({
       apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }).describe(`Always ${API_VERSION}.`),
       kind: z.literal(KIND, { error: `must be ${KIND}` }).describe(`Always ${KIND}.`),
       metadata: MetadataSchema.optional(),
-      cluster: ClusterSchema,
-      identities: z.array(identity).min(1, { message: 'needs at least one identity' }),
+      cluster: clusterSchema(named),
+      identities: z.array(identitySchema(named)).min(1, { message: 'needs at least one identity' }),
       bindings: z.array(BindingSchema).default([]),
-      certManager: CertManagerSchema.optional(),
+      certManager: optionalBlock(named, 'certManager', () => certManagerSchema(named)),
     })
     .describe('wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.');
 }
 
 let fullSpecSchema: ReturnType<typeof specSchemaWith> | undefined;
-/** The whole spec with every method: for the JSON Schema, and to describe problems. */
+/** The whole spec with every block: for the JSON Schema, and to describe problems. */
 export function specSchema(): ReturnType<typeof specSchemaWith> {
-  fullSpecSchema ??= specSchemaWith(identitySchema(() => true));
+  fullSpecSchema ??= specSchemaWith(EVERY_BLOCK);
   return fullSpecSchema;
+}
+
+/** The keys of an object, or none. */
+const keysOf = (value: unknown): string[] => (typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : []);
+
+/**
+ * The optional blocks `raw` names, by key: the method blocks of its identities, the cloud block of
+ * its cluster, the provider blocks of its dns01 solvers, and certManager itself. Keys of other
+ * places are never block keys there, so one set serves them all (a key that is a block key in two
+ * places only builds a block more).
+ */
+function namedBlocks(raw: unknown): Set<string> {
+  const spec = raw as { cluster?: unknown; identities?: unknown; certManager?: { issuers?: unknown } } | null;
+  const named = new Set<string>(keysOf(spec?.cluster));
+  if (Array.isArray(spec?.identities)) for (const identity of spec.identities) for (const key of keysOf(identity)) named.add(key);
+  if (spec !== null && typeof spec === 'object' && Object.hasOwn(spec, 'certManager')) {
+    named.add('certManager');
+    const issuers = spec.certManager?.issuers;
+    if (Array.isArray(issuers)) for (const issuer of issuers) for (const key of keysOf((issuer as { dns01?: unknown } | null)?.dns01)) named.add(key);
+  }
+  return named;
 }
 
 const parsingSchemas = new Map<string, ReturnType<typeof specSchemaWith>>();
 /**
- * The schema that parses `raw` as specSchema() would, building only the blocks of the methods
- * its identities name (any key an identity holds counts, whatever its value).
+ * The schema that parses `raw` as specSchema() would, building only the optional blocks it names
+ * (any key there counts, whatever its value): a spec names one cloud, one or two methods and one
+ * DNS provider, and building the rest would be most of the time a small spec takes to parse.
  */
 export function specSchemaFor(raw: unknown): ReturnType<typeof specSchemaWith> {
-  const identities = (raw as { identities?: unknown } | null)?.identities;
-  const named = new Set<string>();
-  if (Array.isArray(identities)) {
-    for (const identity of identities) {
-      if (typeof identity !== 'object' || identity === null) continue;
-      for (const key of METHOD_KEYS) if (Object.hasOwn(identity, key)) named.add(key);
-    }
-  }
-  if (named.size === METHOD_KEYS.length) return specSchema();
-  const id = METHOD_KEYS.filter((k) => named.has(k)).join(',');
+  const named = namedBlocks(raw);
+  const id = [...named].sort().join(',');
   let schema = parsingSchemas.get(id);
   if (!schema) {
-    schema = specSchemaWith(identitySchema((key) => named.has(key)));
+    schema = specSchemaWith((key) => named.has(key));
     parsingSchemas.set(id, schema);
   }
   return schema;
