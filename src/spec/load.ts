@@ -259,13 +259,15 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
 }
 
 /**
- * For tests only: `enabled: false` forces every load through the positioned path, and
- * `lastUsed` says whether the last `loadSpec` call returned from the fast one.
+ * For tests only: `enabled: false` forces every load through the positioned path, `lastUsed`
+ * says whether the last `loadSpec` call returned from the fast one, and `documentParses` counts
+ * the library's parses (the fast path has none, warnings or not).
  */
-export const fastPath = { enabled: true, lastUsed: false };
+export const fastPath = { enabled: true, lastUsed: false, documentParses: 0 };
 
 /** The spec's YAML documents with their syntax trees, for positions. */
 function parseDocuments(text: string, lineCounter: LineCounter) {
+  fastPath.documentParses++;
   return parseAllDocuments(text, {
     lineCounter,
     version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
