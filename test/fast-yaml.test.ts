@@ -1,11 +1,12 @@
 // src/spec/fast-yaml.ts reads the YAML subset specs are written in without the `yaml` library's
-// syntax tree; loadSpec uses it only for specs without problems (a spec that only warns reads its
-// Document to place the warnings, nothing more). Its contract: for every input, either
+// syntax tree; loadSpec uses it only for specs without errors (a spec that only warns is read again
+// with positions noted, to place the warnings where the Document would). Its contract: for every input, either
 // `undefined` ("not sure") or exactly the library's value (numbers stay numbers, -0 stays -0,
 // NaN stays NaN). These tests hold it to that contract on every spec the
 // project has, restyled and mutated, on a few hundred generated documents and on hand-written
 // edge cases; they check that loadSpec gives identical results with the fast path on and off,
-// and that the fast path is actually taken for the examples and the benchmark's specs.
+// and that the fast path is actually taken for the examples and the benchmark's specs. The
+// positions it notes must be the library's node starts for every path (see "Positions" below).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -344,7 +345,7 @@ test('loadSpec gives identical results with the fast path on and off', () => {
   assert.ok(used > texts.length / 3, `fast path taken for ${used} of ${texts.length}`);
 });
 
-test('the fast path is taken for every example (warned ones read their Document only to place the warnings) and for the benchmark specs, flow and block', () => {
+test('the fast path is taken for every example (warned ones too) and for the benchmark specs, flow and block', () => {
   for (const name of readdirSync(join(repoRoot, 'examples')).sort()) {
     let text: string;
     try {

@@ -3,7 +3,7 @@
  *
  * The library keeps a concrete syntax tree and a Document for every spec (at 10,000 bindings about
  * 110 MB for a 1 MB file) so that a problem can point at its line and column. A spec without
- * problems needs no positions: this reader goes straight from text to the plain value, in one
+ * errors needs no syntax tree: this reader goes straight from text to the plain value, in one
  * pass of character-code loops, for a subset of YAML — block mappings and sequences (with
  * `- key: v` compact mappings), flow mappings and sequences, single-line plain, single- and
  * double-quoted scalars, comments, blank lines, an optional leading `---`.
@@ -15,6 +15,10 @@
  * second document, duplicate or non-string keys, deep nesting). The caller then reads the
  * spec the slow way, which also reports every problem with its position. test/fast-yaml.test.ts
  * holds the reader to that contract against the library on generated and mutated inputs.
+ *
+ * A spec that only warns needs a line and column per warning: read again with `ValuePositions`,
+ * the reader notes where each value starts, at the offset the library's node for it starts
+ * (`range[0]`), which the same tests check for every path.
  */
 
 /** Thrown (one instance, no stack) to abandon a read: the caller gets `undefined`. */
@@ -136,8 +140,11 @@ type Mapping = Record<string, unknown>;
  * load.ts's `Located.problem` gives from the Document.
  */
 export class ValuePositions {
-  /** For each mapping and sequence the reader built: where each of its values starts, by key or index. */
-  readonly starts = new WeakMap<object, Map<string, number> | number[]>();
+  /**
+   * For each mapping and sequence the reader built: where each of its values starts, by key or
+   * index. (A Map, not a WeakMap: it lives only as long as one load, and fills faster.)
+   */
+  readonly starts = new Map<object, Map<string, number> | number[]>();
   /** Where the root value starts. */
   root = 0;
   /** The text as read (CRLF as LF: lines and columns are the same as in the file). */
