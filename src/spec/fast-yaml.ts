@@ -209,7 +209,7 @@ class Reader {
   /** Indentation of the content line the reader stands on, or -1 at the end of the text. */
   private indent = -1;
 
-  /** Where the value just read by mappingValue or sequenceItem started (recorded only with `positions`). */
+  /** Where the value mappingValue just read starts (what `positions` notes for it). */
   private valueStart = 0;
 
   constructor(
