@@ -1,19 +1,20 @@
 // src/spec/fast-yaml.ts reads the YAML subset specs are written in without the `yaml` library's
-// syntax tree; loadSpec uses it only for specs without problems (a spec that only warns reads its
-// Document to place the warnings, nothing more). Its contract: for every input, either
+// syntax tree; loadSpec uses it only for specs without errors (a spec that only warns is read again
+// with positions noted, to place the warnings where the Document would). Its contract: for every input, either
 // `undefined` ("not sure") or exactly the library's value (numbers stay numbers, -0 stays -0,
 // NaN stays NaN). These tests hold it to that contract on every spec the
 // project has, restyled and mutated, on a few hundred generated documents and on hand-written
 // edge cases; they check that loadSpec gives identical results with the fast path on and off,
-// and that the fast path is actually taken for the examples and the benchmark's specs.
+// and that the fast path is actually taken for the examples and the benchmark's specs. The
+// positions it notes must be the library's node starts for every path (see "Positions" below).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { parse, parseAllDocuments, stringify, type ToStringOptions } from 'yaml';
-import { readSimpleYaml } from '../src/spec/fast-yaml.js';
+import { isMap, isScalar, isSeq, LineCounter, parse, parseAllDocuments, stringify, type Document, type ToStringOptions } from 'yaml';
+import { readSimpleYaml, ValuePositions } from '../src/spec/fast-yaml.js';
 import { fastPath, loadSpec, type LoadResult } from '../src/spec/load.js';
 import { SHAPES, SHORTEST_SECRET, holdsSecretShape } from '../src/spec/secret-values.js';
 import { holdsPlaceholder } from '../src/spec/placeholders.js';
@@ -294,7 +295,7 @@ test('planted: the contract check catches a reader that misreads (YAML 1.1 rules
 
 // ---------------------------------------------------------------------------------------------
 
-function loadBoth(text: string): { fast: LoadResult; slow: LoadResult; used: boolean } {
+function loadBoth(text: string | Uint8Array): { fast: LoadResult; slow: LoadResult; used: boolean } {
   const fast = loadSpec(text, { file: 'dir/spec.yaml' });
   const used = fastPath.lastUsed;
   fastPath.enabled = false;
@@ -344,7 +345,7 @@ test('loadSpec gives identical results with the fast path on and off', () => {
   assert.ok(used > texts.length / 3, `fast path taken for ${used} of ${texts.length}`);
 });
 
-test('the fast path is taken for every example (warned ones read their Document only to place the warnings) and for the benchmark specs, flow and block', () => {
+test('the fast path is taken for every example (warned ones too) and for the benchmark specs, flow and block', () => {
   for (const name of readdirSync(join(repoRoot, 'examples')).sort()) {
     let text: string;
     try {
@@ -387,6 +388,231 @@ test('placeholders: found in keys and nested values, as findPlaceholders finds t
   assert.ok(holdsPlaceholder({ a: [{ b: 'x <CLUSTER_NAME> y' }] }));
   assert.ok(holdsPlaceholder({ a: { '<KEY>': 1 } }));
   assert.not.ok(holdsPlaceholder({ a: ['<lower>', '<>', 'a < b', 1, null], '<_X>': true }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Positions: a spec that only warns is placed from the reader's value positions, not from the
+// library's Document. For every path, the reader's place must be the library's: the start
+// (`range[0]`) of the deepest node on the path that exists, as load.ts's `Located` finds it.
+
+type Path = (string | number)[];
+type Place = { offset: number; line: number; col: number };
+
+/** The Document as loadSpec's positioned path parses it, with its line counter; undefined unless one clean document. */
+function libraryDocument(text: string): { doc: Document.Parsed; lines: LineCounter } | undefined {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, version: '1.2', uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
+  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return undefined;
+  return { doc: docs[0]!, lines };
+}
+
+/** One step as `Located` takes it (NodeIndex.node): a mapping by the part as a string, a sequence by a number only. */
+function libraryChild(node: unknown, part: string | number): unknown {
+  if (isMap(node)) return node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part))?.value ?? undefined;
+  if (isSeq(node) && typeof part === 'number') return node.items[part];
+  return undefined;
+}
+
+/** Where `Located.problem` puts a warning at `path`: the deepest existing node's `range[0]`, in lines and columns. */
+function libraryPlace(doc: Document.Parsed, lines: LineCounter, path: Path): Place {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as unknown as { range: [number] }).range[0];
+  for (const part of path) {
+    node = libraryChild(node, part);
+    if (!node) break;
+    offset = (node as { range: [number] }).range[0];
+  }
+  return { offset, ...lines.linePos(offset) };
+}
+
+/** Every path to a node of the Document, and from each node paths that leave it (missing keys and indexes, wrong part types, into scalars). */
+function allPaths(doc: Document.Parsed): Path[] {
+  const out: Path[] = [];
+  const visit = (node: unknown, path: Path) => {
+    out.push(path, [...path, 'no-such-key', 0], [...path, 0]);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = String((pair.key as { value: unknown }).value);
+        visit(pair.value, [...path, key]);
+        if (/^\d+$/.test(key)) out.push([...path, Number(key)]); // a number finds a mapping key by its string
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i]));
+      out.push([...path, node.items.length], [...path, -1], [...path, '0'], [...path, 0.5]);
+    } else out.push([...path, 'into', 'a scalar']);
+  };
+  visit(doc.contents, []);
+  return out;
+}
+
+/** The reader's place for `path` in a read of `text` (the one loadSpec does): offsets in the text as read (CRLF as LF). */
+type Locator = (text: string) => ((path: Path) => Place) | undefined;
+const readerLocator: Locator = (text) => {
+  const positions = new ValuePositions();
+  const value = readSimpleYaml(text, positions);
+  if (value === undefined) return undefined;
+  return (path) => {
+    const offset = positions.offsetOf(value, path);
+    return { offset, ...positions.linePos(offset) };
+  };
+};
+
+/** Compares the reader's place with the library's for every path of every text the reader reads. */
+function comparePlaces(texts: Iterable<string>, locator: Locator = readerLocator): { mismatches: string[]; read: number; paths: number } {
+  const mismatches: string[] = [];
+  let read = 0;
+  let paths = 0;
+  for (const text of texts) {
+    const place = locator(text);
+    if (!place) continue;
+    const library = libraryDocument(text);
+    if (!library) {
+      mismatches.push(`the reader read what the library refuses: ${JSON.stringify(text.slice(0, 200))}`);
+      continue;
+    }
+    read++;
+    // With CRLF the reader's offsets are in the text as read; lines and columns must still agree.
+    const sameOffsets = !text.includes('\r');
+    for (const path of allPaths(library.doc)) {
+      paths++;
+      const want = libraryPlace(library.doc, library.lines, path);
+      const got = place(path);
+      if (got.line !== want.line || got.col !== want.col || (sameOffsets && got.offset !== want.offset)) {
+        mismatches.push(`${JSON.stringify(path)} in ${JSON.stringify(text.slice(0, 300))}: reader ${got.line}:${got.col} (@${got.offset}), library ${want.line}:${want.col} (@${want.offset})`);
+        if (mismatches.length > 20) return { mismatches, read, paths };
+      }
+    }
+  }
+  return { mismatches, read, paths };
+}
+
+/** Edge cases of where a node starts, each with the line and column the library gives (checked below too). */
+const PLACES: readonly { text: string; path: Path; at: string }[] = [
+  { text: 'a:\nb: 1\n', path: ['a'], at: '1:3' }, // empty value: after the `:`
+  { text: 'a:   \nb: 1\n', path: ['a'], at: '1:6' }, // ... and after the spaces that follow it
+  { text: 'a:   # c\nb: 1\n', path: ['a'], at: '1:6' }, // ... which is where a comment starts
+  { text: 'a:\n  b:\n  c: 1\n', path: ['a', 'b'], at: '2:5' },
+  { text: 'a:', path: ['a'], at: '1:3' }, // at the end of the text
+  { text: 'a:\n  b: 1\n', path: ['a'], at: '2:3' }, // a nested block: its first key
+  { text: 'a:\n  # c\n\n  b: 1\n', path: ['a'], at: '4:3' }, // comments and blank lines between key and value
+  { text: 'a:   # c\n  b: 1\n', path: ['a', 'b'], at: '2:6' },
+  { text: 'a:\n- x\n-\n-   # c\n-   y\n', path: ['a', 1], at: '3:2' }, // an empty item: after the `-`
+  { text: 'a:\n- x\n-\n-   # c\n-   y\n', path: ['a', 2], at: '4:5' },
+  { text: 'a:\n- x\n-\n-   # c\n-   y\n', path: ['a', 3], at: '5:5' },
+  { text: 'a:\n- x\n', path: ['a'], at: '2:1' }, // a sequence at the key's column: its first `-`
+  { text: '-\n  a: 1\n', path: [0], at: '2:3' }, // an item on the line below its `-`
+  { text: '- a: 1\n  b: 2\n', path: [0], at: '1:3' }, // a compact mapping: its first key
+  { text: 'a: {}\nb: [ ]\n', path: ['b'], at: '2:4' }, // flow collections: the bracket
+  { text: 'a: {x: [1, {y: z}]}\n', path: ['a', 'x', 1, 'y'], at: '1:16' },
+  { text: 'a: [x,\n  y]\n', path: ['a', 1], at: '2:3' },
+  { text: 'a: "q"\n"b c": \'d\'\n', path: ['b c'], at: '2:8' }, // quoted keys and values: the quote
+  { text: 'a:\n  b: 1\n', path: ['a', 'nope', 'deeper'], at: '2:3' }, // leaves the document: deepest prefix
+  { text: 'a:\n  b: 1\n', path: ['a', 'b', 'into'], at: '2:6' }, // into a scalar: the scalar
+  { text: 'a:\n  - x\n', path: ['a', '0'], at: '2:3' }, // a string does not index a sequence
+  { text: '"1": x\n', path: [1], at: '1:6' }, // a number finds a mapping key by its string
+  { text: '# head\n--- # start\n\n  a: 1\n', path: [], at: '4:3' }, // the root: its first key
+  { text: 'a: 1\r\nb:\r\n  - x\r\n', path: ['b', 0], at: '3:5' }, // CRLF
+  { text: 'a: 1\r\nb:\r\n', path: ['b'], at: '2:3' },
+];
+
+test('positions: the edge cases are placed where the library places them, and where the table says', () => {
+  for (const { text, path, at } of PLACES) {
+    const library = libraryDocument(text);
+    assert.ok(library, text);
+    const want = libraryPlace(library!.doc, library!.lines, path);
+    assert.is(`${want.line}:${want.col}`, at, `the table agrees with the library: ${JSON.stringify(text)} ${JSON.stringify(path)}`);
+    const place = readerLocator(text);
+    assert.ok(place, `read: ${JSON.stringify(text)}`);
+    const got = place!(path);
+    assert.is(`${got.line}:${got.col}`, at, `${JSON.stringify(text)} ${JSON.stringify(path)}`);
+  }
+  const r = comparePlaces(PLACES.map((p) => p.text));
+  assert.equal(r.mismatches, [], r.mismatches.join('\n'));
+});
+
+test('positions: every path of every project spec, restyled and mutated, is placed as the library places it', () => {
+  const texts = projectSpecs.flatMap((t) => [t, ...restyle(t), ...mutations(t)]);
+  const r = comparePlaces(texts);
+  assert.equal(r.mismatches, [], r.mismatches.join('\n'));
+  assert.ok(r.read > texts.length / 2, `read ${r.read} of ${texts.length}`);
+  assert.ok(r.paths > 50_000, `${r.paths} paths`);
+});
+
+test('positions: every path of the structural, scalar, generated and mutated inputs is placed as the library places it', () => {
+  const next = random(34);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const PIECES = [':', '-', ' ', '#', '"', '[', ']', '{', '}', ',', '\n', '\n  ', '\n- ', '\r\n', ': ', ' #', '  '];
+  const seeds = [...STRUCTURES, ...matrixTexts.slice(0, 8).map((t) => t.slice(0, 500))];
+  const mutated: string[] = [];
+  for (let k = 0; k < 3000; k++) {
+    let t = pick(seeds);
+    for (let e = 1 + Math.floor(next() * 3); e > 0; e--) {
+      const at = Math.floor(next() * (t.length + 1));
+      t = next() < 0.6 ? t.slice(0, at) + pick(PIECES) + t.slice(at) : t.slice(0, at) + t.slice(at + 1);
+    }
+    mutated.push(t);
+  }
+  const texts = [...STRUCTURES, ...STRUCTURES.map((t) => t.replace(/\n/g, '\r\n')), ...SCALARS.flatMap(scalarCases), ...generated, ...mutated];
+  const r = comparePlaces(texts);
+  assert.equal(r.mismatches, [], r.mismatches.join('\n'));
+  assert.ok(r.read > 2000, `read ${r.read} of ${texts.length}`);
+});
+
+test('planted: a locator one column off, or one that stops a level short, is caught', () => {
+  const texts = [...projectSpecs.slice(0, 3), ...STRUCTURES];
+  const oneOff: Locator = (text) => {
+    const place = readerLocator(text);
+    return place && ((path) => ({ ...place(path), col: place(path).col + (path.length > 1 ? 1 : 0) }));
+  };
+  assert.ok(comparePlaces(texts, oneOff).mismatches.length > 0);
+  const shallow: Locator = (text) => {
+    const place = readerLocator(text);
+    return place && ((path) => place(path.slice(0, -1)));
+  };
+  assert.ok(comparePlaces(texts, shallow).mismatches.length > 0);
+});
+
+/** The warnings loadSpec can give on the fast path: every spec of the project that warns, and edits that make more warn. */
+function warnedSpecs(): string[] {
+  const example = (name: string) => readFileSync(join(repoRoot, 'examples', name, 'spec.yaml'), 'utf8');
+  // The generated matrix specs repeat objects as anchors, which the reader leaves to the library: written out in full.
+  const unaliased = matrixTexts.map((t) => stringify(parse(t), { lineWidth: 0, aliasDuplicateObjects: false }));
+  const vault = example('aks-vault-service-principal');
+  const gke = example('gke-cert-manager');
+  const edits = [
+    vault.replace('http://vault.vault.svc.cluster.local:8200', 'http://vault.example.com:8200'), // plain http outside the cluster
+    vault.replace('ttl: 1h', 'ttl: 10m').replace('maxTTL: 24h', 'maxTTL: 30m'), // short-lived client secrets
+    vault.replace('ttl: 1h', 'ttl: 10m').replace('maxTTL: 24h', 'maxTTL: 30m').replace(':8200', '.example.com:8200'), // both
+    gke.replace(/^certManager:\n/m, 'certManager:\n  issuerAmbientCredentials: true\n'), // the flag with no namespaced Issuer
+  ];
+  const all = [...matrixTexts, ...unaliased, ...edits];
+  const styled = all.flatMap((t) => [t, ...restyle(t), ...mutations(t)]);
+  return styled.filter((t) => {
+    const r = loadSpec(t, { file: 'spec.yaml' });
+    return r.ok && r.warnings.length > 0;
+  });
+}
+
+test('positions: loadSpec places every warning it can give identically with the fast path on and off, and the fast path reads no Document', () => {
+  const texts = warnedSpecs();
+  const kinds = new Set<string>();
+  let fast = 0;
+  for (const text of texts) {
+    const bytes = Buffer.from(`\ufeff${text}`); // a BOM decode strips: both paths see the same text
+    for (const input of [text, bytes]) {
+      const before = fastPath.documentParses;
+      const r = loadBoth(input);
+      // The load with the fast path off parses the Document; the fast one, when taken, does not.
+      assert.is(fastPath.documentParses - before, r.used ? 1 : 2);
+      if (!isDeepStrictEqual(r.fast, r.slow)) assert.unreachable(`differs for:\n${text.slice(0, 400)}\nfast: ${JSON.stringify(r.fast.ok && r.fast.warnings)}\nslow: ${JSON.stringify(r.slow.ok && r.slow.warnings)}`);
+      if (!r.used) continue;
+      fast++;
+      for (const w of (r.fast as Extract<LoadResult, { ok: true }>).warnings) kinds.add(w.message.slice(0, 30));
+    }
+  }
+  assert.ok(fast > texts.length, `fast path taken for ${fast} of ${2 * texts.length} warned loads`);
+  // Deprecated method, kubelet identity, ambient Issuer, the ambient flag alone, vault over http, short maxTTL, Issuer client secret.
+  assert.ok(kinds.size >= 7, [...kinds].join('\n'));
 });
 
 test.run();

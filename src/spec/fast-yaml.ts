@@ -3,7 +3,7 @@
  *
  * The library keeps a concrete syntax tree and a Document for every spec (at 10,000 bindings about
  * 110 MB for a 1 MB file) so that a problem can point at its line and column. A spec without
- * problems needs no positions: this reader goes straight from text to the plain value, in one
+ * errors needs no syntax tree: this reader goes straight from text to the plain value, in one
  * pass of character-code loops, for a subset of YAML — block mappings and sequences (with
  * `- key: v` compact mappings), flow mappings and sequences, single-line plain, single- and
  * double-quoted scalars, comments, blank lines, an optional leading `---`.
@@ -15,6 +15,10 @@
  * second document, duplicate or non-string keys, deep nesting). The caller then reads the
  * spec the slow way, which also reports every problem with its position. test/fast-yaml.test.ts
  * holds the reader to that contract against the library on generated and mutated inputs.
+ *
+ * A spec that only warns needs a line and column per warning: read again with `ValuePositions`,
+ * the reader notes where each value starts, at the offset the library's node for it starts
+ * (`range[0]`), which the same tests check for every path.
  */
 
 /** Thrown (one instance, no stack) to abandon a read: the caller gets `undefined`. */
@@ -129,6 +133,75 @@ function isHexDigit(c: number): boolean {
 
 type Mapping = Record<string, unknown>;
 
+/**
+ * Where each value of one read starts, so a problem found in the plain value (a warning) can be
+ * placed without the library's Document. Filled by `readSimpleYaml(text, positions)`; the offsets
+ * are those the library gives its nodes (`range[0]`), so `locate` gives the line and column that
+ * load.ts's `Located.problem` gives from the Document.
+ */
+export class ValuePositions {
+  /**
+   * For each mapping and sequence the reader built: where each of its values starts, by key or
+   * index. (A Map, not a WeakMap: it lives only as long as one load, and fills faster.)
+   */
+  readonly starts = new Map<object, Map<string, number> | number[]>();
+  /** Where the root value starts. */
+  root = 0;
+  /** The text as read (CRLF as LF: lines and columns are the same as in the file). */
+  source = '';
+  private lineStarts: number[] | undefined;
+
+  /**
+   * Where the deepest value on `path` that exists in `value` (what the read returned) starts:
+   * the whole path, else its longest prefix that exists, as `Located` finds nodes. A number
+   * indexes a sequence; a mapping is looked up by the part as a string.
+   */
+  offsetOf(value: unknown, path: ReadonlyArray<string | number>): number {
+    let offset = this.root;
+    let current = value;
+    for (const part of path) {
+      const starts = typeof current === 'object' && current !== null ? this.starts.get(current) : undefined;
+      if (starts === undefined) break;
+      let at: number | undefined;
+      if (Array.isArray(starts)) {
+        if (typeof part !== 'number') break;
+        at = starts[part];
+        if (at !== undefined) current = (current as unknown[])[part];
+      } else {
+        at = starts.get(String(part));
+        if (at !== undefined) current = (current as Mapping)[String(part)];
+      }
+      if (at === undefined) break;
+      offset = at;
+    }
+    return offset;
+  }
+
+  /** 1-based line and column of an offset, counted as the library's LineCounter counts them. */
+  linePos(offset: number): { line: number; col: number } {
+    const starts = (this.lineStarts ??= lineStartsOf(this.source));
+    let low = 0;
+    let high = starts.length - 1;
+    // The last line start at or before `offset`.
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - (starts[low] as number) + 1 };
+  }
+
+  locate(value: unknown, path: ReadonlyArray<string | number>): { line: number; col: number } {
+    return this.linePos(this.offsetOf(value, path));
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
+}
+
 class Reader {
   private pos = 0;
   /** Offset where the current line starts: columns are `pos - lineStart`. */
@@ -136,11 +209,18 @@ class Reader {
   /** Indentation of the content line the reader stands on, or -1 at the end of the text. */
   private indent = -1;
 
-  constructor(private readonly s: string) {}
+  /** Where the value mappingValue just read starts (what `positions` notes for it). */
+  private valueStart = 0;
+
+  constructor(
+    private readonly s: string,
+    private readonly positions: ValuePositions | undefined,
+  ) {}
 
   read(): unknown {
     this.skipDocumentStart();
     if (this.nextContentLine() < 0) throw NOT_SURE; // empty document: the slow path says so
+    if (this.positions) this.positions.root = this.pos;
     const value = this.blockNode(-1, 1);
     if (this.indent !== -1) throw NOT_SURE;
     return value;
@@ -280,11 +360,13 @@ class Reader {
   /** A block mapping at column `indent` whose first key has been read; the position is on its `:`. */
   private blockMapping(indent: number, firstKey: string, depth: number): Mapping {
     const map: Mapping = {};
+    const starts = this.positions ? this.startsOfMapping(map) : undefined;
     let key = firstKey;
     for (;;) {
       if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(map, key)) throw NOT_SURE;
       this.pos++; // the ':'
       map[key] = this.mappingValue(indent, depth);
+      starts?.set(key, this.valueStart);
       if (this.indent < indent) return map;
       if (this.indent > indent) throw NOT_SURE;
       key = this.blockKey();
@@ -309,17 +391,40 @@ class Reader {
     return key;
   }
 
-  /** The value after `key:`: on the same line, or the block below it (more indented, or a sequence at the key's column). */
+  private startsOfMapping(map: Mapping): Map<string, number> {
+    const starts = new Map<string, number>();
+    this.positions?.starts.set(map, starts);
+    return starts;
+  }
+
+  private startsOfSequence(items: unknown[]): number[] {
+    const starts: number[] = [];
+    this.positions?.starts.set(items, starts);
+    return starts;
+  }
+
+  /**
+   * The value after `key:`: on the same line, or the block below it (more indented, or a sequence
+   * at the key's column). Sets `valueStart` where the library starts the value's node: its first
+   * character, or for an empty value (null) the place after the `:` and the spaces after it.
+   */
   private mappingValue(indent: number, depth: number): unknown {
     while (this.at() === SPACE) this.pos++;
     const c = this.at();
+    let start = this.pos;
+    let value: unknown = null;
     if (c === NL || c === HASH || Number.isNaN(c)) {
       this.endOfLine();
-      if (this.indent > indent) return this.blockNode(indent, depth + 1);
-      if (this.indent === indent && this.atDashEntry()) return this.blockSequence(indent, depth + 1);
-      return null;
-    }
-    return this.inlineScalarOrFlow(indent, depth + 1);
+      if (this.indent > indent) {
+        start = this.pos;
+        value = this.blockNode(indent, depth + 1);
+      } else if (this.indent === indent && this.atDashEntry()) {
+        start = this.pos;
+        value = this.blockSequence(indent, depth + 1);
+      }
+    } else value = this.inlineScalarOrFlow(indent, depth + 1);
+    this.valueStart = start;
+    return value;
   }
 
   /** A value on the rest of a line that is not a block collection: a flow collection or a scalar. */
@@ -341,16 +446,23 @@ class Reader {
   private blockSequence(indent: number, depth: number): unknown[] {
     if (depth > MAX_DEPTH) throw NOT_SURE;
     const items: unknown[] = [];
+    const starts = this.positions ? this.startsOfSequence(items) : undefined;
     for (;;) {
       this.pos++; // the '-'
       while (this.at() === SPACE) this.pos++;
       const c = this.at();
+      // As after a mapping's `:`, an empty item starts after the `-` and its spaces.
+      let start = this.pos;
       if (c === NL || c === HASH || Number.isNaN(c)) {
         this.endOfLine();
-        items.push(this.indent > indent ? this.blockNode(indent, depth + 1) : null);
+        if (this.indent > indent) {
+          start = this.pos;
+          items.push(this.blockNode(indent, depth + 1));
+        } else items.push(null);
       } else {
         items.push(this.blockNode(indent, depth + 1));
       }
+      starts?.push(start);
       if (this.indent === indent && this.atDashEntry()) continue;
       if (this.indent <= indent) return items;
       throw NOT_SURE;
@@ -501,6 +613,7 @@ class Reader {
 
   private flowSequence(parent: number, depth: number): unknown[] {
     const items: unknown[] = [];
+    const starts = this.positions ? this.startsOfSequence(items) : undefined;
     this.pos++; // '['
     this.flowSpace(parent);
     if (this.at() === BRACKET_CLOSE) {
@@ -508,6 +621,7 @@ class Reader {
       return items;
     }
     for (;;) {
+      starts?.push(this.pos);
       items.push(this.flowNode(parent, depth + 1));
       // Anything else after an item includes `[a: b]`, a pair inside a sequence.
       if (this.flowItemEnd(parent, BRACKET_CLOSE)) return items;
@@ -532,6 +646,7 @@ class Reader {
 
   private flowMapping(parent: number, depth: number): Mapping {
     const map: Mapping = {};
+    const starts = this.positions ? this.startsOfMapping(map) : undefined;
     this.pos++; // '{'
     this.flowSpace(parent);
     if (this.at() === BRACE_CLOSE) {
@@ -559,6 +674,7 @@ class Reader {
       if (next !== SPACE && !(jsonKey && next !== NL && !Number.isNaN(next))) throw NOT_SURE;
       while (this.at() === SPACE) this.pos++;
       if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(map, key)) throw NOT_SURE;
+      starts?.set(key, this.pos);
       map[key] = this.flowNode(parent, depth + 1); // a missing value (`{a: }`) fails there
       if (this.flowItemEnd(parent, BRACE_CLOSE)) return map;
     }
@@ -575,12 +691,14 @@ class Reader {
 /**
  * The plain value of a spec written in the subset described above, exactly as the `yaml`
  * library's `toJS()` gives it under the YAML 1.2 core schema; `undefined` when not sure.
+ * With `positions`, also notes where each value starts (a little slower: only when needed).
  */
-export function readSimpleYaml(text: string): unknown {
+export function readSimpleYaml(text: string, positions?: ValuePositions): unknown {
   if (hasRefusedCharacter(text)) return undefined;
   const source = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
+  if (positions) positions.source = source;
   try {
-    return new Reader(source).read();
+    return new Reader(source, positions).read();
   } catch {
     // NOT_SURE, or anything unforeseen: the positioned path reads the spec and reports its problems.
     return undefined;

@@ -12,7 +12,7 @@ import { resolveModel } from './resolve.js';
 import { describeIssue } from './messages.js';
 import { findPlaceholders, holdsPlaceholder, placeholderMessage } from './placeholders.js';
 import { findSecretValues, holdsSecretShape } from './secret-values.js';
-import { readSimpleYaml } from './fast-yaml.js';
+import { readSimpleYaml, ValuePositions } from './fast-yaml.js';
 
 /**
  * Larger specs are refused before parsing. A hand-written spec is a few kilobytes; generated
@@ -141,14 +141,17 @@ class Located {
   problem(d: Diagnostic, options: { pointAtKey?: boolean } = {}): Problem {
     const node = this.nodeAt(d.path, options.pointAtKey ?? false);
     const offset = node?.range?.[0] ?? 0;
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, col, path: d.path.length ? formatPath(d.path) : '', message: d.message, severity: d.severity };
+    return problemAt(this.file, this.lineCounter.linePos(offset), d);
   }
 
   at(offset: number, message: string): Problem {
     const { line, col } = this.lineCounter.linePos(offset);
     return { file: this.file, line, col, path: '', message, severity: 'error' };
   }
+}
+
+function problemAt(file: string, { line, col }: { line: number; col: number }, d: Diagnostic): Problem {
+  return { file, line, col, path: d.path.length ? formatPath(d.path) : '', message: d.message, severity: d.severity };
 }
 
 /** Decodes bytes strictly: a spec is UTF-8 text, optionally with a BOM. */
@@ -184,16 +187,11 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
 
   const fast = fastPath.enabled ? loadWithoutPositions(text, file) : undefined;
   fastPath.lastUsed = fast !== undefined;
-  if (fast && 'ok' in fast) return fast;
+  if (fast) return fast;
 
   const lineCounter = new LineCounter();
   const docs = parseDocuments(text, lineCounter);
   const list = Array.isArray(docs) ? docs : [];
-  if (fast) {
-    // Valid, with warnings only: the model stands; the Document is read only to place them.
-    const located = new Located(file, lineCounter, list[0] as Document.Parsed);
-    return { ok: true, model: fast.model, warnings: fast.warnings.map((d) => located.problem(d)) };
-  }
   if (list.length === 0) return fail('spec holds no YAML document');
   const doc = list[0] as Document.Parsed;
   const located = new Located(file, lineCounter, doc);
@@ -261,13 +259,15 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
 }
 
 /**
- * For tests only: `enabled: false` forces every load through the positioned path, and
- * `lastUsed` says whether the last `loadSpec` call returned from the fast one.
+ * For tests only: `enabled: false` forces every load through the positioned path, `lastUsed`
+ * says whether the last `loadSpec` call returned from the fast one, and `documentParses` counts
+ * the library's parses (the fast path has none, warnings or not).
  */
-export const fastPath = { enabled: true, lastUsed: false };
+export const fastPath = { enabled: true, lastUsed: false, documentParses: 0 };
 
 /** The spec's YAML documents with their syntax trees, for positions. */
 function parseDocuments(text: string, lineCounter: LineCounter) {
+  fastPath.documentParses++;
   return parseAllDocuments(text, {
     lineCounter,
     version: '1.2', // YAML 1.2 core schema: `yes`, `on` and `0755` are not booleans or octals
@@ -280,21 +280,15 @@ function parseDocuments(text: string, lineCounter: LineCounter) {
   });
 }
 
-/** A valid spec whose resolution warned: the model, and the warnings still to be placed in the file. */
-interface WarnedModel {
-  readonly model: Model;
-  readonly warnings: readonly Diagnostic[];
-}
-
 /**
- * The fast path for a spec without a single problem: read by the small reader (no syntax tree,
- * no Document), checked and resolved. A spec whose resolution only warns comes back with its
- * warnings unplaced (the caller reads the Document to place them). Anything else (the reader
- * unsure, a secret-shaped value, a placeholder, a schema issue, any error of resolution) returns
- * undefined, and the caller loads the spec the positioned way, which reports exactly what it
- * always did.
+ * The fast path for a spec without a single error: read by the small reader (no syntax tree,
+ * no Document), checked and resolved. A spec whose resolution only warns is read again by the
+ * reader, noting where values start, to place the warnings where the Document would. Anything
+ * else (the reader unsure, a secret-shaped value, a placeholder, a schema issue, any error of
+ * resolution) returns undefined, and the caller loads the spec the positioned way, which
+ * reports exactly what it always did.
  */
-function loadWithoutPositions(text: string, file: string): LoadResult | WarnedModel | undefined {
+function loadWithoutPositions(text: string, file: string): LoadResult | undefined {
   const raw = readSimpleYaml(text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   if (holdsSecretShape(raw) || holdsPlaceholder(raw)) return undefined;
@@ -303,9 +297,14 @@ function loadWithoutPositions(text: string, file: string): LoadResult | WarnedMo
   const diagnostics = new Diagnostics();
   const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
   if (!model || diagnostics.hasErrors) return undefined;
-  // Warnings need lines and columns: the caller reads the Document for them, not the spec again.
-  if (diagnostics.warnings.length > 0) return { model, warnings: diagnostics.warnings };
-  return { ok: true, model, warnings: [] };
+  if (diagnostics.warnings.length === 0) return { ok: true, model, warnings: [] };
+  // Warnings need lines and columns. Noting them on every read would slow the common case (no
+  // warnings); reading again costs a fraction of the library's parse. (The value is equal to
+  // `raw`, but `positions` knows the objects of this read.)
+  const positions = new ValuePositions();
+  const value = readSimpleYaml(text, positions);
+  if (value === undefined) return undefined;
+  return { ok: true, model, warnings: diagnostics.warnings.map((d) => problemAt(file, positions.locate(value, d.path), d)) };
 }
 
 function issuesToProblems(issues: readonly z.core.$ZodIssue[], located: Located, raw: unknown): Problem[] {
