@@ -7,7 +7,7 @@ import type { Model } from '../model/model.js';
 import type { MethodContext, ReadmeContribution } from '../model/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
-import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { generatedHeader, type TreeFile } from '../format/tree.js';
 import type { GrantRecord } from '../lifecycle/record.js';
 import { kubectlDelete } from '../lifecycle/removal.js';
 import { cloudPlans, mergedProviders, terraformInputs } from './cloud.js';
@@ -61,7 +61,7 @@ function dnsFailureHint(model: Model): string {
     : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
 }
 
-export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], record?: GrantRecord): OutputFile {
+export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], record?: GrantRecord): TreeFile {
   const ctx: MethodContext = { model };
   const contributions: ReadmeContribution[] = model.identities.map((i) => i.method.readme?.(i, ctx) ?? {});
   const has = (p: string) => paths.includes(p);
@@ -162,7 +162,8 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
       ].join('\n'),
     );
   }
-  if (verify.length) out.push('## Verify', '', verify.join('\n\n'), '');
+  // One line each, a blank line between: a tree of thousands of bindings has as many checks, not joined into one string.
+  if (verify.length) out.push('## Verify', '', ...verify.flatMap((v, i) => (i === 0 ? [v] : ['', v])), '');
   const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push('## Notes', '', bullet(notes), '');
   if (record) out.push(lifecycleSection(model, paths, record), '');
@@ -170,7 +171,40 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}\n\n${section.body.trimEnd()}`, '');
   for (const section of sections.keys()) out.push(section, '');
   out.push(...adoptingSection(model));
-  return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
+  return { path: 'README.md', parts: tidyLines(out) };
+}
+
+/**
+ * `lines.join('\n')` with runs of blank lines made one, no trailing white space and one final
+ * newline, as parts (the lines themselves where they hold no run): the README of a large tree
+ * is megabytes of plain text behind a header with a typographic dash, and a single string of it
+ * would take two bytes a character (see TreeFile).
+ */
+export function tidyLines(lines: readonly string[]): string[] {
+  const parts: string[] = [];
+  let newlines = 0; // newlines after the last text, not yet in parts
+  lines.forEach((line, i) => {
+    if (i > 0) newlines++;
+    let lead = 0;
+    while (lead < line.length && line.charCodeAt(lead) === 10) lead++;
+    newlines += lead;
+    if (lead === line.length) return;
+    let end = line.length;
+    while (line.charCodeAt(end - 1) === 10) end--;
+    if (newlines > 0) parts.push(newlines >= 2 ? '\n\n' : '\n');
+    const text = lead === 0 && end === line.length ? line : line.slice(lead, end);
+    parts.push(text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text);
+    newlines = line.length - end;
+  });
+  for (let last = parts.pop(); last !== undefined; last = parts.pop()) {
+    const kept = last.trimEnd();
+    if (kept !== '') {
+      parts.push(kept);
+      break;
+    }
+  }
+  parts.push('\n');
+  return parts;
 }
 
 function lifecycleSection(model: Model, paths: readonly string[], record: GrantRecord): string {
