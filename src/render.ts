@@ -9,7 +9,7 @@ import { certManagerConfig } from './emit/cert-manager.js';
 import { helmValues } from './emit/helm.js';
 import { certManagerComponent, hasNamespaceComponents, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
-import { readmeFile } from './emit/readme.js';
+import { adoptingSection, readmeFile } from './emit/readme.js';
 import { generatedHeader, outputFile, sortFiles, treeFile, type OutputFile, type TreeFile } from './format/tree.js';
 import { toYaml, toYamlStream } from './format/yaml.js';
 import { lifecycleFiles } from './lifecycle/files.js';
@@ -127,8 +127,9 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
   for (const f of scriptFiles(model, plans)) yield made(f);
   for (const f of terraformFiles(model, plans)) yield made(treeFile(f));
   for (const f of cloudObjectFiles(model, plans)) yield made(treeFile(f));
+  const adopting = adoptingSection(plans);
   plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
   const life = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
   for (const f of life.files) yield made(f);
-  yield readmeFile(model, paths, cm, warnings, life.record);
+  yield readmeFile(model, paths, cm, warnings, adopting, life.record);
 }
