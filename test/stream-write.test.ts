@@ -9,6 +9,7 @@ import { render, renderTree } from '../src/render.js';
 import { outputFile, type OutputFile, type TreeFile } from '../src/format/tree.js';
 import { tidyLines } from '../src/emit/readme.js';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
+// @ts-expect-error: plain ESM module without types
 import { specText } from '../bench/generate.mjs';
 import { exampleNames, examplesDir, readTree } from './support/wi-gen.js';
 import { tmpDir } from './support/tools.js';
