@@ -23,6 +23,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -501,22 +502,64 @@ function withFile(path: string, flags: string, mode: number | undefined, use: (f
   }
 }
 
-/** The UTF-8 bytes of the parts' text, encoded into one buffer (no string of the whole is made). */
-function encodeParts(parts: readonly string[]): Buffer {
+/** UTF-16 units encoded at a time: at most 3 bytes each in UTF-8 (a surrogate pair, 2 units, is 4 bytes). */
+const CHUNK_UNITS = 16_384;
+/** Reused for every chunk: a large file is never one buffer of its own (which would stay in memory until a GC). */
+const chunk = Buffer.allocUnsafe(3 * CHUNK_UNITS);
+const readBack = Buffer.allocUnsafe(3 * CHUNK_UNITS);
+
+/**
+ * Calls `use` with the UTF-8 bytes of the parts' text, a chunk at a time, until it returns false;
+ * the chunk's buffer is reused. A part is encoded on its own, so it may not end inside a surrogate
+ * pair (none does: parts end at a header or a line).
+ */
+function eachChunk(parts: readonly string[], use: (bytes: Buffer) => boolean): boolean {
+  for (const part of parts) {
+    for (let at = 0; at < part.length; ) {
+      let end = Math.min(part.length, at + CHUNK_UNITS);
+      // Never split a pair here: each half alone would encode as U+FFFD.
+      const last = part.charCodeAt(end - 1);
+      if (end < part.length && last >= 0xd800 && last <= 0xdbff) end--;
+      const n = chunk.write(at === 0 && end === part.length ? part : part.slice(at, end), 0);
+      if (!use(chunk.subarray(0, n))) return false;
+      at = end;
+    }
+  }
+  return true;
+}
+
+function byteLength(parts: readonly string[]): number {
   let size = 0;
   for (const p of parts) size += Buffer.byteLength(p);
-  const buf = Buffer.allocUnsafe(size);
-  let off = 0;
-  for (const p of parts) off += buf.write(p, off);
-  return buf;
+  return size;
+}
+
+/** Writes all of `bytes` at the file's current offset (write(2) may write less). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
 /** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
-function writeStaged(path: string, content: string | Buffer, mode: number): void {
+function writeStaged(path: string, parts: readonly string[], mode: number): void {
   withFile(path, 'wx', mode, (fd) => {
-    const buf = typeof content === 'string' ? Buffer.from(content) : content;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
+    eachChunk(parts, (bytes) => {
+      writeAll(fd, bytes);
+      return true;
+    });
+  });
+}
+
+/** The file open at `fd` holds exactly the parts' bytes (its size already checked). */
+function holds(fd: number, parts: readonly string[]): boolean {
+  let position = 0;
+  return eachChunk(parts, (bytes) => {
+    for (let got = 0; got < bytes.length; ) {
+      const n = readSync(fd, readBack, got, bytes.length - got, position + got);
+      if (n === 0) return false;
+      got += n;
+    }
+    position += bytes.length;
+    return readBack.subarray(0, bytes.length).equals(bytes);
   });
 }
 
@@ -601,14 +644,17 @@ interface Unchanged {
  * a directory since replaced by a symlink), a regular file with exactly these bytes and this
  * mode: its stat then, else undefined.
  */
-function sameFile(target: string, path: string, listedInode: number | undefined, bytes: Buffer, mode: number): Unchanged | undefined {
+function sameFile(target: string, path: string, listedInode: number | undefined, parts: readonly string[], mode: number): Unchanged | undefined {
   try {
     const file = join(target, ...path.split('/'));
     const st = lstatSync(file);
     if (listedInode === undefined || st.ino !== listedInode) return undefined;
-    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== bytes.length) return undefined;
-    if (!readFileSync(file).equals(bytes)) return undefined;
-    return { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== byteLength(parts)) return undefined;
+    let same = false;
+    withFile(file, 'r', undefined, (fd) => {
+      same = holds(fd, parts);
+    });
+    return same ? { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : undefined;
   } catch {
     return undefined;
   }
@@ -720,10 +766,9 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
       if (generated.has(f.path)) throw new Error(`output path ${JSON.stringify(f.path)} was rendered twice`);
       generated.add(f.path);
       const mode = f.executable ? 0o755 : 0o644;
-      // Encoded once: compared with the file in DIR, or written; dropped with the file.
-      const bytes = 'parts' in f ? encodeParts(f.parts) : Buffer.from(f.content);
+      const parts = 'parts' in f ? f.parts : [f.content];
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      const same = exists && owned.has(f.path) ? sameFile(target, f.path, tree.inodes.get(f.path), bytes, mode & ~umask) : undefined;
+      const same = exists && owned.has(f.path) ? sameFile(target, f.path, tree.inodes.get(f.path), parts, mode & ~umask) : undefined;
       if (same && !stagingMade) {
         waiting.push({ file: same, mode: mode & ~umask });
         continue;
@@ -739,7 +784,7 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
           // no hard links here: written below
         }
       }
-      writeStaged(path, bytes, mode);
+      writeStaged(path, parts, mode);
       ours.push(path);
       staged.push(path);
     }
@@ -761,7 +806,7 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
     if (!stagingMade) {
       // Every file is as it was: DIR already is the tree the swap would make when its manifest
       // lists exactly these files (same bytes, modes, foreign entries).
-      if (dropped.size === 0 && sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), Buffer.from(manifest), 0o644 & ~umask)) {
+      if (dropped.size === 0 && sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), [manifest], 0o644 & ~umask)) {
         return { written: generated.size, removed: [], kept: foreign, rescued: [] };
       }
       startStaging();
@@ -769,7 +814,7 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
 
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
     for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(stagedPath(d.path), { recursive: true });
-    writeStaged(join(staging, MANIFEST_FILE), manifest, 0o644);
+    writeStaged(join(staging, MANIFEST_FILE), [manifest], 0o644);
     ours.push(join(staging, MANIFEST_FILE));
     staged.push(join(staging, MANIFEST_FILE));
     syncFiles(staged);
