@@ -129,7 +129,10 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
   for (const f of cloudObjectFiles(model, plans)) yield made(treeFile(f));
   const adopting = adoptingSection(plans);
   plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
-  const life = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
+  let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
   for (const f of life.files) yield made(f);
-  yield readmeFile(model, paths, cm, warnings, adopting, life.record);
+  // The README names only what is left to prune: every grant of the record is let go before it is made.
+  const pruning = { prune: life.record.prune };
+  life = undefined;
+  yield readmeFile(model, paths, cm, warnings, adopting, pruning);
 }

@@ -65,7 +65,7 @@ function dnsFailureHint(model: Model): string {
  * `adopting` is `adoptingSection(plans)` of the render's cloud plans: made while they are at hand,
  * so the README does not plan every binding's cloud side again.
  */
-export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], adopting: readonly string[], record?: GrantRecord): TreeFile {
+export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], adopting: readonly string[], record?: Pick<GrantRecord, 'prune'>): TreeFile {
   const ctx: MethodContext = { model };
   const contributions: ReadmeContribution[] = model.identities.map((i) => i.method.readme?.(i, ctx) ?? {});
   const has = (p: string) => paths.includes(p);
@@ -211,7 +211,7 @@ export function tidyLines(lines: readonly string[]): string[] {
   return parts;
 }
 
-function lifecycleSection(model: Model, paths: readonly string[], record: GrantRecord): string {
+function lifecycleSection(model: Model, paths: readonly string[], record: Pick<GrantRecord, 'prune'>): string {
   const lines = ['## Lifecycle', ''];
   const pending = record.prune.filter((g) => g.cli !== 'kubectl');
   const objects = record.prune.filter((g): g is Extract<typeof g, { kind: 'cloud-object' }> => g.kind === 'cloud-object');
