@@ -176,6 +176,20 @@ test('a foreign file in the way is refused with nothing changed, found after the
   assert.is.not(readFileSync(join(dir, 'README.md'), 'utf8'), 'my own notes\n');
 });
 
+test('an unchanged file edited in DIR between its comparison and the staging stops the write; the edit is kept', () => {
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  writeTree(dir, files('a.yaml', 'b.yaml'));
+  const edited = function* (): Generator<OutputFile> {
+    yield { path: 'a.yaml', content: 'a.yaml\n' }; // the same: waits, not yet staged
+    writeFileSync(join(dir, 'a.yaml'), 'edited by hand\n'); // another program, not a wi-gen
+    yield { path: 'b.yaml', content: 'changed\n' }; // the first change: staging starts, a.yaml is no longer what was compared
+  };
+  assert.throws(() => writeTree(dir, edited()), /a\.yaml changed while wi-gen was writing .*; nothing was changed, run again/);
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'edited by hand\n');
+  assert.is(readFileSync(join(dir, 'b.yaml'), 'utf8'), 'b.yaml\n');
+  assert.equal(siblingsOf(dir), []);
+});
+
 test('a stream that names one path twice, or an unsafe path, fails before the swap', () => {
   const dir = join(tmpDir('wi-gen-sw-'), 'out');
   writeTree(dir, files('a.yaml'));
