@@ -3,14 +3,14 @@
  * so the same model always gives the same bytes.
  */
 import type { Model } from './model/model.js';
-import type { MethodContext } from './model/method.js';
+import type { CloudPlan, MethodContext } from './model/method.js';
 import { synthesizeManifests, type ManifestFile } from './k8s/manifests.js';
 import { certManagerConfig } from './emit/cert-manager.js';
 import { helmValues } from './emit/helm.js';
 import { certManagerComponent, hasNamespaceComponents, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
-import { readmeFile } from './emit/readme.js';
-import { generatedHeader, sortFiles, type OutputFile } from './format/tree.js';
+import { adoptingSection, readmeFile } from './emit/readme.js';
+import { generatedHeader, outputFile, sortFiles, treeFile, type OutputFile, type TreeFile } from './format/tree.js';
 import { toYaml, toYamlStream } from './format/yaml.js';
 import { lifecycleFiles } from './lifecycle/files.js';
 import { EMPTY_RECORD, type GrantRecord } from './lifecycle/record.js';
@@ -79,29 +79,60 @@ export function render(model: Model, warnings: readonly string[] = [], lifecycle
   const manifests = synthesizeManifests(model);
   // Each file's documents, written once: the stream is the same documents, file after file.
   const bodies = manifests.map((m) => toYamlStream(m.objects));
-  const files: OutputFile[] = [];
-  manifests.forEach((m, i) => {
-    files.push({ path: `manifests/${m.file}`, content: generatedHeader(model.specName, 'hash') + bodies[i] });
-  });
-  if (manifests.length > 0) {
-    files.push({
-      path: 'manifests/kustomization.yaml',
-      content:
-        generatedHeader(model.specName, 'hash') +
-        toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: manifests.map((m) => m.file) }),
-    });
+  const files = sortFiles([...treeFiles(model, warnings, lifecycle, manifests.map((m) => m.file), (i) => bodies[i] as string)].map(outputFile));
+  return { files, ...streamOf(model, manifests, bodies) };
+}
+
+/**
+ * The files of the `-o DIR` tree one at a time, as they are made (README.md last; not sorted):
+ * the same files as `render(...).files`, for a writer that keeps only the file at hand. Each
+ * manifest's objects are let go once its file is made, and nothing of the stream is built.
+ */
+export function* renderTree(model: Model, warnings: readonly string[] = [], lifecycle: RenderLifecycle = { previous: EMPTY_RECORD }): Generator<TreeFile> {
+  const pending: (ManifestFile | undefined)[] = synthesizeManifests(model);
+  const bodyOf = (i: number): string => {
+    const m = pending[i] as ManifestFile;
+    pending[i] = undefined;
+    return toYamlStream(m.objects);
+  };
+  yield* treeFiles(model, warnings, lifecycle, pending.map((m) => (m as ManifestFile).file), bodyOf);
+}
+
+/** The tree's files in the order they are made; `bodyOf(i)` is the documents of manifest file `manifestNames[i]`, asked for once. */
+function* treeFiles(model: Model, warnings: readonly string[], lifecycle: RenderLifecycle, manifestNames: readonly string[], bodyOf: (i: number) => string): Generator<TreeFile> {
+  // The README lists every path: collected as the files go by, not kept with their content.
+  const paths: string[] = [];
+  const made = (f: TreeFile): TreeFile => {
+    paths.push(f.path);
+    return f;
+  };
+  for (let i = 0; i < manifestNames.length; i++) {
+    yield made({ path: `manifests/${manifestNames[i]}`, parts: [generatedHeader(model.specName, 'hash'), bodyOf(i)] });
+  }
+  if (manifestNames.length > 0) {
+    yield made(
+      treeFile({
+        path: 'manifests/kustomization.yaml',
+        content: generatedHeader(model.specName, 'hash') + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...manifestNames] }),
+      }),
+    );
   }
   const cm = certManagerConfig(model);
   if (cm && cm.spec.install === 'helm') {
-    files.push({ path: 'helm/cert-manager.values.yaml', content: generatedHeader(model.specName, 'hash') + toYaml(helmValues(cm)) });
+    yield made(treeFile({ path: 'helm/cert-manager.values.yaml', content: generatedHeader(model.specName, 'hash') + toYaml(helmValues(cm)) }));
   }
-  if (cm && cm.spec.install === 'manifests') files.push(...certManagerComponent(model, cm));
-  files.push(...namespaceComponents(model));
-  const plans = cloudPlans(model);
-  files.push(...scriptFiles(model, plans), ...terraformFiles(model, plans), ...cloudObjectFiles(model, plans));
-  const life = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
-  files.push(...life.files);
-  files.push(readmeFile(model, files.map((f) => f.path), cm, warnings, life.record));
-
-  return { files: sortFiles(files), ...streamOf(model, manifests, bodies) };
+  if (cm && cm.spec.install === 'manifests') for (const f of certManagerComponent(model, cm)) yield made(treeFile(f));
+  for (const f of namespaceComponents(model)) yield made(treeFile(f));
+  let plans: CloudPlan[] | undefined = cloudPlans(model);
+  for (const f of scriptFiles(model, plans)) yield made(f);
+  for (const f of terraformFiles(model, plans)) yield made(treeFile(f));
+  for (const f of cloudObjectFiles(model, plans)) yield made(treeFile(f));
+  const adopting = adoptingSection(plans);
+  plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
+  let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
+  for (const f of life.files) yield made(f);
+  // The README names only what is left to prune: every grant of the record is let go before it is made.
+  const pruning = { prune: life.record.prune };
+  life = undefined;
+  yield readmeFile(model, paths, cm, warnings, adopting, pruning);
 }

@@ -148,6 +148,14 @@ test('hcl: strings cannot break out or interpolate', () => {
   assert.is(hclString('${file("/etc/passwd")}'), '"$${file(\\"/etc/passwd\\")}"');
   assert.is(hclString('%{if true}x%{endif}'), '"%%{if true}x%%{endif}"');
   assert.is(hclString('line\nbreak\\'), '"line\\nbreak\\\\"');
+  // Each escape alone, as the quick path for strings with nothing to escape must notice it.
+  assert.is(hclString('tab\there'), '"tab\\there"');
+  assert.is(hclString('bell\x07'), '"bell\\u0007"');
+  assert.is(hclString('sep\u2028'), '"sep\\u2028"');
+  assert.is(hclString('a${'), '"a$${"');
+  assert.is(hclString('b%{'), '"b%%{"');
+  // Nothing to escape: `$` and `%` without a brace, and text beyond ASCII, stay as they are.
+  assert.is(hclString('a$b%c — é'), '"a$b%c — é"');
 });
 
 test('hcl: a call whose multi-line argument is not the last is refused', () => {

@@ -5,7 +5,8 @@
 import { readNamedInput } from './safe-read.js';
 import { dirname, join } from 'node:path';
 import { loadSpec, formatProblem, printable, tooLarge, MAX_SPEC_BYTES, type Problem } from '../spec/load.js';
-import { render, renderStream, streamLeavesOut, type Rendered } from '../render.js';
+import { render, renderStream, renderTree, streamLeavesOut, type Rendered } from '../render.js';
+import type { TreeFile } from '../format/tree.js';
 import type { Model } from '../model/model.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
@@ -106,8 +107,16 @@ function loadForRender(path: string, io: Io, quiet: boolean): LoadedSpec {
  * of dropped bindings reach cloud/prune.sh: call it under the writers' lock.
  */
 function renderLoaded(spec: LoadedSpec, out?: { dir: string; pruned: boolean }): Rendered {
-  const lifecycle = out ? { previous: readGrantRecord(out.dir), pruned: out.pruned } : undefined;
-  return render(spec.model, spec.warnings, lifecycle);
+  return render(spec.model, spec.warnings, lifecycleOf(out));
+}
+
+/** The files of `renderLoaded(spec, out).files` one at a time, unsorted, for the writer to take as they are made. */
+function renderLoadedTree(spec: LoadedSpec, out: { dir: string; pruned: boolean }): Iterable<TreeFile> {
+  return renderTree(spec.model, spec.warnings, lifecycleOf(out));
+}
+
+function lifecycleOf(out?: { dir: string; pruned: boolean }) {
+  return out ? { previous: readGrantRecord(out.dir), pruned: out.pruned } : undefined;
 }
 
 
@@ -143,9 +152,12 @@ function runRender(specs: readonly string[], flags: Record<string, string | true
       out,
       () => {
         // Under the lock: the grant record read here is the one this write replaces.
-        const files = renderLoaded(loaded[i] as LoadedSpec, { dir: out, pruned: flags.pruned === true }).files;
-        // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports them too.
-        if (flags['exit-code'] === true) drift = diffTree(out, files);
+        const target = { dir: out, pruned: flags.pruned === true };
+        if (flags['exit-code'] !== true) return renderLoadedTree(loaded[i] as LoadedSpec, target);
+        // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports
+        // them too, comparing the whole tree with DIR before it is written.
+        const files = renderLoaded(loaded[i] as LoadedSpec, target).files;
+        drift = diffTree(out, files);
         return files;
       },
       { force: flags.force === true, specPath: spec },

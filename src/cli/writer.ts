@@ -23,6 +23,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -36,7 +37,7 @@ import {
 } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { OutputFile } from '../format/tree.js';
+import type { OutputFile, TreeFile } from '../format/tree.js';
 import { UsageError } from './errors.js';
 import { readTreeFile } from './safe-read.js';
 
@@ -44,7 +45,11 @@ export const MANIFEST_FILE = '.wi-gen-manifest';
 const MANIFEST_HEADER = '# files written by wi-gen; it replaces or removes only these. Do not edit.\n';
 
 export function manifestContent(files: readonly OutputFile[]): string {
-  return MANIFEST_HEADER + files.map((f) => f.path).sort().join('\n') + '\n';
+  return manifestOf(files.map((f) => f.path));
+}
+
+function manifestOf(paths: readonly string[]): string {
+  return MANIFEST_HEADER + [...paths].sort().join('\n') + '\n';
 }
 
 /**
@@ -497,12 +502,64 @@ function withFile(path: string, flags: string, mode: number | undefined, use: (f
   }
 }
 
+/** UTF-16 units encoded at a time: at most 3 bytes each in UTF-8 (a surrogate pair, 2 units, is 4 bytes). */
+const CHUNK_UNITS = 16_384;
+/** Reused for every chunk: a large file is never one buffer of its own (which would stay in memory until a GC). */
+const chunk = Buffer.allocUnsafe(3 * CHUNK_UNITS);
+const readBack = Buffer.allocUnsafe(3 * CHUNK_UNITS);
+
+/**
+ * Calls `use` with the UTF-8 bytes of the parts' text, a chunk at a time, until it returns false;
+ * the chunk's buffer is reused. A part is encoded on its own, so it may not end inside a surrogate
+ * pair (none does: parts end at a header or a line).
+ */
+function eachChunk(parts: readonly string[], use: (bytes: Buffer) => boolean): boolean {
+  for (const part of parts) {
+    for (let at = 0; at < part.length; ) {
+      let end = Math.min(part.length, at + CHUNK_UNITS);
+      // Never split a pair here: each half alone would encode as U+FFFD.
+      const last = part.charCodeAt(end - 1);
+      if (end < part.length && last >= 0xd800 && last <= 0xdbff) end--;
+      const n = chunk.write(at === 0 && end === part.length ? part : part.slice(at, end), 0);
+      if (!use(chunk.subarray(0, n))) return false;
+      at = end;
+    }
+  }
+  return true;
+}
+
+function byteLength(parts: readonly string[]): number {
+  let size = 0;
+  for (const p of parts) size += Buffer.byteLength(p);
+  return size;
+}
+
+/** Writes all of `bytes` at the file's current offset (write(2) may write less). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+}
+
 /** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
-function writeStaged(path: string, content: string | Buffer, mode: number): void {
+function writeStaged(path: string, parts: readonly string[], mode: number): void {
   withFile(path, 'wx', mode, (fd) => {
-    const buf = typeof content === 'string' ? Buffer.from(content) : content;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
+    eachChunk(parts, (bytes) => {
+      writeAll(fd, bytes);
+      return true;
+    });
+  });
+}
+
+/** The file open at `fd` holds exactly the parts' bytes (its size already checked). */
+function holds(fd: number, parts: readonly string[]): boolean {
+  let position = 0;
+  return eachChunk(parts, (bytes) => {
+    for (let got = 0; got < bytes.length; ) {
+      const n = readSync(fd, readBack, got, bytes.length - got, position + got);
+      if (n === 0) return false;
+      got += n;
+    }
+    position += bytes.length;
+    return readBack.subarray(0, bytes.length).equals(bytes);
   });
 }
 
@@ -571,49 +628,67 @@ function ancestors(path: string): string[] {
 }
 
 /**
- * Puts an unchanged file of the previous tree into the staging tree as a hard link, which is
- * far cheaper than writing it again (and than freeing its blocks when the old tree goes); the
- * old tree itself stays intact until the swap. False when the bytes or permissions differ, or
- * the file system cannot link: the caller then writes the file.
+ * What an unchanged file of the previous tree was when it was compared: the staging tree, made
+ * only at the first file that differs, then takes it as a hard link (or a copy) if it still is.
  */
-function linkUnchanged(target: string, path: string, listedInode: number | undefined, staged: string, content: string, mode: number): boolean {
-  // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
-  // the path would name a file outside DIR, and a hard link would pull it into the tree.
-  if (!sameFile(target, path, listedInode, content, mode)) return false;
-  try {
-    linkSync(join(target, ...path.split('/')), staged);
-    return true;
-  } catch {
-    return false;
-  }
+interface Unchanged {
+  readonly path: string;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
 }
 
 /**
  * The file of the tree in DIR at `path` is the one the listing found there (not reached through
- * a directory since replaced by a symlink), a regular file with exactly these bytes and this mode.
+ * a directory since replaced by a symlink), a regular file with exactly these bytes and this
+ * mode: its stat then, else undefined.
  */
-function sameFile(target: string, path: string, listedInode: number | undefined, content: string, mode: number): boolean {
+function sameFile(target: string, path: string, listedInode: number | undefined, parts: readonly string[], mode: number): Unchanged | undefined {
   try {
     const file = join(target, ...path.split('/'));
     const st = lstatSync(file);
-    if (listedInode === undefined || st.ino !== listedInode) return false;
-    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
-    return readFileSync(file, 'utf8') === content;
+    if (listedInode === undefined || st.ino !== listedInode) return undefined;
+    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== byteLength(parts)) return undefined;
+    let same = false;
+    withFile(file, 'r', undefined, (fd) => {
+      same = holds(fd, parts);
+    });
+    return same ? { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
- * DIR already is the tree the swap would make: its manifest lists exactly `files`, and each of
- * them is there with its bytes and mode. The swap would then only put the same files (as hard
- * links), the same foreign entries and the same directories back, at the cost of making and
- * removing every directory of the tree (on ext4 a mkdir is ~0.4 ms): a re-render of an unchanged
- * spec, the common case of `render`, the pre-commit hook and CI, is most of its time in that.
+ * Puts an unchanged file of the previous tree into the staging tree as a hard link, which is
+ * far cheaper than writing it again (and than freeing its blocks when the old tree goes); the
+ * old tree itself stays intact until the swap. Where the file system cannot link, a copy with
+ * the same mode. Its bytes were compared earlier and are not kept: a file changed since (by
+ * something other than wi-gen, which the lock keeps out) stops the write.
  */
-function treeUnchanged(target: string, files: readonly OutputFile[], tree: TreeListing, umask: number): boolean {
-  if (!sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), manifestContent(files), 0o644 & ~umask)) return false;
-  return files.every((f) => sameFile(target, f.path, tree.inodes.get(f.path), f.content, (f.executable ? 0o755 : 0o644) & ~umask));
+function stageUnchanged(dir: string, target: string, file: Unchanged, staged: string, mode: number): void {
+  // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
+  // the path would name a file outside DIR, and a hard link would pull it into the tree.
+  const from = join(target, ...file.path.split('/'));
+  const st = statIfThere(from);
+  if (!st || !st.isFile() || st.ino !== file.ino || st.size !== file.size || st.mtimeMs !== file.mtimeMs || st.ctimeMs !== file.ctimeMs) {
+    throw new UsageError(`${join(dir, file.path)} changed while wi-gen was writing ${dir}; nothing was changed, run again`);
+  }
+  try {
+    linkSync(from, staged);
+  } catch {
+    copyFileSync(from, staged);
+    chmodSync(staged, mode);
+  }
+}
+
+function statIfThere(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 interface WriteResult {
@@ -627,30 +702,97 @@ interface WriteResult {
 }
 
 /**
- * Writes `files` as DIR. `files` may be a function, called under the writers' lock once DIR is
- * recovered: what it returns may then depend on the tree it replaces (the grant record) without
- * a concurrent writer slipping in between the read and the swap.
+ * Writes `content` as DIR. The files may come one at a time (an iterable, such as a render that
+ * makes them as they are asked for): each is compared with the tree in DIR or written into the
+ * staging tree, and not kept, so a large tree is never held whole. `content` may be a function,
+ * called under the writers' lock once DIR is recovered: what it gives may then depend on the
+ * tree it replaces (the grant record) without a concurrent writer slipping in between the read
+ * and the swap. An error while the files are being made (a throwing iterator) changes nothing.
  */
-export function writeTree(dir: string, content: readonly OutputFile[] | (() => readonly OutputFile[]), options: WriteOptions = {}): WriteResult {
-  const checkPaths = (list: readonly OutputFile[]) => {
-    for (const f of list) if (!isSafeRelative(f.path) || f.path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(f.path)}`);
-    return list;
+export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> | (() => Iterable<OutputFile | TreeFile>), options: WriteOptions = {}): WriteResult {
+  const checkPath = (path: string) => {
+    if (!isSafeRelative(path) || path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(path)}`);
   };
-  if (typeof content !== 'function') checkPaths(content);
+  // A list given whole is checked before anything is touched.
+  if (Array.isArray(content)) for (const f of content as readonly OutputFile[]) checkPath(f.path);
   const target = checkOutputDir(dir, options.specPath);
   mkdirSync(dirname(target), { recursive: true });
   const lock = takeLock(target, options.lockTimeoutMs);
   const staging = sibling(target, 'new');
   try {
     const restored = recover(target);
-    const files = typeof content === 'function' ? checkPaths(content()) : content;
+    const files = typeof content === 'function' ? content() : content;
     const exists = existsSync(target);
     const owned = new Set(exists ? ownedFiles(target) : []);
     const tree: TreeListing = exists ? listTree(target) : { files: [], dirs: [], inodes: new Map() };
-    const generated = new Set(files.map((f) => f.path));
-    const generatedDirs = new Set(files.flatMap((f) => ancestors(f.path)));
+    const umask = process.umask();
+    const stagedPath = (path: string) => join(staging, ...path.split('/'));
+
+    /** Generated paths, in the order they came. */
+    const generated = new Set<string>();
+    /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
+    const ours: string[] = [];
+    /** Files written (not linked) into the staging tree: synced together before the swap. */
+    const staged: string[] = [];
+    const made = new Set<string>([staging]);
+    const makeParent = (path: string) => {
+      const parent = dirname(path);
+      if (made.has(parent)) return;
+      const first = mkdirSync(parent, { recursive: true });
+      if (first !== undefined) for (let d = parent; d.length >= first.length; d = dirname(d)) ours.push(d);
+      made.add(parent);
+    };
+    // An unchanged re-render (the common case of `render`, the pre-commit hook and CI) leaves DIR
+    // as it is: nothing is created or removed, so nothing can be half-done. The staging tree is
+    // made only at the first file that differs; the unchanged files before it wait here (their
+    // stat, not their bytes). After a recovery the swap must still run, to make its rename durable.
+    let stagingMade = false;
+    let waiting: { file: Unchanged; mode: number }[] = [];
+    const startStaging = () => {
+      mkdirSync(staging);
+      stagingMade = true;
+      for (const { file, mode } of waiting) {
+        const path = stagedPath(file.path);
+        makeParent(path);
+        stageUnchanged(dir, target, file, path, mode);
+      }
+      waiting = [];
+    };
+    if (!exists || restored) startStaging();
+
+    for (const f of files) {
+      lock.touch();
+      checkPath(f.path);
+      if (generated.has(f.path)) throw new Error(`output path ${JSON.stringify(f.path)} was rendered twice`);
+      generated.add(f.path);
+      const mode = f.executable ? 0o755 : 0o644;
+      const parts = 'parts' in f ? f.parts : [f.content];
+      // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
+      const same = exists && owned.has(f.path) ? sameFile(target, f.path, tree.inodes.get(f.path), parts, mode & ~umask) : undefined;
+      if (same && !stagingMade) {
+        waiting.push({ file: same, mode: mode & ~umask });
+        continue;
+      }
+      if (!stagingMade) startStaging();
+      const path = stagedPath(f.path);
+      makeParent(path);
+      if (same) {
+        try {
+          linkSync(join(target, ...f.path.split('/')), path);
+          continue;
+        } catch {
+          // no hard links here: written below
+        }
+      }
+      writeStaged(path, parts, mode);
+      ours.push(path);
+      staged.push(path);
+    }
+
+    const generatedDirs = new Set([...generated].flatMap((p) => ancestors(p)));
     const foreign = tree.files.filter((p) => p !== MANIFEST_FILE && !owned.has(p));
-    // In the way: the same path, a file where a generated directory goes, or a generated file where a directory is.
+    // In the way: the same path, a file where a generated directory goes, or a generated file where a
+    // directory is. Checked once every path is known; until the swap the staging tree is invisible.
     const inTheWay = new Set(foreign.filter((p) => generated.has(p) || generatedDirs.has(p) || ancestors(p).some((a) => generated.has(a))));
     if (inTheWay.size > 0 && !options.force) {
       const listed = [...inTheWay];
@@ -659,40 +801,20 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       );
     }
     const dropped = inTheWay;
-    const umask = process.umask();
+    const manifest = manifestOf([...generated]);
 
-    // Nothing to change: DIR stays as it is (same bytes, modes, foreign entries; nothing is
-    // created or removed, so nothing can be half-done). Not after a recovery, whose rename must
-    // still be made durable by the swap's directory sync.
-    if (exists && !restored && dropped.size === 0 && treeUnchanged(target, files, tree, umask)) {
-      return { written: files.length, removed: [], kept: foreign, rescued: [] };
-    }
-
-    mkdirSync(staging);
-    // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
-    for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(join(staging, ...d.path.split('/')), { recursive: true });
-    const made = new Set<string>([staging]);
-    /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
-    const ours: string[] = [];
-    /** Files written (not linked) into the staging tree: synced together before the swap. */
-    const staged: string[] = [];
-    for (const f of files) {
-      lock.touch();
-      const path = join(staging, ...f.path.split('/'));
-      const parent = dirname(path);
-      if (!made.has(parent)) {
-        const first = mkdirSync(parent, { recursive: true });
-        if (first !== undefined) for (let d = parent; d.length >= first.length; d = dirname(d)) ours.push(d);
-        made.add(parent);
+    if (!stagingMade) {
+      // Every file is as it was: DIR already is the tree the swap would make when its manifest
+      // lists exactly these files (same bytes, modes, foreign entries).
+      if (dropped.size === 0 && sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), [manifest], 0o644 & ~umask)) {
+        return { written: generated.size, removed: [], kept: foreign, rescued: [] };
       }
-      const mode = f.executable ? 0o755 : 0o644;
-      // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      if (exists && owned.has(f.path) && linkUnchanged(target, f.path, tree.inodes.get(f.path), path, f.content, mode & ~umask)) continue;
-      writeStaged(path, f.content, mode);
-      ours.push(path);
-      staged.push(path);
+      startStaging();
     }
-    writeStaged(join(staging, MANIFEST_FILE), manifestContent(files), 0o644);
+
+    // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
+    for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(stagedPath(d.path), { recursive: true });
+    writeStaged(join(staging, MANIFEST_FILE), [manifest], 0o644);
     ours.push(join(staging, MANIFEST_FILE));
     staged.push(join(staging, MANIFEST_FILE));
     syncFiles(staged);
@@ -701,7 +823,7 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       lock.touch();
       if (dropped.has(p)) continue;
       const from = join(target, ...p.split('/'));
-      const to = join(staging, ...p.split('/'));
+      const to = stagedPath(p);
       mkdirSync(dirname(to), { recursive: true });
       carry(from, to, lstatSync(from));
       kept.push(p);
@@ -712,7 +834,7 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
     // Owners, modes, then times, deepest first: a read-only directory must be filled before it is
     // locked, and setting anything inside a directory changes its mtime.
     for (const d of [...tree.dirs].reverse()) {
-      const path = join(staging, ...d.path.split('/'));
+      const path = stagedPath(d.path);
       if (!existsSync(path) || !lstatSync(path).isDirectory()) continue;
       keepOwner(path, d);
       chmodSync(path, d.mode);
@@ -755,7 +877,7 @@ export function writeTree(dir: string, content: readonly OutputFile[] | (() => r
       renameSync(staging, target);
       fsyncDir(dirname(target));
     }
-    return { written: files.length, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
+    return { written: generated.size, removed, kept, rescued, ...(leftIn ? { leftIn } : {}) };
   } catch (error) {
     // A path in the staging tree means nothing to the user: name the file in DIR it was for.
     const e = error as NodeJS.ErrnoException;

@@ -6,7 +6,7 @@ import type { Model } from '../model/model.js';
 import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../model/method.js';
 import { attr, block, comment, renderHcl, type HclBlock } from '../format/hcl.js';
 import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
-import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { generatedHeader, type OutputFile, type TreeFile } from '../format/tree.js';
 import { toYamlStream } from '../format/yaml.js';
 
 /** A script section with its file decided: the method's cloud script unless it named another. */
@@ -28,14 +28,17 @@ export function cloudPlans(model: Model): CloudPlan[] {
   });
 }
 
-export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile[] {
   const byFile = new Map<string, ScriptSection[]>();
   for (const plan of plans) {
     for (const section of plan.scripts ?? []) {
       if (section.lines.length === 0) continue;
       const file = section.file;
       if (!file) throw new Error(`script section "${section.title}" was not placed in a file by cloudPlans()`);
-      byFile.set(file, [...(byFile.get(file) ?? []), section]);
+      // push, not a copy per section: one file gathers a section per binding.
+      const list = byFile.get(file);
+      if (list) list.push(section);
+      else byFile.set(file, [section]);
     }
   }
   return [...byFile.entries()].map(([file, sections]) => {
@@ -46,13 +49,14 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): OutputFi
     return {
       path: `cloud/${file}`,
       executable: true,
-      content:
+      parts: [
         '#!/usr/bin/env bash\n' +
-        generatedHeader(model.specName, 'hash') +
-        `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
-        'set -euo pipefail\n\n' +
-        helpers.map((h) => `${h.replace(/\n$/, '')}\n\n`).join('') +
+          generatedHeader(model.specName, 'hash') +
+          `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
+          'set -euo pipefail\n\n' +
+          helpers.map((h) => `${h.replace(/\n$/, '')}\n\n`).join(''),
         body,
+      ],
     };
   });
 }
@@ -80,7 +84,11 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
       return configuration ? [block('provider', [name], configuration)] : [];
     });
   const merged = new Map<string, HclBlock[]>();
-  for (const f of files) merged.set(f.file, [...(merged.get(f.file) ?? []), ...f.blocks]);
+  for (const f of files) {
+    const list = merged.get(f.file);
+    if (list) list.push(...f.blocks);
+    else merged.set(f.file, [...f.blocks]);
+  }
   // Opt-in: an import block whose object does not exist fails the plan, so a fresh cloud must not read them.
   const { imports } = adoption(files, providers);
   const adopt = comment(
@@ -120,7 +128,13 @@ function newestVersion(versions: readonly string[]): string {
 
 export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
   const byFile = new Map<string, Record<string, unknown>[]>();
-  for (const plan of plans) for (const o of plan.objects ?? []) byFile.set(o.file, [...(byFile.get(o.file) ?? []), ...o.objects]);
+  for (const plan of plans) {
+    for (const o of plan.objects ?? []) {
+      const list = byFile.get(o.file);
+      if (list) list.push(...o.objects);
+      else byFile.set(o.file, [...o.objects]);
+    }
+  }
   return [...byFile.entries()]
     .filter(([, objects]) => objects.length > 0)
     .map(([file, objects]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(objects) }));

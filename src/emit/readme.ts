@@ -4,13 +4,13 @@
  */
 import { shellQuote } from '../format/shell.js';
 import type { Model } from '../model/model.js';
-import type { MethodContext, ReadmeContribution } from '../model/method.js';
+import type { CloudPlan, MethodContext, ReadmeContribution } from '../model/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
-import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { generatedHeader, type TreeFile } from '../format/tree.js';
 import type { GrantRecord } from '../lifecycle/record.js';
 import { kubectlDelete } from '../lifecycle/removal.js';
-import { cloudPlans, mergedProviders, terraformInputs } from './cloud.js';
+import { mergedProviders, terraformInputs } from './cloud.js';
 import { ADOPTION_FILE, TERRAFORM_DIR, adoption } from './terraform-imports.js';
 
 const CERT_MANAGER_VERSION = 'v1.21.1';
@@ -61,7 +61,11 @@ function dnsFailureHint(model: Model): string {
     : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
 }
 
-export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], record?: GrantRecord): OutputFile {
+/**
+ * `adopting` is `adoptingSection(plans)` of the render's cloud plans: made while they are at hand,
+ * so the README does not plan every binding's cloud side again.
+ */
+export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], adopting: readonly string[], record?: Pick<GrantRecord, 'prune'>): TreeFile {
   const ctx: MethodContext = { model };
   const contributions: ReadmeContribution[] = model.identities.map((i) => i.method.readme?.(i, ctx) ?? {});
   const has = (p: string) => paths.includes(p);
@@ -85,7 +89,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
   for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
-  if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adoptingSection(model).length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
+  if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adopting.length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
   out.push(`${step++}. **Cloud side.** ${cloud.join(', ')}.`);
@@ -162,18 +166,52 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
       ].join('\n'),
     );
   }
-  if (verify.length) out.push('## Verify', '', verify.join('\n\n'), '');
+  // One line each, a blank line between: a tree of thousands of bindings has as many checks, not joined into one string.
+  if (verify.length) out.push('## Verify', '', ...verify.flatMap((v, i) => (i === 0 ? [v] : ['', v])), '');
   const notes = [...new Set(contributions.flatMap((c) => c.notes ?? []))];
   if (notes.length) out.push('## Notes', '', bullet(notes), '');
   if (record) out.push(lifecycleSection(model, paths, record), '');
   const sections = new Map<string, string>();
   for (const section of contributions.flatMap((c) => c.sections ?? [])) sections.set(`## ${section.title}\n\n${section.body.trimEnd()}`, '');
   for (const section of sections.keys()) out.push(section, '');
-  out.push(...adoptingSection(model));
-  return { path: 'README.md', content: out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n' };
+  out.push(...adopting);
+  return { path: 'README.md', parts: tidyLines(out) };
 }
 
-function lifecycleSection(model: Model, paths: readonly string[], record: GrantRecord): string {
+/**
+ * `lines.join('\n')` with runs of blank lines made one, no trailing white space and one final
+ * newline, as parts (the lines themselves where they hold no run): the README of a large tree
+ * is megabytes of plain text behind a header with a typographic dash, and a single string of it
+ * would take two bytes a character (see TreeFile).
+ */
+export function tidyLines(lines: readonly string[]): string[] {
+  const parts: string[] = [];
+  let newlines = 0; // newlines after the last text, not yet in parts
+  lines.forEach((line, i) => {
+    if (i > 0) newlines++;
+    let lead = 0;
+    while (lead < line.length && line.charCodeAt(lead) === 10) lead++;
+    newlines += lead;
+    if (lead === line.length) return;
+    let end = line.length;
+    while (line.charCodeAt(end - 1) === 10) end--;
+    if (newlines > 0) parts.push(newlines >= 2 ? '\n\n' : '\n');
+    const text = lead === 0 && end === line.length ? line : line.slice(lead, end);
+    parts.push(text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text);
+    newlines = line.length - end;
+  });
+  for (let last = parts.pop(); last !== undefined; last = parts.pop()) {
+    const kept = last.trimEnd();
+    if (kept !== '') {
+      parts.push(kept);
+      break;
+    }
+  }
+  parts.push('\n');
+  return parts;
+}
+
+function lifecycleSection(model: Model, paths: readonly string[], record: Pick<GrantRecord, 'prune'>): string {
   const lines = ['## Lifecycle', ''];
   const pending = record.prune.filter((g) => g.cli !== 'kubectl');
   const objects = record.prune.filter((g): g is Extract<typeof g, { kind: 'cloud-object' }> => g.kind === 'cloud-object');
@@ -204,8 +242,8 @@ function lifecycleSection(model: Model, paths: readonly string[], record: GrantR
  * hand already made. The import blocks stay out of the module until asked for: one whose object
  * does not exist fails the plan, and a fresh cloud has none of them.
  */
-function adoptingSection(model: Model): string[] {
-  const files = terraformInputs(cloudPlans(model));
+export function adoptingSection(plans: readonly CloudPlan[]): string[] {
+  const files = terraformInputs(plans);
   if (files.length === 0) return [];
   const { imports, recipes, notNeeded } = adoption(files, mergedProviders(files));
   if (imports.length === 0 && recipes.length === 0) return [];

@@ -68,8 +68,13 @@ export const block = (type: string, labels: readonly string[], body: readonly Hc
 export const blank: HclBlank = { kind: 'blank' };
 export const comment = (text: string): HclComment => ({ kind: 'comment', text });
 
+/** A character hclString escapes, or the start of an interpolation or a directive. */
+const NEEDS_ESCAPE = /["\\\p{Cc}\u2028\u2029]|[$%]\{/u;
+
 /** Quote a string as an HCL template literal, escaping interpolation and directives. */
 export function hclString(value: string): string {
+  // Most values need no escape: quoted as they are, without building the string a character at a time.
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   for (const ch of value) {
     switch (ch) {

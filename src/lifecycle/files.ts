@@ -3,7 +3,7 @@
  * dropped grants) and `cloud/teardown.sh` (everything the scripts create, behind a guard).
  */
 import type { Model } from '../model/model.js';
-import { generatedHeader, type OutputFile } from '../format/tree.js';
+import { generatedHeader, type TreeFile } from '../format/tree.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
@@ -28,36 +28,41 @@ function body(grants: readonly CloudGrant[]): string {
   return `${helpers}${needs}\n${steps.map((g) => removalSteps(g).join('\n')).join('\n\n')}\n`;
 }
 
-function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): string {
-  return `#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}${body(grants)}`;
+/** The script's text, its header apart from its (long) body: see TreeFile. */
+function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): string[] {
+  return [`#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}`, body(grants)];
 }
 
 interface LifecycleFiles {
-  readonly files: OutputFile[];
+  /** Made one at a time as they are asked for (once): a render that writes each as it comes holds one. */
+  readonly files: Iterable<TreeFile>;
   readonly record: GrantRecord;
 }
 
 export function lifecycleFiles(model: Model, previous: GrantRecord, pruned: boolean): LifecycleFiles {
   const grants = collectGrants(model);
   const record = nextRecord(grants, previous, pruned);
-  const files: OutputFile[] = [{ path: GRANT_RECORD_FILE, content: serializeGrantRecord(record) }];
+  return { files: lifecycleTree(model, grants, record), record };
+}
+
+function* lifecycleTree(model: Model, grants: readonly CloudGrant[], record: GrantRecord): Generator<TreeFile> {
+  yield { path: GRANT_RECORD_FILE, parts: [serializeGrantRecord(record)] };
   if (record.prune.some((g) => g.cli !== 'kubectl')) {
-    files.push({
+    yield {
       path: PRUNE_SCRIPT,
       executable: true,
-      content: script(model, 'Removes the cloud grants of bindings that left the spec (recorded in .wi-gen-grants.json), newest dependencies first.', '', record.prune),
-    });
+      parts: script(model, 'Removes the cloud grants of bindings that left the spec (recorded in .wi-gen-grants.json), newest dependencies first.', '', record.prune),
+    };
   }
   if (grants.some((g) => deletes(g) && g.cli !== 'kubectl')) {
     const guard =
       `if [ "\${1:-}" != --yes ] && [ "\${${TEARDOWN_ENV}:-}" != yes ]; then\n` +
       `  echo "wi-gen: this deletes every grant and every identity the spec's scripts created for cluster ${model.cluster.name}; run: $0 --yes (or ${TEARDOWN_ENV}=yes)" >&2\n` +
       '  exit 2\nfi\n\n';
-    files.push({
+    yield {
       path: TEARDOWN_SCRIPT,
       executable: true,
-      content: script(model, 'Removes everything the cloud scripts create for this spec, in reverse order; what the spec marks create: false is kept.', guard, grants),
-    });
+      parts: script(model, 'Removes everything the cloud scripts create for this spec, in reverse order; what the spec marks create: false is kept.', guard, grants),
+    };
   }
-  return { files, record };
 }
