@@ -167,12 +167,15 @@ function runWithHandMadeCache() {
   }
 
   // The bundle is also the library (lib/index.mjs): loading it runs nothing, the CLI starts here.
-  load(bundle, writesTree ? '-tree' : '').runCli();
-  // The command is done and its output written (synchronously). Left to end by itself, the
-  // process would first run the garbage collection V8 has scheduled meanwhile (~1.5 ms, a
-  // twentieth of a small render). The CLI starts no asynchronous work; ticks already queued (a
-  // process warning, say) run before this one, and 'exit' handlers (the caches above) still run.
-  process.nextTick(() => process.exit());
+  const running = load(bundle, writesTree ? '-tree' : '').runCli();
+  // The command is done and its output written (synchronously), or, for a command writing a tree,
+  // will be once its files are synced on the thread pool. Left to end by itself, the process
+  // would first run the garbage collection V8 has scheduled meanwhile (~1.5 ms, a twentieth of a
+  // small render). The CLI starts no other asynchronous work; ticks already queued (a process
+  // warning, say) run before this one, and 'exit' handlers (the caches above) still run.
+  const exitSoon = () => process.nextTick(() => process.exit());
+  if (running && typeof running.then === 'function') running.then(exitSoon, exitSoon);
+  else exitSoon();
 }
 
 /**

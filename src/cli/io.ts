@@ -10,6 +10,13 @@ export interface Io {
   readonly readStdin: (limit: number) => { bytes: Buffer; truncated: boolean };
   /** How messages name the command for the next step (src/cli/invocation.ts). @default 'wi-gen' */
   readonly command?: string;
+  /**
+   * The caller can wait (run.ts, a process of its own): commands that write a tree sync its files
+   * on the thread pool while it is being written, and main returns a promise of the exit code.
+   * Without it main returns the code itself, and trees are synced in one pass at the end.
+   * @default false
+   */
+  readonly parallelSync?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { TreeFile } from '../format/tree.js';
 import type { Model } from '../model/model.js';
 import { UsageError } from './errors.js';
 import { parseArgs } from './args.js';
-import { acquireLock, canonicalDir, writeTree } from './writer.js';
+import { acquireLock, canonicalDir, writeTree, writeTreeInParallel, type WriteResult } from './writer.js';
 import { diffTree } from './check.js';
 import { VERSION } from './version.js';
 import { runInit } from './init.js';
@@ -140,36 +140,48 @@ function outputsFor(specs: readonly string[], output: string | undefined): strin
   return outputs;
 }
 
-function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
+function runRender(specs: readonly string[], flags: Record<string, string | true>, io: Io): number | Promise<number> {
   const outputs = outputsFor(specs, flags.output as string | undefined);
   // Load everything first: one bad spec writes nothing at all.
   const loaded = specs.map((s) => loadForRender(s, io, flags.quiet === true));
   let changed = 0;
-  specs.forEach((spec, i) => {
+  /** The write of spec i: its directory, its files (made under the lock), its options, and what it reports. */
+  const job = (i: number) => {
     const out = outputs[i] as string;
     let drift: ReturnType<typeof diffTree> = [];
-    const result = writeTree(
-      out,
-      () => {
-        // Under the lock: the grant record read here is the one this write replaces.
-        const target = { dir: out, pruned: flags.pruned === true };
-        if (flags['exit-code'] !== true) return renderLoadedTree(loaded[i] as LoadedSpec, target);
-        // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports
-        // them too, comparing the whole tree with DIR before it is written.
-        const files = renderLoaded(loaded[i] as LoadedSpec, target).files;
-        drift = diffTree(out, files);
-        return files;
-      },
-      { force: flags.force === true, specPath: spec },
-    );
-    if (result.leftIn) io.stderr(`wi-gen: files created in ${out} while it was being written are kept in ${result.leftIn}
-`);
-    if (drift.length === 0) return;
-    changed++;
-    io.stderr(`${out}: rewrote ${drift.length} file(s) from ${spec}: ${drift.map((d) => d.path).join(', ')}
-`);
-  });
-  return changed > 0 ? EXIT.drift : EXIT.ok;
+    const files = () => {
+      // Under the lock: the grant record read here is the one this write replaces.
+      const target = { dir: out, pruned: flags.pruned === true };
+      if (flags['exit-code'] !== true) return renderLoadedTree(loaded[i] as LoadedSpec, target);
+      // Untracked new files escape pre-commit's "files were modified" check: --exit-code reports
+      // them too, comparing the whole tree with DIR before it is written.
+      const list = renderLoaded(loaded[i] as LoadedSpec, target).files;
+      drift = diffTree(out, list);
+      return list;
+    };
+    const report = (result: WriteResult) => {
+      if (result.leftIn) io.stderr(`wi-gen: files created in ${out} while it was being written are kept in ${result.leftIn}\n`);
+      if (drift.length === 0) return;
+      changed++;
+      io.stderr(`${out}: rewrote ${drift.length} file(s) from ${specs[i]}: ${drift.map((d) => d.path).join(', ')}\n`);
+    };
+    return { out, files, options: { force: flags.force === true, specPath: specs[i] as string }, report };
+  };
+  const exitCode = () => (changed > 0 ? EXIT.drift : EXIT.ok);
+  if (io.parallelSync !== true) {
+    specs.forEach((_, i) => {
+      const { out, files, options, report } = job(i);
+      report(writeTree(out, files, options));
+    });
+    return exitCode();
+  }
+  return (async () => {
+    for (let i = 0; i < specs.length; i++) {
+      const { out, files, options, report } = job(i);
+      report(await writeTreeInParallel(out, files, options));
+    }
+    return exitCode();
+  })();
 }
 
 function runCheck(specs: readonly string[], flags: Record<string, string | true>, io: Io): number {
@@ -216,79 +228,95 @@ function environmentError(error: unknown): string | undefined {
   return `${where}cannot ${e.syscall}: ${reason} (${e.code}); nothing was changed`;
 }
 
-export function main(argv: readonly string[], io: Io): number {
+/**
+ * Runs one command. The exit code comes back as it is, or, with `io.parallelSync`, as a promise for
+ * the commands that write a tree; a failure is reported on stderr either way, never thrown.
+ */
+export function main(argv: readonly string[], io: Io & { readonly parallelSync: true }): number | Promise<number>;
+export function main(argv: readonly string[], io: Io): number;
+export function main(argv: readonly string[], io: Io): number | Promise<number> {
   try {
-    const [first, ...rest] = argv;
-    if (first === 'init') return runInit(rest, io);
-    if (first === 'schema') {
-      if (rest.length > 0) throw new UsageError('schema takes no arguments');
-      io.stdout(specJsonSchema());
-      return EXIT.ok;
-    }
-    if (first === 'fn') {
-      if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
-      const input = io.readStdin(MAX_RESOURCE_LIST_BYTES);
-      if (input.truncated) {
-        throw new UsageError(`fn: the ResourceList on standard input is more than ${MAX_RESOURCE_LIST_BYTES} bytes (${MAX_RESOURCE_LIST_BYTES / 1024 / 1024} MiB), the limit; nothing was changed`);
-      }
-      try {
-        return runFunction(input.bytes.toString('utf8'), io, process.cwd());
-      } catch (error) {
-        // The yaml library's alias bound: hostile input, not a bug.
-        if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
-          throw new UsageError('fn: the ResourceList expands too many YAML aliases (an alias bomb?); nothing was changed');
-        }
-        throw error;
-      }
-    }
-    // kustomize always gives the plugin a stdin (empty for a generator); a terminal means a person ran it.
-    if (first === 'plugin') return runPlugin(rest, process.stdin.isTTY ? { ...io, readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) } : io, process.env, process.cwd());
-    if (first === 'doctor') {
-      return runDoctor(rest, { ...io, isTTY: process.stdout.isTTY === true }, (spec) => {
-        const loaded = loadSpec(readSpec(spec, io), { file: spec === '-' ? 'stdin' : spec });
-        if (!loaded.ok) throw new SpecProblems(loaded.problems);
-        return { model: loaded.model, rendered: render(loaded.model) };
-      });
-    }
-    const command = first === 'check' || first === 'render' ? first : undefined;
-    const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
-    if (flags.help) {
-      io.stdout(HELP);
-      return EXIT.ok;
-    }
-    if (flags.version) {
-      io.stdout(`${VERSION}\n`);
-      return EXIT.ok;
-    }
-    if (command === 'check') return runCheck(positionals, flags, io);
-    if (command === 'render') return runRender(positionals, flags, io);
-    if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'no spec given (see wi-gen --help)' : `one spec at a time; use wi-gen render ${positionals.join(' ')} for several`);
-    }
-    const spec = positionals[0] as string;
-    if (flags.output !== undefined) return runRender([spec], flags, io);
-    const loaded = loadForRender(spec, io, flags.quiet === true);
-    io.stdout(renderStream(loaded.model).stream);
-    const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model), io.command);
-    if (note) io.stderr(`${note}\n`);
-    return EXIT.ok;
+    const code = dispatch(argv, io);
+    return typeof code === 'number' ? code : code.catch((error: unknown) => failure(error, io));
   } catch (error) {
-    if (error instanceof SpecProblems) {
-      for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof UsageError) {
-      // Paths in messages come from the command line and the tree: one line, no terminal control.
-      io.stderr(`wi-gen: ${printable(error.message)}\n`);
-      return EXIT.usage;
-    }
-    const environment = environmentError(error);
-    if (environment !== undefined) {
-      io.stderr(`wi-gen: ${printable(environment)}\n`);
-      return EXIT.usage;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`wi-gen: internal error: ${message}\nThis is a bug in wi-gen ${VERSION}; please report it with the spec that caused it.\n`);
-    return EXIT.internal;
+    return failure(error, io);
   }
+}
+
+function dispatch(argv: readonly string[], io: Io): number | Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === 'init') return runInit(rest, io);
+  if (first === 'schema') {
+    if (rest.length > 0) throw new UsageError('schema takes no arguments');
+    io.stdout(specJsonSchema());
+    return EXIT.ok;
+  }
+  if (first === 'fn') {
+    if (rest.length > 0) throw new UsageError('fn takes no arguments: it reads a ResourceList on standard input');
+    const input = io.readStdin(MAX_RESOURCE_LIST_BYTES);
+    if (input.truncated) {
+      throw new UsageError(`fn: the ResourceList on standard input is more than ${MAX_RESOURCE_LIST_BYTES} bytes (${MAX_RESOURCE_LIST_BYTES / 1024 / 1024} MiB), the limit; nothing was changed`);
+    }
+    try {
+      return runFunction(input.bytes.toString('utf8'), io, process.cwd());
+    } catch (error) {
+      // The yaml library's alias bound: hostile input, not a bug.
+      if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+        throw new UsageError('fn: the ResourceList expands too many YAML aliases (an alias bomb?); nothing was changed');
+      }
+      throw error;
+    }
+  }
+  // kustomize always gives the plugin a stdin (empty for a generator); a terminal means a person ran it.
+  if (first === 'plugin') return runPlugin(rest, process.stdin.isTTY ? { ...io, readStdin: () => ({ bytes: Buffer.alloc(0), truncated: false }) } : io, process.env, process.cwd());
+  if (first === 'doctor') {
+    return runDoctor(rest, { ...io, isTTY: process.stdout.isTTY === true }, (spec) => {
+      const loaded = loadSpec(readSpec(spec, io), { file: spec === '-' ? 'stdin' : spec });
+      if (!loaded.ok) throw new SpecProblems(loaded.problems);
+      return { model: loaded.model, rendered: render(loaded.model) };
+    });
+  }
+  const command = first === 'check' || first === 'render' ? first : undefined;
+  const { positionals, flags } = parseArgs(command ? rest : argv, FLAGS);
+  if (flags.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (flags.version) {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'check') return runCheck(positionals, flags, io);
+  if (command === 'render') return runRender(positionals, flags, io);
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'no spec given (see wi-gen --help)' : `one spec at a time; use wi-gen render ${positionals.join(' ')} for several`);
+  }
+  const spec = positionals[0] as string;
+  if (flags.output !== undefined) return runRender([spec], flags, io);
+  const loaded = loadForRender(spec, io, flags.quiet === true);
+  io.stdout(renderStream(loaded.model).stream);
+  const note = flags.quiet === true ? undefined : streamNote(spec, streamLeavesOut(loaded.model), io.command);
+  if (note) io.stderr(`${note}\n`);
+  return EXIT.ok;
+}
+
+/** The lines and exit code of a command that failed. */
+function failure(error: unknown, io: Io): number {
+  if (error instanceof SpecProblems) {
+    for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    // Paths in messages come from the command line and the tree: one line, no terminal control.
+    io.stderr(`wi-gen: ${printable(error.message)}\n`);
+    return EXIT.usage;
+  }
+  const environment = environmentError(error);
+  if (environment !== undefined) {
+    io.stderr(`wi-gen: ${printable(environment)}\n`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`wi-gen: internal error: ${message}\nThis is a bug in wi-gen ${VERSION}; please report it with the spec that caused it.\n`);
+  return EXIT.internal;
 }

@@ -15,6 +15,7 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  fsync,
   fsyncSync,
   linkSync,
   lstatSync,
@@ -539,14 +540,21 @@ function writeAll(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
-/** Writes a new file; its data is made durable later, with every other staged file, by syncFiles. */
-function writeStaged(path: string, parts: readonly string[], mode: number): void {
-  withFile(path, 'wx', mode, (fd) => {
+/** Writes a new file and hands it to `durability`, which makes its data durable before the swap. */
+function writeStaged(path: string, parts: readonly string[], mode: number, durability: Durability): void {
+  const fd = openSync(path, 'wx', mode);
+  try {
     eachChunk(parts, (bytes) => {
       writeAll(fd, bytes);
       return true;
     });
-  });
+  } catch (error) {
+    closeSync(fd);
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== undefined && e.path === undefined) e.path = path;
+    throw error;
+  }
+  durability.written(fd, path);
 }
 
 /** The file open at `fd` holds exactly the parts' bytes (its size already checked). */
@@ -564,14 +572,73 @@ function holds(fd: number, parts: readonly string[]): boolean {
 }
 
 /**
- * fsync(2) every staged file before the tree is swapped in. One pass after all the writes rather
- * than one fsync after each: on a journalling file system the first sync commits the metadata
- * of every file written before it, so each later one only flushes its own data (an -o render of
- * an example: ~7 ms in interleaved syncs, ~3 ms in one pass, about 0.2 ms a file on ext4). A file is reopened read-only for it, which
- * Linux and macOS allow.
+ * Makes the staged files durable: every byte of the new tree is on disk before the swap renames it
+ * in. The writer hands each file over as soon as it is written and settles before the swap.
  */
-function syncFiles(paths: readonly string[]): void {
-  for (const path of paths) withFile(path, 'r', undefined, (fd) => fsyncSync(fd));
+interface Durability {
+  /** `fd`, open on the staged file `path` that was just written, is handed over: this closes it. */
+  written(fd: number, path: string): void;
+  /** Returns once every file handed over is on disk; throws (or rejects) with the first failure. */
+  settle(): void | Promise<void>;
+}
+
+/**
+ * fsync(2) of every staged file in one pass after all the writes rather than one fsync after
+ * each: on a journalling file system the first sync commits the metadata of every file written
+ * before it, so each later one only flushes its own data (an -o render of an example: ~7 ms in
+ * interleaved syncs, ~3 ms in one pass, about 0.2 ms a file on ext4). A file is reopened
+ * read-only for it, which Linux and macOS allow.
+ */
+function syncInOnePass(): Durability {
+  const paths: string[] = [];
+  return {
+    written: (fd, path) => {
+      closeSync(fd);
+      paths.push(path);
+    },
+    settle: () => {
+      for (const path of paths) withFile(path, 'r', undefined, (handle) => fsyncSync(handle));
+    },
+  };
+}
+
+/** Files synced at once on the thread pool; past this many, the rest go to the one pass (bounded open files). */
+const MAX_SYNCS_IN_FLIGHT = 64;
+
+/**
+ * Where the caller can wait (the CLI): each file's fsync starts on libuv's thread pool as soon as it
+ * is written, so the disk flushes it while the next files are rendered and written, and the
+ * syncs overlap each other (ext4 commits concurrent ones together). Before the swap the writer
+ * awaits them all: the guarantee is the one pass's. A failure is kept, not rejected, so files
+ * still syncing when the write stops for another reason never leave an unhandled rejection.
+ */
+function syncInParallel(): Durability & { settle(): Promise<void> } {
+  const inFlight: Promise<void>[] = [];
+  const overflow = syncInOnePass();
+  let failure: NodeJS.ErrnoException | undefined;
+  return {
+    written(fd, path) {
+      if (inFlight.length >= MAX_SYNCS_IN_FLIGHT) return overflow.written(fd, path);
+      inFlight.push(
+        new Promise<void>((done) => {
+          fsync(fd, (error) => {
+            try {
+              closeSync(fd);
+            } catch {
+              // closing a file open only for reading cannot lose data
+            }
+            if (error && !failure) failure = Object.assign(error, error.path === undefined ? { path } : {});
+            done();
+          });
+        }),
+      );
+    },
+    async settle() {
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      overflow.settle();
+    },
+  };
 }
 
 function fsyncDir(path: string): void {
@@ -691,7 +758,7 @@ function statIfThere(path: string): Stats | undefined {
   }
 }
 
-interface WriteResult {
+export interface WriteResult {
   readonly written: number;
   readonly removed: readonly string[];
   readonly kept: readonly string[];
@@ -709,7 +776,47 @@ interface WriteResult {
  * tree it replaces (the grant record) without a concurrent writer slipping in between the read
  * and the swap. An error while the files are being made (a throwing iterator) changes nothing.
  */
-export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> | (() => Iterable<OutputFile | TreeFile>), options: WriteOptions = {}): WriteResult {
+export function writeTree(dir: string, content: TreeContent, options: WriteOptions = {}): WriteResult {
+  const steps = writeSteps(dir, content, options, syncInOnePass());
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    try {
+      step.value.settle();
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next();
+  }
+}
+
+/**
+ * writeTree for a caller that can wait (the CLI): the same steps and guarantees, with the files'
+ * fsyncs running on the thread pool while the rest of the tree is rendered and written.
+ */
+export async function writeTreeInParallel(dir: string, content: TreeContent, options: WriteOptions = {}): Promise<WriteResult> {
+  const steps = writeSteps(dir, content, options, syncInParallel());
+  for (let step = steps.next(); ; ) {
+    if (step.done) return step.value;
+    try {
+      await step.value.settle();
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next();
+  }
+}
+
+type TreeContent = Iterable<OutputFile | TreeFile> | (() => Iterable<OutputFile | TreeFile>);
+
+/**
+ * The write, as steps: it yields `durability` once, when every file is written and must be on disk
+ * before the swap, and the driver settles it (synchronously, or awaiting the thread pool) before
+ * asking for the rest. A failure of the settling is thrown in at that point, so the staging tree
+ * and the lock are cleaned up as for any other error.
+ */
+function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, durability: Durability): Generator<Durability, WriteResult, undefined> {
   const checkPath = (path: string) => {
     if (!isSafeRelative(path) || path === MANIFEST_FILE) throw new Error(`unsafe output path ${JSON.stringify(path)}`);
   };
@@ -732,8 +839,6 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
     const generated = new Set<string>();
     /** Files and directories this run created (not carried): given DIR's owner when root writes a user's DIR. */
     const ours: string[] = [];
-    /** Files written (not linked) into the staging tree: synced together before the swap. */
-    const staged: string[] = [];
     const made = new Set<string>([staging]);
     const makeParent = (path: string) => {
       const parent = dirname(path);
@@ -784,9 +889,8 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
           // no hard links here: written below
         }
       }
-      writeStaged(path, parts, mode);
+      writeStaged(path, parts, mode, durability);
       ours.push(path);
-      staged.push(path);
     }
 
     const generatedDirs = new Set([...generated].flatMap((p) => ancestors(p)));
@@ -814,10 +918,9 @@ export function writeTree(dir: string, content: Iterable<OutputFile | TreeFile> 
 
     // Directories come back with what they hold; an empty one (a placeholder of the user's) as itself.
     for (const d of tree.dirs) if (d.empty && !generated.has(d.path)) mkdirSync(stagedPath(d.path), { recursive: true });
-    writeStaged(join(staging, MANIFEST_FILE), [manifest], 0o644);
+    writeStaged(join(staging, MANIFEST_FILE), [manifest], 0o644, durability);
     ours.push(join(staging, MANIFEST_FILE));
-    staged.push(join(staging, MANIFEST_FILE));
-    syncFiles(staged);
+    yield durability;
     const kept: string[] = [];
     for (const p of foreign) {
       lock.touch();
