@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Document, parse, stringify } from 'yaml';
-import { directYaml, readAsNonString, toYaml } from '../src/format/yaml.js';
+import { directYaml, readAsNonString, readAsNonStringByPatterns, toYaml } from '../src/format/yaml.js';
 import { NON_STRING_PLAIN_SCALARS } from '../src/format/yaml-resolvers.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
@@ -62,6 +62,17 @@ test('the kept resolver list is the yaml package\'s own, in order (an upgrade th
   // The check can fail: a list missing YAML 1.1's `on`/`off` resolver is told apart.
   const planted = NON_STRING_PLAIN_SCALARS.filter((re) => !re.test('off'));
   assert.not.equal(planted.map(String), libraryResolvers().map(String));
+});
+
+test('readAsNonString answers as the patterns for every string (the letter-start shortcut included)', () => {
+  const words = ['y', 'yes', 'YES', 'yEs', 'n', 'No', 'nO', 'true', 'True', 'tRUE', 'false', 'on', 'On', 'oN', 'off', 'OFF', 'null', 'NULL', 'nULL', 'Null', 'nan', 'inf', 'x', 'yess', 'o', 'e5', 'E0', 'e', 'e-3', 'eu-west-1'];
+  for (const s of [...TRICKY, ...words]) assert.is(readAsNonString(s), readAsNonStringByPatterns(s), JSON.stringify(s));
+  fc.assert(
+    fc.property(fc.oneof(text, fc.string({ maxLength: 8 }), fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,5}$/)), (s) => readAsNonString(s) === readAsNonStringByPatterns(s)),
+    { numRuns: 20000 },
+  );
+  // It did fail: a first shortcut for every letter missed YAML 1.1's `e5` and `E0` (numbers there).
+  assert.ok(readAsNonString('e5') && readAsNonString('E0'));
 });
 
 test('toYaml writes what yaml.stringify writes, for any JSON-like document (but YAML 1.2 numbers quoted)', () => {
