@@ -35,7 +35,7 @@ import {
 } from './shared/aws-role.js';
 
 const AwsPodIdentitySchema = () => z
-  .strictObject({ ...awsRoleFields })
+  .strictObject({ ...awsRoleFields() })
   .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
 
 type AwsPodIdentityIdentity = z.output<ReturnType<typeof AwsPodIdentitySchema>>;

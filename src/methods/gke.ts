@@ -54,7 +54,7 @@ const GkeIdentitySchema = () => z
       .array(z.string().regex(IAM_ROLE, { message: 'must be an IAM role such as roles/storage.objectViewer or projects/P/roles/ID' }))
       .default([])
       .describe('Project-level roles for this identity (for its workloads), granted in rolesProject.'),
-    rolesProject: gcpProjectId
+    rolesProject: gcpProjectId()
       .optional()
       .describe("Project where roles are granted. @default the service account's project (direct principal: the cluster project)"),
     dnsRole: z
@@ -65,7 +65,7 @@ const GkeIdentitySchema = () => z
       ),
     configConnector: z
       .strictObject({
-        namespace: namespaceName.describe('Namespace Config Connector manages the project from.'),
+        namespace: namespaceName().describe('Namespace Config Connector manages the project from.'),
       })
       .optional()
       .describe('Also emit Config Connector objects (IAMServiceAccount, IAMPolicyMember) for the cloud side.'),

@@ -54,14 +54,16 @@ const dnsSubdomain = (what: string) =>
 /** The name every spec-level reference uses (identities, issuers). */
 export const specName = (what: string) => dnsLabel(what);
 
-export const namespaceName = dnsLabel('a namespace');
-export const objectName = dnsSubdomain('a name');
+export const namespaceName = lazily(() => dnsLabel('a namespace'));
+export const objectName = lazily(() => dnsSubdomain('a name'));
 
 /** GCP project ID: 6-30 characters, starts with a letter, no trailing hyphen. */
 const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
-export const gcpProjectId = z.string().regex(GCP_PROJECT_ID, {
-  message: 'must be 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
-});
+export const gcpProjectId = lazily(() =>
+  z.string().regex(GCP_PROJECT_ID, {
+    message: 'must be 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
+  }),
+);
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const guid = (what: string) =>
@@ -69,13 +71,17 @@ export const guid = (what: string) =>
 
 /** A DNS zone apex such as example.com (no trailing dot, no wildcard). */
 const DNS_ZONE = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const dnsZone = z.string().regex(DNS_ZONE, {
-  message: 'must be a DNS zone name such as example.com (lowercase, no trailing dot)',
-});
+export const dnsZone = lazily(() =>
+  z.string().regex(DNS_ZONE, {
+    message: 'must be a DNS zone name such as example.com (lowercase, no trailing dot)',
+  }),
+);
 
-export const email = z.string().regex(/^[^\s@"'`$\\]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i, {
-  message: 'must be an e-mail address such as ops@example.com',
-});
+export const email = lazily(() =>
+  z.string().regex(/^[^\s@"'`$\\]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i, {
+    message: 'must be an e-mail address such as ops@example.com',
+  }),
+);
 
 /**
  * Free text (display names) reaches YAML, shell, HCL and Markdown: printable and single-line, no
@@ -91,7 +97,7 @@ export const safeText = (what: string, max = 256) =>
 
 /** AWS region codes: eu-west-1, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1. */
 const AWS_REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
-export const awsRegion = z.string().regex(AWS_REGION, { message: 'must be an AWS region code such as eu-west-1 or us-gov-west-1' });
+export const awsRegion = lazily(() => z.string().regex(AWS_REGION, { message: 'must be an AWS region code such as eu-west-1 or us-gov-west-1' }));
 
 export const AWS_ACCOUNT_ID = /^[0-9]{12}$/;
 
