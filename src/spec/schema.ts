@@ -98,7 +98,7 @@ function specSchemaWith(named: NamedBlocks) {
     .strictObject({
       apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }).describe(`Always ${API_VERSION}.`),
       kind: z.literal(KIND, { error: `must be ${KIND}` }).describe(`Always ${KIND}.`),
-      metadata: MetadataSchema().optional(),
+      metadata: optionalBlock(named, 'metadata', MetadataSchema),
       cluster: clusterSchema(named),
       identities: z.array(identitySchema(named)).min(1, { message: 'needs at least one identity' }),
       bindings: z.array(BindingSchema()).default([]),
@@ -119,13 +119,15 @@ const keysOf = (value: unknown): string[] => (typeof value === 'object' && value
 
 /**
  * The optional blocks `raw` names, by key: the method blocks of its identities, the cloud block of
- * its cluster, the provider blocks of its dns01 solvers, and certManager itself. Keys of other
+ * its cluster, the provider blocks of its dns01 solvers, certManager itself, and metadata (a KRM
+ * function config's; its records are the only ones in the spec). Keys of other
  * places are never block keys there, so one set serves them all (a key that is a block key in two
  * places only builds a block more).
  */
 function namedBlocks(raw: unknown): Set<string> {
   const spec = raw as { cluster?: unknown; identities?: unknown; certManager?: { issuers?: unknown } } | null;
   const named = new Set<string>(keysOf(spec?.cluster));
+  if (spec !== null && typeof spec === 'object' && Object.hasOwn(spec, 'metadata')) named.add('metadata');
   if (Array.isArray(spec?.identities)) for (const identity of spec.identities) for (const key of keysOf(identity)) named.add(key);
   if (spec !== null && typeof spec === 'object' && Object.hasOwn(spec, 'certManager')) {
     named.add('certManager');
