@@ -61,6 +61,9 @@ function dnsFailureHint(model: Model): string {
     : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
 }
 
+/** `cloud/NAME.sh`, NAME without a '/': what /^cloud\/[^/]+\.sh$/ matches, with no expression to compile. */
+const isCloudScript = (path: string): boolean => path.length > 'cloud/.sh'.length && path.startsWith('cloud/') && path.endsWith('.sh') && !path.slice('cloud/'.length, -'.sh'.length).includes('/');
+
 /**
  * `adopting` is `adoptingSection(plans)` of the render's cloud plans: made while they are at hand,
  * so the README does not plan every binding's cloud side again.
@@ -88,7 +91,7 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   // Identities of one method share cluster-wide steps; say each once.
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
-  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
+  for (const p of paths.filter((x) => isCloudScript(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
   if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adopting.length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);

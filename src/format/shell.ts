@@ -39,7 +39,7 @@ export function shellQuote(value: string): string {
     });
     return `$'${body}'`;
   }
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
@@ -71,7 +71,7 @@ export function command(...argv: readonly (string | ShellVariable)[]): string {
 
 /** Run `create` only when `probe` fails: the usual way to make a cloud CLI step idempotent. */
 export function unless(probe: string, create: string): string {
-  return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replace(/\n/g, '\n  ')}\nfi`;
+  return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replaceAll('\n', '\n  ')}\nfi`;
 }
 
 /**
