@@ -83,7 +83,7 @@ export function unless(probe: string, create: string): string {
 export function heredocAssignment(name: string, text: string, delimiter = 'JSON'): string {
   shellVar(name);
   if (text.split('\n').includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
-  return `${name}=$(cat <<'${delimiter}'\n${text.replace(/\n$/, '')}\n${delimiter}\n)`;
+  return `${name}=$(cat <<'${delimiter}'\n${text.endsWith('\n') ? text.slice(0, -1) : text}\n${delimiter}\n)`;
 }
 
 /** `NAME="$(command)"`: capture a command's output, e.g. an ID the cloud assigned. */
