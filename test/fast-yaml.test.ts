@@ -122,6 +122,7 @@ const SCALARS = [
   '2001-12-14', '1:20', 'a:b', 'a#b', 'a #b', 'http://x.example:80/y?q=1#frag', 'apps/v1', 'roles/storage.objectViewer', 'serviceAccount:p.svc.id.goog[ns/sa]',
   'é', '日本', '😀', 'a b', 'x  y', '-x', '--flag=1', '-', '--', '---', '---x', '...', '...x', 'key:value', 'key: value', 'a:', 'a: b: c',
   '@x', '`x', '%x', '!x', '!!str x', '&a x', '*a', '|', '>', '?x', '? x', ':x', ': x', '[x', 'x]', '{x', 'x}', 'x,y', 'a, b', 'a [b]', 'x {y}',
+  '00000000-0000-0000-0000-000000000000', '1-2', '1+2', '12-', '1e-5', '1E+5', '-1e-5', '+.5e-3', '1e-', '1.0e+-1', '0x1-', '-+1', '8f2c1a', '2001-12-14t21:59:43',
   'x "y"', "it's", '"q"', "'q'", 'a\\b', '<TOKEN>', '<NOT_FILLED>', '#x', 'x#', '= x', '<<', '__proto__', 'constructor', 'toString',
 ];
 const quoteDouble = (s: string) => JSON.stringify(s);

@@ -103,6 +103,14 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
+function hasInnerSign(s: string): boolean {
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 43 || c === DASH) && s.charCodeAt(i - 1) !== 101 && s.charCodeAt(i - 1) !== 69) return true;
+  }
+  return false;
+}
+
 function isDigits(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -122,6 +130,8 @@ function resolvePlain(s: string): unknown {
   if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === DASH || c === DOT)) return s;
   // Digits only (ports, durations, IDs) is what INT matches and INT_OCT cannot: no expression to compile.
   if (isDigits(s)) return parseInt(s, 10);
+  // The expressions below take a sign first or right after an exponent's e only: a GUID is a string.
+  if (hasInnerSign(s)) return s;
   // The same conversions as the library's tags (parseInt with the tag's radix, parseFloat).
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (INT.test(s)) return parseInt(s, 10);
