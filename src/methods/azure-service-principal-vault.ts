@@ -484,7 +484,7 @@ function vaultSection(r: Resolved): string[] {
     'fi',
     'if [ "$config_state" = absent ]; then',
     `  : "\${${VAULT_AZURE_SECRET_ENV}:?export ${VAULT_AZURE_SECRET_ENV} with the client secret of ${config.clientID}, the principal Vault signs in to Azure as}"`,
-    `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replace(/\n/g, '\n  ')}`,
+    `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replaceAll('\n', '\n  ')}`,
     ...(config.rotateRoot ? [`  ${command('vault', 'write', '-f', `${mount}/rotate-root`)}`] : []),
     `elif [ "$configured_client_id" != ${shellQuote(config.clientID)} ]; then`,
     `  echo ${shellQuote(`${mount}/config signs in as `)}"$configured_client_id"${shellQuote(`, not ${config.clientID}; to switch, run: vault delete ${mount}/config`)} >&2`,
@@ -541,8 +541,8 @@ function azSection(identity: Identity<AzureServicePrincipalVault>, r: Resolved, 
     lines.push(
       '',
       `# ${g.roleName ?? g.roleGuid} on ${where}, for the service principal of ${client}.`,
-      `if [ -z "$(${list.replace(/\n/g, '\n  ')})" ]; then`,
-      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replace(/\n/g, '\n  ')}`,
+      `if [ -z "$(${list.replaceAll('\n', '\n  ')})" ]; then`,
+      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replaceAll('\n', '\n  ')}`,
       'fi',
     );
   }

@@ -180,7 +180,7 @@ function azSection(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext
       `  ${command(
         'az', 'identity', 'federated-credential', 'create', ...where, '--identity-name', name, '--name', c.name,
         '--issuer', aks.oidcIssuerURL, '--subject', c.subject, '--audiences', AZURE_AD_TOKEN_EXCHANGE,
-      ).replace(/\n/g, '\n  ')}`,
+      ).replaceAll('\n', '\n  ')}`,
       `elif [ "$${existing.name}" != ${shellQuote(c.name)} ]; then`,
       `  echo "wi-gen: reusing federated credential $${existing.name} of ${name} for ${c.subject} (wi-gen would name it ${c.name})" >&2`,
       'fi',

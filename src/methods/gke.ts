@@ -189,14 +189,14 @@ function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): { l
       lines.push(
         [
           `if ! ${describe} >/dev/null 2>&1; then`,
-          `  ${command('gcloud', 'iam', 'roles', 'create', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')}`,
+          `  ${command('gcloud', 'iam', 'roles', 'create', roleId, '--project', project, ...roleFlags).replaceAll('\n', '\n  ')}`,
           'else',
           '  # Deleted in the last 7 days: only soft-deleted, and create would fail on the taken ID.',
           `  if [ "$(${command('gcloud', 'iam', 'roles', 'describe', roleId, '--project', project, '--format', 'value(deleted)')})" = True ]; then`,
           `    ${command('gcloud', 'iam', 'roles', 'undelete', roleId, '--project', project)} >/dev/null`,
           '  fi',
           '  # Converge a role an earlier run (or a person) left with other permissions.',
-          `  ${command('gcloud', 'iam', 'roles', 'update', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')} >/dev/null`,
+          `  ${command('gcloud', 'iam', 'roles', 'update', roleId, '--project', project, ...roleFlags).replaceAll('\n', '\n  ')} >/dev/null`,
           'fi',
         ].join('\n'),
       );

@@ -178,7 +178,7 @@ export function doubleQuotedQuery(query: string): string {
   return /^[^"$`\\!]*$/.test(query) ? `"${query}"` : shellQuote(query);
 }
 
-const indentContinuation = (text: string): string => text.replace(/\n/g, '\n  ');
+const indentContinuation = (text: string): string => text.replaceAll('\n', '\n  ');
 
 /**
  * `NAME="$(command | tr …)"`: an ID Azure prints, lower-cased so it compares with the spec's
