@@ -122,6 +122,7 @@ const SCALARS = [
   '2001-12-14', '1:20', 'a:b', 'a#b', 'a #b', 'http://x.example:80/y?q=1#frag', 'apps/v1', 'roles/storage.objectViewer', 'serviceAccount:p.svc.id.goog[ns/sa]',
   'é', '日本', '😀', 'a b', 'x  y', '-x', '--flag=1', '-', '--', '---', '---x', '...', '...x', 'key:value', 'key: value', 'a:', 'a: b: c',
   '@x', '`x', '%x', '!x', '!!str x', '&a x', '*a', '|', '>', '?x', '? x', ':x', ': x', '[x', 'x]', '{x', 'x}', 'x,y', 'a, b', 'a [b]', 'x {y}',
+  '00000000-0000-0000-0000-000000000000', '1-2', '1+2', '12-', '1e-5', '1E+5', '-1e-5', '+.5e-3', '1e-', '1.0e+-1', '0x1-', '-+1', '8f2c1a', '2001-12-14t21:59:43',
   'x "y"', "it's", '"q"', "'q'", 'a\\b', '<TOKEN>', '<NOT_FILLED>', '#x', 'x#', '= x', '<<', '__proto__', 'constructor', 'toString',
 ];
 const quoteDouble = (s: string) => JSON.stringify(s);
@@ -363,15 +364,17 @@ test('the fast path is taken for every example (warned ones too) and for the ben
   }
 });
 
+// The shortest string each shape matches, in SHAPES order; a new shape needs its own line here.
+const SHORTEST_MATCHES = [
+  '-----BEGIN PRIVATE KEY-----',
+  `eyJ${'a'.repeat(8)}.eyJ${'b'.repeat(8)}.${'c'.repeat(16)}`,
+  `abc1Q~${'d'.repeat(31)}`,
+  `AKIA${'A'.repeat(16)}`,
+  `${'aA1'.repeat(13)}x`,
+];
+
 test('secret shapes: none matches fewer than SHORTEST_SECRET characters (the length short cut is exact)', () => {
-  // The shortest string each shape matches, in SHAPES order; a new shape needs its own line here.
-  const shortest = [
-    '-----BEGIN PRIVATE KEY-----',
-    `eyJ${'a'.repeat(8)}.eyJ${'b'.repeat(8)}.${'c'.repeat(16)}`,
-    `abc1Q~${'d'.repeat(31)}`,
-    `AKIA${'A'.repeat(16)}`,
-    `${'aA1'.repeat(13)}x`,
-  ];
+  const shortest = SHORTEST_MATCHES;
   assert.is(shortest.length, SHAPES.length, 'one shortest example per shape');
   SHAPES.forEach((shape, i) => {
     const example = shortest[i] as string;
@@ -382,6 +385,37 @@ test('secret shapes: none matches fewer than SHORTEST_SECRET characters (the len
     assert.ok(holdsSecretShape({ a: [{ b: example }] }), shape.what);
   });
   assert.not.ok(holdsSecretShape({ name: 'AKIA', list: ['short', 1, null, true] }));
+});
+
+test('secret shapes: mayMatch, the cheap test before each pattern, never turns a match away', () => {
+  // Strings around the shapes' alphabets and literals, and the shapes themselves inside other text.
+  const pieces = ['-----BEGIN ', 'PRIVATE KEY', '-----', 'RSA ', 'eyJ', '.', 'Q~', 'AKIA', 'ASIA', '/', '+', '=', '_', '~', '-', ' ', 'a', 'Z', '7', 'aA1'.repeat(13)];
+  const text = fc.oneof(
+    fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join('')),
+    fc.tuple(fc.string({ maxLength: 6 }), fc.stringMatching(/^[A-Za-z0-9/+_~.-]{36,44}$/), fc.string({ maxLength: 6 })).map((t) => t.join('')),
+    fc.stringMatching(/^[A-Za-z0-9_-]{0,4}eyJ[A-Za-z0-9_-]{8,10}\.eyJ[A-Za-z0-9_-]{8,10}\.[A-Za-z0-9_-]{16,20}$/),
+    fc.stringMatching(/^[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}$/),
+    fc.stringMatching(/^[ -]?(AKIA|ASIA)[A-Z2-7]{16}$/),
+  );
+  let matched = 0;
+  fc.assert(
+    fc.property(text, (s) => {
+      for (const shape of SHAPES) {
+        if (!shape.pattern.test(s)) continue;
+        matched++;
+        assert.ok(shape.mayMatch(s), `${shape.what}: ${s}`);
+      }
+    }),
+    { numRuns: 5000 },
+  );
+  assert.ok(matched > 500, `the strings reach the patterns (${matched} matches)`);
+  // Each shape's shortest match passes; planted: a stricter cheap test (over 40 characters) would turn it away.
+  SHAPES.forEach((shape, i) => {
+    const example = SHORTEST_MATCHES[i] as string;
+    assert.ok(shape.pattern.test(example) && shape.mayMatch(example), shape.what);
+    const stricter = (v: string) => shape.mayMatch(v) && v.length > 40;
+    assert.not.ok(stricter(example), shape.what);
+  });
 });
 
 test('placeholders: found in keys and nested values, as findPlaceholders finds them', () => {

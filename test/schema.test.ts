@@ -78,6 +78,10 @@ test('the schema a render parses with answers as the whole schema', () => {
     { ...base, identities: [{ name: 'a', gkee: gke }] },
     { ...base, identities: 'none' },
     null,
+    // metadata (a KRM function config's) is built only where named too.
+    { ...base, metadata: { name: 'wi-gen', labels: { a: 'b' }, annotations: { c: 1 } } },
+    { ...base, metadata: null },
+    { ...base, metadata: { bogus: [] } },
   ];
   // The cluster's cloud blocks, certManager and the dns01 providers are built only where named too.
   const cluster = base.cluster as Record<string, unknown>;
@@ -110,6 +114,9 @@ test('the schema a render parses with answers as the whole schema', () => {
   const aksVariant = variants.find((v) => JSON.stringify(v).includes('not-a-guid'));
   const blindToAks = specSchemaFor({ ...(aksVariant as object), cluster: { name: 'c' } });
   assert.not.equal(JSON.stringify(blindToAks.safeParse(aksVariant)), JSON.stringify(specSchema().safeParse(aksVariant)));
+  const metadataVariant = { ...base, metadata: { name: 'wi-gen', labels: { a: 1 } } };
+  const blindToMetadata = specSchemaFor(base);
+  assert.not.equal(JSON.stringify(blindToMetadata.safeParse(metadataVariant)), JSON.stringify(specSchema().safeParse(metadataVariant)));
   assert.ok(partial >= specs.length, 'the examples parse with partial schemas');
 });
 

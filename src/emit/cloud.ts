@@ -54,7 +54,7 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile
           generatedHeader(model.specName, 'hash') +
           `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
           'set -euo pipefail\n\n' +
-          helpers.map((h) => `${h.replace(/\n$/, '')}\n\n`).join(''),
+          helpers.map((h) => `${h.endsWith('\n') ? h.slice(0, -1) : h}\n\n`).join(''),
         body,
       ],
     };
@@ -64,7 +64,7 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile
 export function terraformFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
   const files = terraformInputs(plans);
   if (files.length === 0) return [];
-  const header = comment(generatedHeader(model.specName, 'hash').replace(/^# /, '').trimEnd());
+  const header = comment(generatedHeader(model.specName, 'hash').slice('# '.length).trimEnd());
   const providers = mergedProviders(files);
   const versions: HclBlock = block('terraform', [], [
     attr('required_version', `>= ${newestVersion(['1.3', ...files.flatMap((f) => (f.minimumTerraformVersion ? [f.minimumTerraformVersion] : []))])}`),

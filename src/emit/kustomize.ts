@@ -69,7 +69,9 @@ function yamlFile(path: string, specName: string, value: Record<string, unknown>
   return { path, content: generatedHeader(specName, 'hash') + toYaml(ordered) };
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const REGEXP_SYNTAX = '.*+?^${}()|[]\\';
+/** `s` as a literal in a selector pattern; most names hold none of the syntax characters (and compile no expression). */
+const escapeRegExp = (s: string) => ([...REGEXP_SYNTAX].some((c) => s.includes(c)) ? s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : s);
 
 /**
  * A patch target for an object of `namespace`. A Component's patches run before the including

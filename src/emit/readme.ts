@@ -34,7 +34,7 @@ function describe(path: string): string {
 }
 
 function bullet(lines: readonly string[]): string {
-  return lines.map((l) => `- ${l.replace(/\n/g, '\n  ')}`).join('\n');
+  return lines.map((l) => `- ${l.replaceAll('\n', '\n  ')}`).join('\n');
 }
 
 /**
@@ -60,6 +60,26 @@ function dnsFailureHint(model: Model): string {
     ? `${ambient.join(' or ')} means a namespaced Issuer without \`${ISSUER_AMBIENT_CREDENTIALS_FLAG}\`; ${deniedText}`
     : deniedText.charAt(0).toUpperCase() + deniedText.slice(1);
 }
+
+/**
+ * `pad` after each line break followed by a character other than a line terminator: what
+ * `text.replace(/\n(?=.)/g, `\n${pad}`)` does, with no expression to compile.
+ */
+function indentContinuations(text: string, pad: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (i + 1 < text.length && next !== 10 && next !== 13 && next !== 0x2028 && next !== 0x2029) {
+      out += `${text.slice(from, i + 1)}${pad}`;
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** `cloud/NAME.sh`, NAME without a '/': what /^cloud\/[^/]+\.sh$/ matches, with no expression to compile. */
+const isCloudScript = (path: string): boolean => path.length > 'cloud/.sh'.length && path.startsWith('cloud/') && path.endsWith('.sh') && !path.slice('cloud/'.length, -'.sh'.length).includes('/');
 
 /**
  * `adopting` is `adoptingSection(plans)` of the render's cloud plans: made while they are at hand,
@@ -88,13 +108,13 @@ export function readmeFile(model: Model, paths: readonly string[], config: CertM
   // Identities of one method share cluster-wide steps; say each once.
   const prerequisites = [...new Set(contributions.flatMap((c) => c.prerequisites ?? []))];
   const cloud: string[] = [];
-  for (const p of paths.filter((x) => /^cloud\/[^/]+\.sh$/.test(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
+  for (const p of paths.filter((x) => isCloudScript(x) && x !== 'cloud/prune.sh' && x !== 'cloud/teardown.sh')) cloud.push(`\`bash ${shellQuote(p)}\``);
   if (dirs('cloud/terraform').length) cloud.push(`or \`terraform -chdir=cloud/terraform init && terraform -chdir=cloud/terraform apply\`${adopting.length ? ' (where the scripts ran before, adopt first: see *Adopting existing resources*)' : ''}`);
   const kcc = paths.filter((p) => p.startsWith('cloud/') && p.endsWith('.yaml'));
   if (kcc.length) cloud.push(`or, with a cloud controller in the cluster, \`kubectl apply ${kcc.map((p) => `-f ${p}`).join(' ')}\``);
   out.push(`${step++}. **Cloud side.** ${cloud.join(', ')}.`);
   // A multi-line prerequisite (one with a code block) stays inside its list item.
-  const indentItem = (p: string) => p.replace(/\n(?=.)/g, '\n     ');
+  const indentItem = (p: string) => indentContinuations(p, '     ');
   if (prerequisites.length) out.push(`   Prerequisites:\n${prerequisites.map((p) => `   - ${indentItem(p)}`).join('\n')}`);
   if (config) {
     const cm = config.spec;
@@ -286,7 +306,7 @@ export function adoptingSection(plans: readonly CloudPlan[]): string[] {
     '',
     `When the cloud side already exists (\`cloud/*.sh\` ran, or someone made the objects by hand), the first \`terraform apply\` stops with "already exists — to be managed via Terraform this resource needs to be imported". Adopt the objects first (Terraform >= 1.5):`,
     '',
-    ...steps.map((s, n) => `${n + 1}. ${s.replace(/\n(?=.)/g, '\n   ')}`),
+    ...steps.map((s, n) => `${n + 1}. ${indentContinuations(s, '   ')}`),
     '',
   ];
   const notes = [

@@ -16,8 +16,16 @@ export const shellVar = (name: string): ShellVariable => new ShellVariable(name)
 
 /** A shell variable name derived from spec values, e.g. `cert-manager` + `principal_id` → `CERT_MANAGER_PRINCIPAL_ID`. */
 export function shellVarName(...parts: readonly string[]): string {
-  const joined = parts.join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/_+/g, '_');
-  return /^[A-Z_]/.test(joined) ? joined : `_${joined}`;
+  // Other characters and runs of '_' become one '_': a loop, as in tfName, not expressions to compile.
+  const upper = parts.join('_').toUpperCase();
+  let name = '';
+  for (let i = 0; i < upper.length; i++) {
+    const c = upper.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57)) name += upper[i];
+    else if (!name.endsWith('_')) name += '_';
+  }
+  const first = name.charCodeAt(0);
+  return (first >= 65 && first <= 90) || first === 95 ? name : `_${name}`;
 }
 
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -39,7 +47,7 @@ export function shellQuote(value: string): string {
     });
     return `$'${body}'`;
   }
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /**
@@ -71,7 +79,7 @@ export function command(...argv: readonly (string | ShellVariable)[]): string {
 
 /** Run `create` only when `probe` fails: the usual way to make a cloud CLI step idempotent. */
 export function unless(probe: string, create: string): string {
-  return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replace(/\n/g, '\n  ')}\nfi`;
+  return `if ! ${probe} >/dev/null 2>&1; then\n  ${create.replaceAll('\n', '\n  ')}\nfi`;
 }
 
 /**
@@ -83,7 +91,7 @@ export function unless(probe: string, create: string): string {
 export function heredocAssignment(name: string, text: string, delimiter = 'JSON'): string {
   shellVar(name);
   if (text.split('\n').includes(delimiter)) throw new Error(`heredoc text contains its delimiter ${delimiter}`);
-  return `${name}=$(cat <<'${delimiter}'\n${text.replace(/\n$/, '')}\n${delimiter}\n)`;
+  return `${name}=$(cat <<'${delimiter}'\n${text.endsWith('\n') ? text.slice(0, -1) : text}\n${delimiter}\n)`;
 }
 
 /** `NAME="$(command)"`: capture a command's output, e.g. an ID the cloud assigned. */

@@ -13,7 +13,7 @@ export function removalHelpers(grants: readonly CloudGrant[]): string[] {
   return grants.some((g) => g.kind === 'gcp-iam-binding' && g.resource.type === 'managedZone') ? [DNS_ZONE_IAM_MEMBER_FUNCTION] : [];
 }
 
-const indent = (text: string): string => `  ${text.replace(/\n/g, '\n  ')}`;
+const indent = (text: string): string => `  ${text.replaceAll('\n', '\n  ')}`;
 
 /** `if PROBE >/dev/null 2>&1; then ACTION; fi`: act only on what exists. */
 function whenExists(probe: string, ...actions: string[]): string {
@@ -22,7 +22,7 @@ function whenExists(probe: string, ...actions: string[]): string {
 
 /** `if [ -n "$(QUERY)" ]; then ACTION; fi`: act only when a list query finds something. */
 function whenFound(query: string, ...actions: string[]): string {
-  return `if [ -n "$(${query.replace(/\n/g, '\n  ')})" ]; then\n${actions.map(indent).join('\n')}\nfi`;
+  return `if [ -n "$(${query.replaceAll('\n', '\n  ')})" ]; then\n${actions.map(indent).join('\n')}\nfi`;
 }
 
 const gcpFilter = (role: string, member: string): string => `bindings.role="${role}" AND bindings.members="${member}"`;
@@ -92,7 +92,7 @@ export function removalSteps(g: CloudGrant): string[] {
         `# ${g.roleName ?? `role ${g.role}`} on ${g.scope}`,
         principalLookup(g.principal),
         'if [ -n "$principal_id" ]; then',
-        `  for assignment in $(${list.replace(/\n/g, '\n  ')}); do`,
+        `  for assignment in $(${list.replaceAll('\n', '\n  ')}); do`,
         `    ${command('az', 'role', 'assignment', 'delete', '--ids', shellVar('assignment'))}`,
         '  done',
         'fi',

@@ -64,7 +64,7 @@ const AadPodIdentitySchema = () => z
       })
       .optional()
       .describe('Value of the pod label aadpodidbinding and of the AzureIdentityBinding selector. @default the identity name'),
-    roles: z.array(AzureRoleSchema).default([]).describe('Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).'),
+    roles: z.array(AzureRoleSchema()).default([]).describe('Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).'),
   })
   .describe('AAD Pod Identity (deprecated; migration only): AzureIdentity + AzureIdentityBinding, pods selected by the aadpodidbinding label.');
 

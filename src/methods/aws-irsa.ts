@@ -37,7 +37,7 @@ import {
 } from './shared/aws-role.js';
 
 const AwsIrsaSchema = () => z
-  .strictObject({ ...awsRoleFields })
+  .strictObject({ ...awsRoleFields() })
   .describe('IRSA: the KSA is annotated with an IAM role that trusts the cluster OIDC provider for that KSA.');
 
 type AwsIrsaIdentity = z.output<ReturnType<typeof AwsIrsaSchema>>;

@@ -35,7 +35,7 @@ import {
 } from './shared/aws-role.js';
 
 const AwsPodIdentitySchema = () => z
-  .strictObject({ ...awsRoleFields })
+  .strictObject({ ...awsRoleFields() })
   .describe('EKS Pod Identity: an association per KSA to an IAM role that trusts pods.eks.amazonaws.com.');
 
 type AwsPodIdentityIdentity = z.output<ReturnType<typeof AwsPodIdentitySchema>>;
@@ -66,9 +66,9 @@ function associationLines(identity: Identity<AwsRoleConfig>, ctx: MethodContext)
     return [
       `association_id=$(${find})`,
       'if [ "$association_id" = None ]; then',
-      `  ${command('aws', 'eks', 'create-pod-identity-association', '--region', region, '--cluster-name', name, '--namespace', b.namespace, '--service-account', b.name, '--role-arn', role).replace(/\n/g, '\n  ')}`,
+      `  ${command('aws', 'eks', 'create-pod-identity-association', '--region', region, '--cluster-name', name, '--namespace', b.namespace, '--service-account', b.name, '--role-arn', role).replaceAll('\n', '\n  ')}`,
       'else',
-      `  ${command('aws', 'eks', 'update-pod-identity-association', '--region', region, '--cluster-name', name, '--association-id', shellVar('association_id'), '--role-arn', role).replace(/\n/g, '\n  ')}`,
+      `  ${command('aws', 'eks', 'update-pod-identity-association', '--region', region, '--cluster-name', name, '--association-id', shellVar('association_id'), '--role-arn', role).replaceAll('\n', '\n  ')}`,
       'fi',
     ].join('\n');
   });

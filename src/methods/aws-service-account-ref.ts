@@ -38,10 +38,10 @@ import {
 
 const AwsServiceAccountRefSchema = () => z
   .strictObject({
-    roleARN: roleArn.describe(
+    roleARN: roleArn().describe(
       'IAM role the issuers assume, e.g. arn:aws:iam::111122223333:role/team-a-route53. wi-gen owns its trust policy; see create for who makes the role.',
     ),
-    create: roleCreateField,
+    create: roleCreateField(),
     serviceAccountName: dnsLabel('a ServiceAccount name')
       .optional()
       .describe(

@@ -13,7 +13,7 @@
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso
  */
 import { z } from 'zod';
-import { guid, namespaceName, objectName } from '../schema/common.js';
+import { guid, lazily, namespaceName, objectName } from '../schema/common.js';
 import type { azureDnsSchema } from '../schema/dns01.js';
 import type { Identity, IssuerModel } from '../model/model.js';
 import { attr, blank, block, comment, expr, type HclBlock } from '../format/hcl.js';
@@ -56,10 +56,12 @@ import {
 
 const vaultName = (what: string) =>
   z.string().regex(VAULT_NAME, { message: `${what} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit` });
-const vaultMount = z.string().regex(VAULT_MOUNT, {
-  message: "must be a Vault mount path such as azure or clusters/home/kubernetes (letters, digits, '_', '-'; no leading or trailing '/')",
-});
-const vaultDuration = z.string().regex(VAULT_DURATION, { message: 'must be a duration such as 30m, 1h, 24h or 7d (one unit: s, m, h or d)' });
+const vaultMount = lazily(() =>
+  z.string().regex(VAULT_MOUNT, {
+    message: "must be a Vault mount path such as azure or clusters/home/kubernetes (letters, digits, '_', '-'; no leading or trailing '/')",
+  }),
+);
+const vaultDuration = lazily(() => z.string().regex(VAULT_DURATION, { message: 'must be a duration such as 30m, 1h, 24h or 7d (one unit: s, m, h or d)' }));
 
 const VAULT_ADDRESS = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
@@ -81,14 +83,14 @@ const AzureServicePrincipalVaultSchema = () => z
           .string()
           .regex(VAULT_ADDRESS, { message: 'must be the http:// or https:// address of Vault, e.g. https://vault.example.com:8200' })
           .describe('Address of Vault as VSO reaches it, e.g. http://vault.vault.svc.cluster.local:8200.'),
-        caCertSecretRef: objectName
+        caCertSecretRef: objectName()
           .optional()
           .describe(
             "Name of a Secret (key ca.crt) with the CA of Vault's TLS certificate, in each namespace that gets a VaultConnection. https addresses only.",
           ),
         kubernetesAuth: z
           .strictObject({
-            mount: vaultMount.default('kubernetes').describe('Mount path of the Kubernetes auth method for this cluster. @default kubernetes'),
+            mount: vaultMount().default('kubernetes').describe('Mount path of the Kubernetes auth method for this cluster. @default kubernetes'),
             role: vaultName('a Vault role name')
               .optional()
               .describe('Kubernetes auth role VSO logs in with; also the name of its policy. @default the identity name'),
@@ -97,7 +99,7 @@ const AzureServicePrincipalVaultSchema = () => z
               .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: 'must be a token audience such as vault' })
               .default('vault')
               .describe("Audience of the ServiceAccount token VSO presents; the auth role's audience and VaultAuth's audiences. @default vault"),
-            serviceAccount: objectName
+            serviceAccount: objectName()
               .optional()
               .describe('ServiceAccount VSO authenticates as, created next to each VaultDynamicSecret. @default vso-<identity name>'),
           })
@@ -105,15 +107,15 @@ const AzureServicePrincipalVaultSchema = () => z
           .describe("Vault's Kubernetes auth method, as VSO uses it."),
         azure: z
           .strictObject({
-            mount: vaultMount.default('azure').describe('Mount path of the Azure secrets engine. @default azure'),
+            mount: vaultMount().default('azure').describe('Mount path of the Azure secrets engine. @default azure'),
             role: vaultName('a Vault role name').optional().describe('Azure secrets engine role. @default the identity name'),
-            ttl: vaultDuration
+            ttl: vaultDuration()
               .default('1h')
               .describe('Lease TTL of each client secret; VSO renews at renewalPercent of it. @default 1h'),
-            maxTTL: vaultDuration
+            maxTTL: vaultDuration()
               .default('24h')
               .describe('Longest life of one client secret: VSO fetches a new one when renewals reach it. @default 24h'),
-            explicitMaxTTL: vaultDuration
+            explicitMaxTTL: vaultDuration()
               .optional()
               .describe(
                 'Also caps the password end date in Azure (otherwise 10 years), so a lease Vault fails to revoke still expires. At least maxTTL; Vault 1.18+.',
@@ -140,7 +142,7 @@ const AzureServicePrincipalVaultSchema = () => z
       .describe('Where Vault is and how VSO and the Azure secrets engine are set up in it.'),
     vaultDynamicSecret: z
       .strictObject({
-        destinationName: objectName
+        destinationName: objectName()
           .optional()
           .describe('Secret VSO writes (keys client_id and client_secret) and the Issuer references. @default <identity name>-azure-sp'),
         renewalPercent: z
@@ -154,8 +156,8 @@ const AzureServicePrincipalVaultSchema = () => z
           .array(
             z.strictObject({
               kind: z.enum(VSO_ROLLOUT_RESTART_KINDS).describe('A kind VSO can restart: Deployment, DaemonSet, StatefulSet or argo.Rollout.'),
-              name: objectName.describe('Workload name.'),
-              namespace: namespaceName
+              name: objectName().describe('Workload name.'),
+              namespace: namespaceName()
                 .optional()
                 .describe("A namespace that has this identity's VaultDynamicSecret; VSO restarts nothing elsewhere. @default certManager.namespace"),
             }),
@@ -482,7 +484,7 @@ function vaultSection(r: Resolved): string[] {
     'fi',
     'if [ "$config_state" = absent ]; then',
     `  : "\${${VAULT_AZURE_SECRET_ENV}:?export ${VAULT_AZURE_SECRET_ENV} with the client secret of ${config.clientID}, the principal Vault signs in to Azure as}"`,
-    `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replace(/\n/g, '\n  ')}`,
+    `  printf '%s' "$${VAULT_AZURE_SECRET_ENV}" | ${vaultWrite(`${mount}/config`, configArgs).replaceAll('\n', '\n  ')}`,
     ...(config.rotateRoot ? [`  ${command('vault', 'write', '-f', `${mount}/rotate-root`)}`] : []),
     `elif [ "$configured_client_id" != ${shellQuote(config.clientID)} ]; then`,
     `  echo ${shellQuote(`${mount}/config signs in as `)}"$configured_client_id"${shellQuote(`, not ${config.clientID}; to switch, run: vault delete ${mount}/config`)} >&2`,
@@ -539,8 +541,8 @@ function azSection(identity: Identity<AzureServicePrincipalVault>, r: Resolved, 
     lines.push(
       '',
       `# ${g.roleName ?? g.roleGuid} on ${where}, for the service principal of ${client}.`,
-      `if [ -z "$(${list.replace(/\n/g, '\n  ')})" ]; then`,
-      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replace(/\n/g, '\n  ')}`,
+      `if [ -z "$(${list.replaceAll('\n', '\n  ')})" ]; then`,
+      `  ${command('az', 'role', 'assignment', 'create', '--assignee', client, '--role', azRoleArgument(g), '--scope', g.scope).replaceAll('\n', '\n  ')}`,
       'fi',
     );
   }

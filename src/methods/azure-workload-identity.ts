@@ -93,9 +93,9 @@ const AzureWorkloadIdentitySchema = () => z
       .max(WI_MAX_TOKEN_EXPIRATION, { message: `must be at most ${WI_MAX_TOKEN_EXPIRATION} seconds (24h); the webhook refuses longer tokens` })
       .optional()
       .describe('Lifetime of the projected service-account token, 3600-86400 seconds. @default 3600 (the webhook default)'),
-    roles: z.array(AzureRoleSchema).default([]).describe('Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).'),
+    roles: z.array(AzureRoleSchema()).default([]).describe('Role assignments for the workloads of this identity (DNS rights for issuers are added automatically).'),
     serviceOperator: z
-      .strictObject({ namespace: namespaceName.describe('Namespace Azure Service Operator reconciles the objects in.') })
+      .strictObject({ namespace: namespaceName().describe('Namespace Azure Service Operator reconciles the objects in.') })
       .optional()
       .describe('Also emit Azure Service Operator objects (UserAssignedIdentity, FederatedIdentityCredential, RoleAssignment) for the Azure side.'),
   })
@@ -180,7 +180,7 @@ function azSection(identity: Identity<AzureWorkloadIdentity>, ctx: MethodContext
       `  ${command(
         'az', 'identity', 'federated-credential', 'create', ...where, '--identity-name', name, '--name', c.name,
         '--issuer', aks.oidcIssuerURL, '--subject', c.subject, '--audiences', AZURE_AD_TOKEN_EXCHANGE,
-      ).replace(/\n/g, '\n  ')}`,
+      ).replaceAll('\n', '\n  ')}`,
       `elif [ "$${existing.name}" != ${shellQuote(c.name)} ]; then`,
       `  echo "wi-gen: reusing federated credential $${existing.name} of ${name} for ${c.subject} (wi-gen would name it ${c.name})" >&2`,
       'fi',

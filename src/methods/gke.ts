@@ -54,7 +54,7 @@ const GkeIdentitySchema = () => z
       .array(z.string().regex(IAM_ROLE, { message: 'must be an IAM role such as roles/storage.objectViewer or projects/P/roles/ID' }))
       .default([])
       .describe('Project-level roles for this identity (for its workloads), granted in rolesProject.'),
-    rolesProject: gcpProjectId
+    rolesProject: gcpProjectId()
       .optional()
       .describe("Project where roles are granted. @default the service account's project (direct principal: the cluster project)"),
     dnsRole: z
@@ -65,7 +65,7 @@ const GkeIdentitySchema = () => z
       ),
     configConnector: z
       .strictObject({
-        namespace: namespaceName.describe('Namespace Config Connector manages the project from.'),
+        namespace: namespaceName().describe('Namespace Config Connector manages the project from.'),
       })
       .optional()
       .describe('Also emit Config Connector objects (IAMServiceAccount, IAMPolicyMember) for the cloud side.'),
@@ -189,14 +189,14 @@ function gcloudSection(identity: Identity<GkeIdentity>, ctx: MethodContext): { l
       lines.push(
         [
           `if ! ${describe} >/dev/null 2>&1; then`,
-          `  ${command('gcloud', 'iam', 'roles', 'create', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')}`,
+          `  ${command('gcloud', 'iam', 'roles', 'create', roleId, '--project', project, ...roleFlags).replaceAll('\n', '\n  ')}`,
           'else',
           '  # Deleted in the last 7 days: only soft-deleted, and create would fail on the taken ID.',
           `  if [ "$(${command('gcloud', 'iam', 'roles', 'describe', roleId, '--project', project, '--format', 'value(deleted)')})" = True ]; then`,
           `    ${command('gcloud', 'iam', 'roles', 'undelete', roleId, '--project', project)} >/dev/null`,
           '  fi',
           '  # Converge a role an earlier run (or a person) left with other permissions.',
-          `  ${command('gcloud', 'iam', 'roles', 'update', roleId, '--project', project, ...roleFlags).replace(/\n/g, '\n  ')} >/dev/null`,
+          `  ${command('gcloud', 'iam', 'roles', 'update', roleId, '--project', project, ...roleFlags).replaceAll('\n', '\n  ')} >/dev/null`,
           'fi',
         ].join('\n'),
       );

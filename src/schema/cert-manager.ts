@@ -24,8 +24,8 @@ const acmeSchema = lazily(() =>
         })
         .refine((s) => !/^https:\/\/[^/]*@/.test(s), { message: 'must not carry credentials (user@ or user:password@) in the URL' })
         .describe('ACME directory: letsencrypt, letsencrypt-staging, or an https:// URL.'),
-      email: email.optional().describe('Account e-mail for expiry notices.'),
-      privateKeySecretName: objectName
+      email: email().optional().describe('Account e-mail for expiry notices.'),
+      privateKeySecretName: objectName()
         .optional()
         .describe('Secret holding the ACME account key (created by cert-manager). @default "<issuer name>-account-key"'),
     })
@@ -36,9 +36,9 @@ const acmeSchema = lazily(() =>
 function issuerSchema(named: NamedBlocks) {
   return z
     .strictObject({
-      name: objectName.describe('Issuer or ClusterIssuer name.'),
+      name: objectName().describe('Issuer or ClusterIssuer name.'),
       kind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer').describe('@default ClusterIssuer'),
-      namespace: namespaceName.optional().describe('Namespace of a namespaced Issuer; not allowed for a ClusterIssuer.'),
+      namespace: namespaceName().optional().describe('Namespace of a namespaced Issuer; not allowed for a ClusterIssuer.'),
       identity: specName('an identity name')
         .optional()
         .describe('Identity that authenticates this issuer to DNS. @default certManager.identity'),
@@ -52,9 +52,9 @@ function issuerSchema(named: NamedBlocks) {
 export function certManagerSchema(named: NamedBlocks = EVERY_BLOCK) {
   return z
     .strictObject({
-      namespace: namespaceName.default('cert-manager').describe('@default cert-manager'),
-      serviceAccount: objectName.default('cert-manager').describe("cert-manager controller's ServiceAccount. @default cert-manager"),
-      deployment: objectName.default('cert-manager').describe('cert-manager controller Deployment. @default cert-manager'),
+      namespace: namespaceName().default('cert-manager').describe('@default cert-manager'),
+      serviceAccount: objectName().default('cert-manager').describe("cert-manager controller's ServiceAccount. @default cert-manager"),
+      deployment: objectName().default('cert-manager').describe('cert-manager controller Deployment. @default cert-manager'),
       container: dnsLabel('a container name')
         .default('cert-manager-controller')
         .describe('Controller container, the first in the Deployment. @default cert-manager-controller'),

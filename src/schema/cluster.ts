@@ -8,7 +8,7 @@ import { AWS_ACCOUNT_ID, AWS_PARTITIONS, awsPartition, awsRegion, dnsLabel, EVER
 const gkeClusterSchema = lazily(() =>
   z
     .strictObject({
-      project: gcpProjectId.describe(
+      project: gcpProjectId().describe(
         'Project that hosts the cluster; its workload pool is PROJECT.svc.id.goog and every KSA member names it.',
       ),
       projectNumber: z
@@ -101,7 +101,7 @@ const eksClusterSchema = lazily(() =>
         .string({ error: 'must be the 12-digit AWS account ID as a quoted string, e.g. "111122223333"' })
         .regex(AWS_ACCOUNT_ID, { message: 'must be the 12-digit AWS account ID, e.g. "111122223333"' })
         .describe('AWS account that owns the cluster (12 digits, quoted). EKS Pod Identity roles must be in it.'),
-      region: awsRegion.describe('Region of the cluster; it also sets the AWS partition (aws, aws-cn, aws-us-gov, …) of every ARN.'),
+      region: awsRegion().describe('Region of the cluster; it also sets the AWS partition (aws, aws-cn, aws-us-gov, …) of every ARN.'),
       clusterName: z
         .string()
         .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { message: 'must be an EKS cluster name: up to 100 letters, digits, - and _, starting with a letter or digit' })

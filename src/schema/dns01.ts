@@ -9,7 +9,7 @@ import { awsRegion, dnsZone, EVERY_BLOCK, gcpProjectId, guid, lazily, optionalBl
 const cloudDnsSchema = lazily(() =>
   z
     .strictObject({
-      project: gcpProjectId.describe('Project that owns the Cloud DNS managed zone (may differ from the cluster project).'),
+      project: gcpProjectId().describe('Project that owns the Cloud DNS managed zone (may differ from the cluster project).'),
       hostedZoneName: z
         .string()
         .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
@@ -36,7 +36,7 @@ export const azureDnsSchema = lazily(() =>
     .strictObject({
       subscriptionID: guid('subscriptionID').describe('Subscription that holds the DNS zone.'),
       resourceGroupName: azureResourceGroup().describe('Resource group of the DNS zone.'),
-      hostedZoneName: dnsZone.optional().describe('DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone.'),
+      hostedZoneName: dnsZone().optional().describe('DNS zone name, e.g. example.com. Set it to scope the role assignment to the zone.'),
       environment: z
         .enum(['AzurePublicCloud', 'AzureChinaCloud', 'AzureUSGovernmentCloud', 'AzureGermanCloud'])
         .default('AzurePublicCloud')
@@ -57,7 +57,7 @@ export const azureDnsSchema = lazily(() =>
 const route53Schema = lazily(() =>
   z
     .strictObject({
-      region: awsRegion
+      region: awsRegion()
         .optional()
         .describe(
           "AWS region for the SDK. IRSA and EKS Pod Identity inject AWS_REGION into cert-manager's pod and cert-manager then ignores this field, so it must equal cluster.eks.region when set; a dedicated ServiceAccount uses it for the STS endpoint. @default cluster.eks.region",
@@ -84,7 +84,7 @@ export function dns01Schema(named: NamedBlocks = EVERY_BLOCK) {
   return z
     .strictObject({
       zones: z
-        .array(dnsZone)
+        .array(dnsZone())
         .optional()
         .describe('DNS zones this solver answers for (solver selector.dnsZones). Omit to solve every name.'),
       cloudDNS: optionalBlock(named, 'cloudDNS', cloudDnsSchema),

@@ -103,6 +103,22 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
+function hasInnerSign(s: string): boolean {
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 43 || c === DASH) && s.charCodeAt(i - 1) !== 101 && s.charCodeAt(i - 1) !== 69) return true;
+  }
+  return false;
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
+}
+
 /** A plain scalar's value under the YAML 1.2 core schema, resolved as the library resolves it. */
 function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
@@ -112,6 +128,10 @@ function resolvePlain(s: string): unknown {
   if (c === 116 /* t */ || c === 84 /* T */) return s === 'true' || s === 'True' || s === 'TRUE' ? true : s;
   if (c === 102 /* f */ || c === 70 /* F */) return s === 'false' || s === 'False' || s === 'FALSE' ? false : s;
   if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === DASH || c === DOT)) return s;
+  // Digits only (ports, durations, IDs) is what INT matches and INT_OCT cannot: no expression to compile.
+  if (isDigits(s)) return parseInt(s, 10);
+  // The expressions below take a sign first or right after an exponent's e only: a GUID is a string.
+  if (hasInnerSign(s)) return s;
   // The same conversions as the library's tags (parseInt with the tag's radix, parseFloat).
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (INT.test(s)) return parseInt(s, 10);

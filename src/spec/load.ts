@@ -41,6 +41,22 @@ export interface Problem {
  * escaped, so one problem stays one line and cannot rewrite the terminal.
  */
 const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Whether UNPRINTABLE would find anything: a spec's file name rarely holds one, and the loop compiles no expression. */
+function hasUnprintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+  }
+  return false;
+}
+
+/** The spec's name in the model (and every generated header): its file name, unprintable characters as '?'. */
+function specNameOf(file: string): string {
+  const name = basename(file);
+  return hasUnprintable(name) ? name.replace(UNPRINTABLE, '?') : name;
+}
+
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (ch) => {
     if (ch === '\n') return '\\n';
@@ -250,7 +266,7 @@ export function loadSpec(bytes: Uint8Array | string, options: LoadOptions): Load
   const diagnostics = new Diagnostics();
   for (const h of secrets) diagnostics.warn(h.path, h.message);
   // The name reaches comments in scripts and HCL: a newline in it would end the comment.
-  const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
+  const model = resolveModel(parsed.data, { specName: specNameOf(file), diagnostics });
   const warnings = diagnostics.warnings.map((d) => located.problem(d));
   if (diagnostics.hasErrors || !model) {
     return { ok: false, problems: [...diagnostics.errors.map((d) => located.problem(d)), ...warnings] };
@@ -295,7 +311,7 @@ function loadWithoutPositions(text: string, file: string): LoadResult | undefine
   const parsed = specSchemaFor(raw).safeParse(raw, { jitless: true });
   if (!parsed.success) return undefined;
   const diagnostics = new Diagnostics();
-  const model = resolveModel(parsed.data, { specName: basename(file).replace(UNPRINTABLE, '?'), diagnostics });
+  const model = resolveModel(parsed.data, { specName: specNameOf(file), diagnostics });
   if (!model || diagnostics.hasErrors) return undefined;
   if (diagnostics.warnings.length === 0) return { ok: true, model, warnings: [] };
   // Warnings need lines and columns. Noting them on every read would slow the common case (no

@@ -48,15 +48,16 @@ export function resolveModel(spec: Spec, options: ResolveOptions): Model | undef
   });
 
   const bindings: ServiceAccountBinding[] = [];
-  const bound = new Map<string, string>();
+  // Where each ServiceAccount was bound, formatted only for the error that quotes it.
+  const bound = new Map<string, (string | number)[]>();
   const claim = (namespace: string, name: string, path: (string | number)[]) => {
     const key = `${namespace}/${name}`;
     const previous = bound.get(key);
     if (previous) {
-      diag.error(path, `ServiceAccount ${key} is already bound by ${previous}; a ServiceAccount carries one identity`);
+      diag.error(path, `ServiceAccount ${key} is already bound by ${previous.join('.').replace(/\.(\d+)/g, '[$1]')}; a ServiceAccount carries one identity`);
       return false;
     }
-    bound.set(key, path.join('.').replace(/\.(\d+)/g, '[$1]'));
+    bound.set(key, path);
     return true;
   };
 

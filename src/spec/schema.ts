@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { METHODS } from '../methods/registry.js';
 import { WORKLOAD_KINDS } from '../model/model.js';
-import { absentBlock, EVERY_BLOCK, namespaceName, objectName, optionalBlock, specName, type NamedBlocks } from '../schema/common.js';
+import { absentBlock, EVERY_BLOCK, lazily, namespaceName, objectName, optionalBlock, specName, type NamedBlocks } from '../schema/common.js';
 import { clusterSchema } from '../schema/cluster.js';
 import { certManagerSchema } from '../schema/cert-manager.js';
 
@@ -51,41 +51,46 @@ function identitySchema(named: NamedBlocks) {
     .describe('A cloud identity, by name, with exactly one method block.');
 }
 
-const WorkloadSchema = z
-  .strictObject({
-    kind: z.enum(WORKLOAD_KINDS).describe('Workload kind; its pod template gets the ServiceAccount.'),
-    name: objectName.describe('Workload name in the ServiceAccount namespace.'),
-  })
-  .describe('A workload that must run as the bound ServiceAccount.');
-
-const BindingSchema = z
-  .strictObject({
-    identity: specName('an identity name').describe('Name of an entry in identities.'),
-    serviceAccount: z.strictObject({
-      namespace: namespaceName.describe('Namespace of the ServiceAccount (and of its workloads).'),
-      name: objectName.describe('ServiceAccount name.'),
-      create: z
-        .boolean()
-        .default(true)
-        .describe('true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true'),
-      automountToken: z
-        .boolean()
-        .default(false)
-        .describe('automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false'),
+const WorkloadSchema = lazily(() =>
+  z
+    .strictObject({
+      kind: z.enum(WORKLOAD_KINDS).describe('Workload kind; its pod template gets the ServiceAccount.'),
+      name: objectName().describe('Workload name in the ServiceAccount namespace.'),
     })
-      .describe('The Kubernetes ServiceAccount bound to the identity.'),
-    workloads: z.array(WorkloadSchema).default([]).describe('Workloads that run as this ServiceAccount.'),
-  })
-  .describe('Binds one Kubernetes ServiceAccount to one identity.');
+    .describe('A workload that must run as the bound ServiceAccount.'),
+);
+
+const BindingSchema = lazily(() =>
+  z
+    .strictObject({
+      identity: specName('an identity name').describe('Name of an entry in identities.'),
+      serviceAccount: z.strictObject({
+        namespace: namespaceName().describe('Namespace of the ServiceAccount (and of its workloads).'),
+        name: objectName().describe('ServiceAccount name.'),
+        create: z
+          .boolean()
+          .default(true)
+          .describe('true: wi-gen emits the ServiceAccount; false: it exists elsewhere and gets a patch. @default true'),
+        automountToken: z
+          .boolean()
+          .default(false)
+          .describe('automountServiceAccountToken of a created ServiceAccount; cloud identity does not need it. @default false'),
+      }).describe('The Kubernetes ServiceAccount bound to the identity.'),
+      workloads: z.array(WorkloadSchema()).default([]).describe('Workloads that run as this ServiceAccount.'),
+    })
+    .describe('Binds one Kubernetes ServiceAccount to one identity.'),
+);
 
 /** Keys a KRM function config or kustomize generator config carries; ignored by the renderer. */
-const MetadataSchema = z
-  .object({
-    name: z.string().optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-  })
-  .describe('Object metadata, for use as a kustomize generator or KRM function config.');
+const MetadataSchema = lazily(() =>
+  z
+    .object({
+      name: z.string().optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+    })
+    .describe('Object metadata, for use as a kustomize generator or KRM function config.'),
+);
 
 /** The spec, with the blocks `named` names (every block of the full schema where it names all). */
 function specSchemaWith(named: NamedBlocks) {
@@ -93,10 +98,10 @@ function specSchemaWith(named: NamedBlocks) {
     .strictObject({
       apiVersion: z.literal(API_VERSION, { error: `must be ${API_VERSION}` }).describe(`Always ${API_VERSION}.`),
       kind: z.literal(KIND, { error: `must be ${KIND}` }).describe(`Always ${KIND}.`),
-      metadata: MetadataSchema.optional(),
+      metadata: optionalBlock(named, 'metadata', MetadataSchema),
       cluster: clusterSchema(named),
       identities: z.array(identitySchema(named)).min(1, { message: 'needs at least one identity' }),
-      bindings: z.array(BindingSchema).default([]),
+      bindings: z.array(BindingSchema()).default([]),
       certManager: optionalBlock(named, 'certManager', () => certManagerSchema(named)),
     })
     .describe('wi-gen spec: cloud identities, the Kubernetes ServiceAccounts bound to them, and cert-manager issuers.');
@@ -114,13 +119,15 @@ const keysOf = (value: unknown): string[] => (typeof value === 'object' && value
 
 /**
  * The optional blocks `raw` names, by key: the method blocks of its identities, the cloud block of
- * its cluster, the provider blocks of its dns01 solvers, and certManager itself. Keys of other
+ * its cluster, the provider blocks of its dns01 solvers, certManager itself, and metadata (a KRM
+ * function config's; its records are the only ones in the spec). Keys of other
  * places are never block keys there, so one set serves them all (a key that is a block key in two
  * places only builds a block more).
  */
 function namedBlocks(raw: unknown): Set<string> {
   const spec = raw as { cluster?: unknown; identities?: unknown; certManager?: { issuers?: unknown } } | null;
   const named = new Set<string>(keysOf(spec?.cluster));
+  if (spec !== null && typeof spec === 'object' && Object.hasOwn(spec, 'metadata')) named.add('metadata');
   if (Array.isArray(spec?.identities)) for (const identity of spec.identities) for (const key of keysOf(identity)) named.add(key);
   if (spec !== null && typeof spec === 'object' && Object.hasOwn(spec, 'certManager')) {
     named.add('certManager');

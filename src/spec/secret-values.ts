@@ -11,18 +11,47 @@ import { someString } from './some-string.js';
 interface SecretShape {
   readonly what: string;
   readonly pattern: RegExp;
+  /**
+   * True wherever the pattern matches (a literal every match contains, or a long enough run of the
+   * key's characters), and cheap: the patterns, costly to compile, meet only strings that pass it.
+   * test/fast-yaml.test.ts checks that it never turns a match away.
+   */
+  readonly mayMatch: (value: string) => boolean;
   /** True when nothing but a credential has this shape: refused; otherwise a warning. */
   readonly certain: boolean;
 }
 
+/** Whether `value` has `length` characters in a row of [A-Za-z0-9/+] (the AWS secret key alphabet). */
+function hasBase64Run(value: string, length: number): boolean {
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const inAlphabet = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 47 || c === 43;
+    run = inAlphabet ? run + 1 : 0;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
 export const SHAPES: readonly SecretShape[] = [
-  { what: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, certain: true },
-  { what: 'a JSON Web Token (a bearer credential)', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/, certain: true },
-  { what: 'an Azure client secret', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/, certain: true },
-  { what: 'an AWS access key ID', pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9])/, certain: true },
+  { what: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, mayMatch: (v) => v.includes('-----BEGIN '), certain: true },
+  {
+    what: 'a JSON Web Token (a bearer credential)',
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/,
+    mayMatch: (v) => v.includes('eyJ'),
+    certain: true,
+  },
+  {
+    what: 'an Azure client secret',
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/,
+    mayMatch: (v) => v.includes('Q~'),
+    certain: true,
+  },
+  { what: 'an AWS access key ID', pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9])/, mayMatch: (v) => v.includes('AKIA') || v.includes('ASIA'), certain: true },
   {
     what: 'an AWS secret access key',
     pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+    mayMatch: (v) => hasBase64Run(v, 40),
     certain: false,
   },
 ];
@@ -37,7 +66,7 @@ export const SHORTEST_SECRET = 20;
 
 /** Whether the string has one of the shapes; `findSecretValues` says which and where. */
 function secretShapeOf(value: string): SecretShape | undefined {
-  return value.length < SHORTEST_SECRET ? undefined : SHAPES.find((s) => s.pattern.test(value));
+  return value.length < SHORTEST_SECRET ? undefined : SHAPES.find((s) => s.mayMatch(value) && s.pattern.test(value));
 }
 
 /** Whether any string of a parsed spec has a credential's shape (warning shapes included). */

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
  */
 import { z } from 'zod';
-import { AWS_PARTITIONS } from '../../schema/common.js';
+import { AWS_PARTITIONS, lazily } from '../../schema/common.js';
 
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
 /** The audience the EKS Pod Identity webhook projects (`--token-audience`), and cert-manager's default. */
@@ -50,13 +50,17 @@ function roleArnProblem(value: string): string {
   return `must be an IAM role ARN: ${ROLE_ARN_FORM}`;
 }
 
-export const roleArn = z.string().superRefine((value, ctx) => {
-  if (!parseRoleArn(value)) ctx.addIssue({ code: 'custom', message: roleArnProblem(value) });
-});
+export const roleArn = lazily(() =>
+  z.string().superRefine((value, ctx) => {
+    if (!parseRoleArn(value)) ctx.addIssue({ code: 'custom', message: roleArnProblem(value) });
+  }),
+);
 
-export const policyArn = z.string().regex(POLICY_ARN, {
-  message: 'must be an IAM managed-policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess or arn:aws:iam::111122223333:policy/NAME',
-});
+export const policyArn = lazily(() =>
+  z.string().regex(POLICY_ARN, {
+    message: 'must be an IAM managed-policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess or arn:aws:iam::111122223333:policy/NAME',
+  }),
+);
 
 export const policyArnPartition = (arn: string): string => arn.split(':')[1] as string;
 

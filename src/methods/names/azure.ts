@@ -119,9 +119,21 @@ export const ASO_AUTHORIZATION_API_VERSION = 'authorization.azure.com/v1api20220
 
 /** A Kubernetes object-name segment from an Azure name (which may hold capitals, `_`, `(`, `)`). */
 export function kubernetesNameSegment(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '');
+  // Other characters become '-', runs of '-' one, and leading and trailing '-' and '.' go: a loop
+  // rather than three expressions to compile for a handful of names.
+  const lower = value.toLowerCase();
+  let segment = '';
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    const kept = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+    if (!kept || c === 45) {
+      if (!segment.endsWith('-')) segment += '-';
+    } else segment += lower[i];
+  }
+  const edge = (k: number) => segment[k] === '-' || segment[k] === '.';
+  let start = 0;
+  while (start < segment.length && edge(start)) start++;
+  let end = segment.length;
+  while (end > start && edge(end - 1)) end--;
+  return segment.slice(start, end);
 }

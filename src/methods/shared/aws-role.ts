@@ -4,7 +4,7 @@
  * methods differ only in the trust policy and in how a KSA reaches the role.
  */
 import { z } from 'zod';
-import { awsPartition } from '../../schema/common.js';
+import { awsPartition, lazily } from '../../schema/common.js';
 import { parseOidcProviderArn, type EksCluster, type OidcProviderArn } from '../../schema/cluster.js';
 import type { Identity, IssuerModel } from '../../model/model.js';
 import { attr, block, call, expr, HclExpression, type HclBlock, type HclValue } from '../../format/hcl.js';
@@ -36,22 +36,24 @@ const ROLE_ARN_DESCRIPTION =
  * separate trust-policy object), so a data source would leave the Terraform path without the
  * trust aws.sh writes, and the two paths would no longer grant the same.
  */
-export const roleCreateField = z
-  .boolean()
-  .default(true)
-  .describe(
-    'true: the role is created (aws.sh creates it if missing; Terraform creates it and fails if it exists). false: the role exists already; aws.sh stops if it is missing, Terraform adopts it with an import block (Terraform >= 1.5). Either way wi-gen then writes its trust policy, the Route53 policy and the attachments. @default true',
-  );
+export const roleCreateField = lazily(() =>
+  z
+    .boolean()
+    .default(true)
+    .describe(
+      'true: the role is created (aws.sh creates it if missing; Terraform creates it and fails if it exists). false: the role exists already; aws.sh stops if it is missing, Terraform adopts it with an import block (Terraform >= 1.5). Either way wi-gen then writes its trust policy, the Route53 policy and the attachments. @default true',
+    ),
+);
 
 /** Fields every AWS identity has: the role, and managed policies for its workloads. */
-export const awsRoleFields = {
-  roleARN: roleArn.describe(ROLE_ARN_DESCRIPTION),
-  create: roleCreateField,
+export const awsRoleFields = lazily(() => ({
+  roleARN: roleArn().describe(ROLE_ARN_DESCRIPTION),
+  create: roleCreateField(),
   policyARNs: z
-    .array(policyArn)
+    .array(policyArn())
     .default([])
     .describe('Managed policies attached to the role, for the workloads bound to it (cert-manager gets an inline Route53 policy instead).'),
-};
+}));
 
 export interface AwsRoleConfig {
   readonly roleARN: string;

@@ -5,6 +5,7 @@
  * principal is and how its object ID is found.
  */
 import { z } from 'zod';
+import { lazily } from '../../schema/common.js';
 import type { AksCluster } from '../../schema/cluster.js';
 import type { Identity, IssuerModel } from '../../model/model.js';
 import { attr, block, expr, type HclBlock, type HclExpression } from '../../format/hcl.js';
@@ -25,27 +26,29 @@ import {
   scopeSubscription,
 } from '../names/azure.js';
 
-export const AzureRoleSchema = z
-  .strictObject({
-    role: z
-      .string()
-      .refine((r) => Object.hasOwn(BUILT_IN_ROLES, r) || GUID_PATTERN.test(r), {
-        message: `must be a role definition GUID (az role definition list --name NAME --query [].name -o tsv) or one of ${Object.keys(BUILT_IN_ROLES)
-          .map((r) => `"${r}"`)
-          .join(', ')}`,
-      })
-      .describe('Built-in role name wi-gen knows, or any role definition GUID.'),
-    scope: z
-      .string()
-      .regex(ARM_SCOPE, {
-        message:
-          'must be an Azure resource ID below a subscription, e.g. /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME',
-      })
-      .describe('ARM resource ID the role is assigned on.'),
-  })
-  .describe('An Azure role assignment for the workloads of this identity.');
+export const AzureRoleSchema = lazily(() =>
+  z
+    .strictObject({
+      role: z
+        .string()
+        .refine((r) => Object.hasOwn(BUILT_IN_ROLES, r) || GUID_PATTERN.test(r), {
+          message: `must be a role definition GUID (az role definition list --name NAME --query [].name -o tsv) or one of ${Object.keys(BUILT_IN_ROLES)
+            .map((r) => `"${r}"`)
+            .join(', ')}`,
+        })
+        .describe('Built-in role name wi-gen knows, or any role definition GUID.'),
+      scope: z
+        .string()
+        .regex(ARM_SCOPE, {
+          message:
+            'must be an Azure resource ID below a subscription, e.g. /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME',
+        })
+        .describe('ARM resource ID the role is assigned on.'),
+    })
+    .describe('An Azure role assignment for the workloads of this identity.'),
+);
 
-export type AzureRole = z.output<typeof AzureRoleSchema>;
+export type AzureRole = z.output<ReturnType<typeof AzureRoleSchema>>;
 
 /** One role assignment: a role on a scope, for the identity's principal. */
 export interface AzureGrant {
@@ -175,7 +178,7 @@ export function doubleQuotedQuery(query: string): string {
   return /^[^"$`\\!]*$/.test(query) ? `"${query}"` : shellQuote(query);
 }
 
-const indentContinuation = (text: string): string => text.replace(/\n/g, '\n  ');
+const indentContinuation = (text: string): string => text.replaceAll('\n', '\n  ');
 
 /**
  * `NAME="$(command | tr …)"`: an ID Azure prints, lower-cased so it compares with the spec's
