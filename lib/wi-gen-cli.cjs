@@ -130,7 +130,7 @@ function runWithHandMadeCache() {
   function requireFrom(file) {
     const nodeRequire = createRequire(file);
     const lazy = (id) => {
-      if (!/^\.\/wi-gen-[a-z]+\.cjs$/.test(id)) return nodeRequire(id);
+      if (!id.startsWith('./wi-gen-') || !/^\.\/wi-gen-[a-z]+\.cjs$/.test(id)) return nodeRequire(id);
       let exports = siblings.get(id);
       if (!exports) {
         exports = load(join(dirname(file), id), '');
