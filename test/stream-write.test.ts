@@ -206,4 +206,32 @@ test('a stream that names one path twice, or an unsafe path, fails before the sw
   assert.equal(siblingsOf(dir), []);
 });
 
+test('a file in many parts, small and large, with multi-byte characters across chunk edges, is written byte for byte and then found unchanged', () => {
+  const rnd = (() => {
+    let x = 7;
+    return () => (x = (x * 48271) % 2147483647) / 2147483647;
+  })();
+  const alphabet = ['a', 'é', '—', '\u{1F600}', '\n', 'z'];
+  const piece = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+  // Sizes around the writer's chunk (16,384 UTF-16 units, 48 KiB): many small parts, parts that
+  // just fit or just overflow what is left, and parts of several chunks.
+  const sizes = [1, 5, 80, 16_000, 16_383, 16_384, 16_385, 40_000, 3, 49_151, 2, 70_000, 1, 1];
+  // And parts of 3- and 4-byte characters only, where what fits in units does not fit in bytes.
+  const dense = ['—'.repeat(10_000), '—'.repeat(10_000), '\u{1F600}'.repeat(6_000), 'a'.repeat(49_152), '—'.repeat(16_384), 'x'];
+  for (let round = 0; round < 4; round++) {
+    const parts = round === 3 ? dense : sizes.map((n) => piece(n + round));
+    const file: TreeFile = { path: 'notes/big.md', parts };
+    const dir = join(tmpDir('wi-gen-sw-'), 'out');
+    writeTree(dir, [file, { path: 'small.txt', parts: ['a', 'b', 'c\n'] }]);
+    assert.is(readFileSync(join(dir, 'notes', 'big.md'), 'utf8'), parts.join(''), `round ${round}`);
+    assert.is(readFileSync(join(dir, 'small.txt'), 'utf8'), 'abc\n');
+    const before = snapshot(dir);
+    writeTree(dir, [file, { path: 'small.txt', parts: ['a', 'b', 'c\n'] }]);
+    assert.equal(snapshot(dir), before, 'an unchanged re-render leaves the files as they are');
+    // One character changed at the end of the last part is seen.
+    writeTree(dir, [{ ...file, parts: [...parts.slice(0, -1), 'Z'] }, { path: 'small.txt', parts: ['a', 'b', 'c\n'] }]);
+    assert.is(readFileSync(join(dir, 'notes', 'big.md'), 'utf8'), [...parts.slice(0, -1), 'Z'].join(''));
+  }
+});
+
 test.run();
