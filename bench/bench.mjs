@@ -10,7 +10,9 @@
 //   npm run bench                 the full run (about ten minutes on two busy cores)
 //   npm run bench -- --quick      one example, 1,000 and 2,000 bindings: under two minutes
 //
-// Options: --quick  --sizes N,N,...  --runs R (timed runs per command)  --warmup W
+// Options: --quick  --sizes N,N,...  --runs R (timed runs per command)  --startup-runs R (start-up rows:
+// each run is ~0.1 s, and their targets sit within a few ms, so they take more; default --runs when
+// given, else 15, 5 with --quick)  --warmup W
 // --examples NAME,... (default: all)  --sections startup,scale,invocations  --work DIR
 // --out FILE|- (- prints only)  --bin PATH (another build of the CLI, e.g. a previous commit's)
 // --budget-ms MS (a command whose first run is slower gets fewer runs, at least 3)
@@ -36,6 +38,7 @@ const settings = {
   quick: QUICK,
   sizes: option('sizes', QUICK ? '1000,2000' : '1000,2000,5000,10000,20000,40000').split(',').map(Number),
   runs: Number(option('runs', '5')),
+  startupRuns: Number(option('startup-runs', option('runs', QUICK ? '5' : '15'))),
   warmup: Number(option('warmup', '1')),
   work: option('work', join(root, 'bench', 'work')),
   bin: option('bin', join(root, 'bin', 'wi-gen.cjs')),
@@ -49,7 +52,7 @@ mkdirSync(settings.work, { recursive: true });
 const started = Date.now();
 const rows = [];
 const notes = [];
-if (SECTIONS.includes('startup')) rows.push(...startupSection(settings));
+if (SECTIONS.includes('startup')) rows.push(...startupSection({ ...settings, runs: settings.startupRuns }));
 if (SECTIONS.includes('scale')) rows.push(...(await scaleSection(settings)));
 if (SECTIONS.includes('invocations')) {
   const { rows: r, skipped } = invocationsSection(settings);
@@ -83,7 +86,7 @@ if (OUT !== '-') {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `${machineLine()}; shared with other jobs while this ran, so wall times are noisy: compare the CPU column too`,
     `- Node ${process.version}; kubectl ${version('kubectl', ['version', '--client'])}; kpt ${version('kpt', ['version'])}; pre-commit ${version('pre-commit', ['--version'])}`,
-    `- Method: every command is a new process. The commands of a section run interleaved (A B C A B C …): ${settings.warmup} warm-up round(s), then up to ${settings.runs} timed runs each; a command whose first run exceeds ${settings.budgetMs / 1000} s / runs gets fewer (at least 3). Each side shows min / median / max wall time and its number of runs; ratios are of wall medians and (in parentheses) of CPU means; a ratio target is met only when both ratios are within it. Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. A side stopped at its time limit makes the row "not measured". "cache warm": the compile cache made by an earlier run (lib/wi-gen-cli.cjs); "cache off": NODE_DISABLE_COMPILE_CACHE=1; "first run": a new cache directory on every run (on Node 20 such a run makes it; the next run there stores the cache); "cache unwritable": XDG_CACHE_HOME under /proc. Scale specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one workload each); the reference is bench/reference/app.mjs, bundled with esbuild in the same run and checked to print the same objects as wi-gen's stream.`,
+    `- Method: every command is a new process. The commands of a section run interleaved (A B C A B C …): ${settings.warmup} warm-up round(s), then up to ${settings.runs} timed runs each (${settings.startupRuns} in the start-up rows, whose targets sit within a few milliseconds); a command whose first run exceeds ${settings.budgetMs / 1000} s / runs gets fewer (at least 3). Each side shows min / median / max wall time and its number of runs; ratios are of wall medians and (in parentheses) of CPU means; a ratio target is met only when both ratios are within it. Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. A side stopped at its time limit makes the row "not measured". "cache warm": the compile cache made by an earlier run (lib/wi-gen-cli.cjs); "cache off": NODE_DISABLE_COMPILE_CACHE=1; "first run": a new cache directory on every run (on Node 20 such a run makes it; the next run there stores the cache); "cache unwritable": XDG_CACHE_HOME under /proc. Scale specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one workload each); the reference is bench/reference/app.mjs, bundled with esbuild in the same run and checked to print the same objects as wi-gen's stream.`,
     '',
     summary,
     '',
