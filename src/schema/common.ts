@@ -39,6 +39,20 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 // `.check(a, b)` makes the string with both checks in one step, where `.max(…).regex(…)` makes it
 // three times; the checks, and so every issue, are the same.
+/**
+ * The check of an object that holds exactly one of the blocks `keys` (an identity's method, a
+ * solver's DNS provider): none or several is one issue on the object, naming them.
+ * @param block what a block is, for "needs one …": `identity method block`
+ * @param rule the rule, for "has a and b; …": `an identity uses exactly one method`
+ */
+export function exactlyOneBlock(keys: readonly string[], block: string, rule: string) {
+  return (value: unknown, ctx: z.RefinementCtx): void => {
+    const present = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+    if (present.length === 1) return;
+    ctx.addIssue({ code: 'custom', message: present.length === 0 ? `needs one ${block}: ${keys.join(', ')}` : `has ${present.join(' and ')}; ${rule}` });
+  };
+}
+
 export const dnsLabel = (what: string) =>
   z.string().check(
     z.maxLength(63, { message: `${what} must be at most 63 characters` }),

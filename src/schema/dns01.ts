@@ -3,7 +3,7 @@
  * authenticates to it is the identity method's business; the keys mirror cert-manager's.
  */
 import { z } from 'zod';
-import { awsRegion, dnsZone, EVERY_BLOCK, gcpProjectId, guid, lazily, optionalBlock, type NamedBlocks } from './common.js';
+import { awsRegion, dnsZone, EVERY_BLOCK, exactlyOneBlock, gcpProjectId, guid, lazily, optionalBlock, type NamedBlocks } from './common.js';
 
 /** @see https://cert-manager.io/docs/configuration/acme/dns01/google/ */
 const cloudDnsSchema = lazily(() =>
@@ -91,18 +91,7 @@ export function dns01Schema(named: NamedBlocks = EVERY_BLOCK) {
       azureDNS: optionalBlock(named, 'azureDNS', azureDnsSchema),
       route53: optionalBlock(named, 'route53', route53Schema),
     })
-    .superRefine((value, ctx) => {
-      const providers = DNS01_PROVIDERS.filter((p) => (value as Record<string, unknown>)[p] !== undefined);
-      if (providers.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            providers.length === 0
-              ? `needs one DNS provider block: ${DNS01_PROVIDERS.join(', ')}`
-              : `has ${providers.join(' and ')}; a solver uses exactly one DNS provider`,
-        });
-      }
-    })
+    .superRefine(exactlyOneBlock(DNS01_PROVIDERS, 'DNS provider block', 'a solver uses exactly one DNS provider'))
     .describe('ACME DNS-01 solver: the zones it answers for and the DNS provider that hosts them.');
 }
 

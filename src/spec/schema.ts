@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { METHODS } from '../methods/registry.js';
 import { WORKLOAD_KINDS } from '../model/model.js';
-import { absentBlock, EVERY_BLOCK, lazily, namespaceName, objectName, optionalBlock, specName, type NamedBlocks } from '../schema/common.js';
+import { absentBlock, EVERY_BLOCK, exactlyOneBlock, lazily, namespaceName, objectName, optionalBlock, specName, type NamedBlocks } from '../schema/common.js';
 import { clusterSchema } from '../schema/cluster.js';
 import { certManagerSchema } from '../schema/cert-manager.js';
 
@@ -36,18 +36,7 @@ function identitySchema(named: NamedBlocks) {
       name: specName('an identity name').describe('Name that bindings and issuers use to refer to this identity.'),
       ...blocks,
     })
-    .superRefine((value, ctx) => {
-      const present = METHOD_KEYS.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-      if (present.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            present.length === 0
-              ? `needs one identity method block: ${METHOD_KEYS.join(', ')}`
-              : `has ${present.join(' and ')}; an identity uses exactly one method`,
-        });
-      }
-    })
+    .superRefine(exactlyOneBlock(METHOD_KEYS, 'identity method block', 'an identity uses exactly one method'))
     .describe('A cloud identity, by name, with exactly one method block.');
 }
 
