@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HEADER, machineLine, timerDescription } from './measure.mjs';
+import { CPU_STATISTIC, HEADER, machineLine, timerDescription } from './measure.mjs';
 import { startupSection } from './startup.mjs';
 import { scaleSection } from './scale.mjs';
 import { invocationsSection } from './invocations.mjs';
@@ -86,7 +86,7 @@ if (OUT !== '-') {
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `${machineLine()}; shared with other jobs while this ran, so wall times are noisy: compare the CPU column too`,
     `- Node ${process.version}; kubectl ${version('kubectl', ['version', '--client'])}; kpt ${version('kpt', ['version'])}; pre-commit ${version('pre-commit', ['--version'])}`,
-    `- Method: every command is a new process. The commands of a section run interleaved (A B C A B C …): ${settings.warmup} warm-up round(s), then up to ${settings.runs} timed runs each (${settings.startupRuns} in the start-up rows, whose targets sit within a few milliseconds); a command whose first run exceeds ${settings.budgetMs / 1000} s / runs gets fewer (at least 3). Each side shows min / median / max wall time and its number of runs; ratios are of wall medians and (in parentheses) of CPU means; a ratio target is met only when both ratios are within it. Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. A side stopped at its time limit makes the row "not measured". "cache warm": the compile cache made by an earlier run (lib/wi-gen-cli.cjs); "cache off": NODE_DISABLE_COMPILE_CACHE=1; "first run": a new cache directory on every run (on Node 20 such a run makes it; the next run there stores the cache); "cache unwritable": XDG_CACHE_HOME under /proc. Scale specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one workload each); the reference is bench/reference/app.mjs, bundled with esbuild in the same run and checked to print the same objects as wi-gen's stream.`,
+    `- Method: every command is a new process. The commands of a section run interleaved (A B C A B C …): ${settings.warmup} warm-up round(s), then up to ${settings.runs} timed runs each (${settings.startupRuns} in the start-up rows, whose targets sit within a few milliseconds); a command whose first run exceeds ${settings.budgetMs / 1000} s / runs gets fewer (at least 3). Each side shows min / median / max wall time and its number of runs; ratios are of wall medians and (in parentheses) of CPU ${CPU_STATISTIC}s; a ratio target is met only when both ratios are within it. Wall time, CPU (user+sys) and peak RSS: ${timerDescription}. A side stopped at its time limit makes the row "not measured". "cache warm": the compile cache made by an earlier run (lib/wi-gen-cli.cjs); "cache off": NODE_DISABLE_COMPILE_CACHE=1; "first run": a new cache directory on every run (on Node 20 such a run makes it; the next run there stores the cache); "cache unwritable": XDG_CACHE_HOME under /proc. Scale specs: bench/generate.mjs (one GKE identity, 100 bindings per namespace, one workload each); the reference is bench/reference/app.mjs, bundled with esbuild in the same run and checked to print the same objects as wi-gen's stream.`,
     '',
     summary,
     '',

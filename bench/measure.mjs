@@ -101,32 +101,40 @@ export function measure(work, commands, { runs = 7, warmup = 1, budgetMs = 60_00
   }));
 }
 
+/**
+ * Which CPU statistic the rows compare. With CPU in microseconds (rusage.py) the median, like the
+ * wall time: on this shared machine one descheduled run moved a mean by several milliseconds,
+ * and rows within a few of their target flipped with it. GNU time's whole 10 ms ticks resolve a
+ * start-up only on average: the mean there.
+ */
+export const CPU_STATISTIC = timer === 'gnu-time' ? 'mean' : 'median';
+export const cpuOf = (r) => r.cpu[CPU_STATISTIC];
+
 export const ms = (v) => (Number.isNaN(v) ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 export const mb = (v) => (Number.isNaN(v) ? '–' : `${Math.round(v)} MB`);
 export const times = (v) => (Number.isNaN(v) ? '–' : `${v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}×`);
 const spread = (s) => `${ms(s.min)} / ${ms(s.median)} / ${ms(s.max)}`;
 
 export const HEADER = [
-  '| case | runs | wall min / median / max | CPU (mean) | peak RSS | against | runs | wall min / median / max | CPU (mean) | peak RSS | ratio: wall (CPU) | target | met |',
+  `| case | runs | wall min / median / max | CPU (${CPU_STATISTIC}) | peak RSS | against | runs | wall min / median / max | CPU (${CPU_STATISTIC}) | peak RSS | ratio: wall (CPU) | target | met |`,
   '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
 ];
 
 /**
  * One table row comparing `subject` with `base`. `target` is a ratio limit on the wall medians and
- * the CPU means alike (or undefined for a row without a target). Returns {line, met}: met is true, false, or
+ * the CPU statistics (CPU_STATISTIC) alike (or undefined for a row without a target). Returns {line, met}: met is true, false, or
  * 'not measured' when a side was stopped at its time limit.
  */
 export function comparisonRow(caseLabel, subject, base, target) {
   const stopped = subject.stopped || base.stopped;
   const ratio = subject.wall.median / base.wall.median;
-  // The mean of the runs: with GNU time (10 ms ticks) it resolves a start-up better than the median.
-  const cpuRatio = subject.cpu.mean / base.cpu.mean;
+  const cpuRatio = cpuOf(subject) / cpuOf(base);
   // Met only when both the wall and the CPU ratio are within the target (CPU when measured): on a
   // shared machine a burst of load can flatter either one alone.
   const met = stopped ? 'not measured' : target === undefined ? undefined : ratio <= target && !(cpuRatio > target);
   const cells = [
-    caseLabel, subject.runs, spread(subject.wall), ms(subject.cpu.mean), mb(subject.rss.median),
-    base.label, base.runs, spread(base.wall), ms(base.cpu.mean), mb(base.rss.median),
+    caseLabel, subject.runs, spread(subject.wall), ms(cpuOf(subject)), mb(subject.rss.median),
+    base.label, base.runs, spread(base.wall), ms(cpuOf(base)), mb(base.rss.median),
     stopped ? 'not measured (a side was stopped at its time limit)' : `${times(ratio)} (${times(cpuRatio)})`,
     target === undefined ? '–' : `≤ ${target}×`,
     verdict(met),
@@ -136,7 +144,7 @@ export function comparisonRow(caseLabel, subject, base, target) {
 
 /** A row with a target that is not a comparison (growth, memory per binding). */
 export function valueRow(caseLabel, subject, value, target, met) {
-  const cells = [caseLabel, subject?.runs ?? '', subject ? spread(subject.wall) : '', subject ? ms(subject.cpu.mean) : '', subject ? mb(subject.rss.median) : '', '', '', '', '', '', value, target, verdict(met)];
+  const cells = [caseLabel, subject?.runs ?? '', subject ? spread(subject.wall) : '', subject ? ms(cpuOf(subject)) : '', subject ? mb(subject.rss.median) : '', '', '', '', '', '', value, target, verdict(met)];
   return { line: `| ${cells.join(' | ')} |`, met, caseLabel, target };
 }
 

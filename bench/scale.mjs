@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { writeScaleCase } from './generate.mjs';
-import { comparisonRow, measure, valueRow } from './measure.mjs';
+import { comparisonRow, cpuOf, measure, valueRow } from './measure.mjs';
 
 async function buildReference(root, work) {
   const outfile = join(work, 'reference.cjs');
@@ -74,7 +74,7 @@ export async function scaleSection({ root, work, bin, runs, warmup, sizes, budge
     for (const key of ['wiStream', 'wiDir', 'refStream', 'refDir']) {
       if (!a[key] || !b[key]) continue;
       const ratio = b[key].wall.median / a[key].wall.median;
-      const cpu = b[key].cpu.mean / a[key].cpu.mean;
+      const cpu = cpuOf(b[key]) / cpuOf(a[key]);
       const ours = key.startsWith('wi') && n >= 1000;
       const stopped = a[key].stopped || b[key].stopped;
       rows.push(
