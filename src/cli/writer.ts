@@ -638,8 +638,9 @@ function syncInParallel(): Durability & { settle(): Promise<void> } {
           fsync(fd, (error) => {
             try {
               closeSync(fd);
-            } catch {
-              // closing a file open only for reading cannot lose data
+            } catch (closing) {
+              // After a sync, close has nothing left to write; a failed sync is reported below.
+              if (!error && !failure) failure = Object.assign(closing as NodeJS.ErrnoException, { path });
             }
             if (error && !failure) failure = Object.assign(error, error.path === undefined ? { path } : {});
             done();
