@@ -99,7 +99,7 @@ test('the CLI (files synced on the thread pool) syncs every staged file and the 
   const out = join(tmpDir('wi-gen-durable-'), 'out');
   const log = traced([process.execPath, binPath, join(examplesDir, 'gke-multi-workload-migration', 'spec.yaml'), '-o', out, '--quiet']);
   assert.equal(durabilityProblems(log), []);
-  // Written again with a changed spec file name: a replaced tree is synced the same way.
+  // Written again over a tree with an edited file: a replaced tree is synced the same way.
   writeFileSync(join(out, 'README.md'), 'edited\n');
   assert.equal(durabilityProblems(traced([process.execPath, binPath, join(examplesDir, 'gke-multi-workload-migration', 'spec.yaml'), '-o', out, '--quiet'])), []);
 });

@@ -28,6 +28,13 @@ export function cloudPlans(model: Model): CloudPlan[] {
   });
 }
 
+/** Adds `items` to the list of `key`, made on first use: in place, not a copy per call (a file gathers one part per binding). */
+function appendTo<T>(lists: Map<string, T[]>, key: string, items: readonly T[]): void {
+  const list = lists.get(key);
+  if (list) list.push(...items);
+  else lists.set(key, [...items]);
+}
+
 export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile[] {
   const byFile = new Map<string, ScriptSection[]>();
   for (const plan of plans) {
@@ -35,10 +42,7 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile
       if (section.lines.length === 0) continue;
       const file = section.file;
       if (!file) throw new Error(`script section "${section.title}" was not placed in a file by cloudPlans()`);
-      // push, not a copy per section: one file gathers a section per binding.
-      const list = byFile.get(file);
-      if (list) list.push(section);
-      else byFile.set(file, [section]);
+      appendTo(byFile, file, [section]);
     }
   }
   return [...byFile.entries()].map(([file, sections]) => {
@@ -84,11 +88,7 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
       return configuration ? [block('provider', [name], configuration)] : [];
     });
   const merged = new Map<string, HclBlock[]>();
-  for (const f of files) {
-    const list = merged.get(f.file);
-    if (list) list.push(...f.blocks);
-    else merged.set(f.file, [...f.blocks]);
-  }
+  for (const f of files) appendTo(merged, f.file, f.blocks);
   // Opt-in: an import block whose object does not exist fails the plan, so a fresh cloud must not read them.
   const { imports } = adoption(files, providers);
   const adopt = comment(
@@ -128,13 +128,7 @@ function newestVersion(versions: readonly string[]): string {
 
 export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
   const byFile = new Map<string, Record<string, unknown>[]>();
-  for (const plan of plans) {
-    for (const o of plan.objects ?? []) {
-      const list = byFile.get(o.file);
-      if (list) list.push(...o.objects);
-      else byFile.set(o.file, [...o.objects]);
-    }
-  }
+  for (const plan of plans) for (const o of plan.objects ?? []) appendTo(byFile, o.file, o.objects);
   return [...byFile.entries()]
     .filter(([, objects]) => objects.length > 0)
     .map(([file, objects]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(objects) }));

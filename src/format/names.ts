@@ -1,28 +1,35 @@
 /** Identifiers derived from spec values for other languages' namespaces (Terraform, file names). */
 
 const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
+export const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * `text` with each run of the characters `keep` refuses (UTF-16 code units) replaced by one `fill`.
+ * What replacing `[^kept]` by `fill` and then runs of `fill` by one does, when `fill` is itself
+ * refused; a loop rather than expressions, whose compiling costs more than the dozens of names a
+ * render makes.
+ */
+export function collapseRuns(text: string, keep: (code: number) => boolean, fill: string): string {
+  let out = '';
+  let filled = false;
+  for (let i = 0; i < text.length; i++) {
+    if (keep(text.charCodeAt(i))) {
+      out += text[i];
+      filled = false;
+    } else if (!filled) {
+      out += fill;
+      filled = true;
+    }
+  }
+  return out;
+}
 
 /**
  * A Terraform resource name: letters, digits, `_` and `-`, not starting with a digit. Each run of
- * other characters and `_` becomes one `_` (UTF-16 code units, as a regular expression without
- * the u flag sees them). A loop rather than expressions: compiling them costs more than the
- * dozens of names a render makes.
+ * other characters and `_` becomes one `_`.
  */
 export function tfName(...parts: readonly string[]): string {
-  const joined = parts.join('_');
-  let name = '';
-  let underscore = false;
-  for (let i = 0; i < joined.length; i++) {
-    const c = joined.charCodeAt(i);
-    if (isAsciiLetter(c) || isAsciiDigit(c) || c === 45) {
-      name += joined[i];
-      underscore = false;
-    } else if (!underscore) {
-      name += '_';
-      underscore = true;
-    }
-  }
+  const name = collapseRuns(parts.join('_'), (c) => isAsciiLetter(c) || isAsciiDigit(c) || c === 45, '_');
   return name !== '' && (isAsciiLetter(name.charCodeAt(0)) || name[0] === '_') ? name : `_${name}`;
 }
 

@@ -2,6 +2,7 @@
  * Shell text for the generated `cloud/*.sh` scripts. Every spec value reaches a script through
  * `shellQuote`, so a value can never run a command or break out of its argument.
  */
+import { collapseRuns, isAsciiDigit } from './names.js';
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -16,14 +17,8 @@ export const shellVar = (name: string): ShellVariable => new ShellVariable(name)
 
 /** A shell variable name derived from spec values, e.g. `cert-manager` + `principal_id` → `CERT_MANAGER_PRINCIPAL_ID`. */
 export function shellVarName(...parts: readonly string[]): string {
-  // Other characters and runs of '_' become one '_': a loop, as in tfName, not expressions to compile.
-  const upper = parts.join('_').toUpperCase();
-  let name = '';
-  for (let i = 0; i < upper.length; i++) {
-    const c = upper.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57)) name += upper[i];
-    else if (!name.endsWith('_')) name += '_';
-  }
+  // Other characters and runs of '_' become one '_'.
+  const name = collapseRuns(parts.join('_').toUpperCase(), (c) => (c >= 65 && c <= 90) || isAsciiDigit(c), '_');
   const first = name.charCodeAt(0);
   return (first >= 65 && first <= 90) || first === 95 ? name : `_${name}`;
 }

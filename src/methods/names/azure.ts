@@ -5,6 +5,7 @@
  * @see ../shared/research/azure.md §1 (webhook keys), §3 (federated credentials, roles, scopes), §5 (pod identity)
  */
 import { createHash } from 'node:crypto';
+import { collapseRuns, isAsciiDigit } from '../../format/names.js';
 
 // --- Azure Workload Identity webhook (Azure/azure-workload-identity pkg/webhook/consts.go)
 
@@ -119,17 +120,8 @@ export const ASO_AUTHORIZATION_API_VERSION = 'authorization.azure.com/v1api20220
 
 /** A Kubernetes object-name segment from an Azure name (which may hold capitals, `_`, `(`, `)`). */
 export function kubernetesNameSegment(value: string): string {
-  // Other characters become '-', runs of '-' one, and leading and trailing '-' and '.' go: a loop
-  // rather than three expressions to compile for a handful of names.
-  const lower = value.toLowerCase();
-  let segment = '';
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower.charCodeAt(i);
-    const kept = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45;
-    if (!kept || c === 45) {
-      if (!segment.endsWith('-')) segment += '-';
-    } else segment += lower[i];
-  }
+  // Other characters become '-', runs of '-' one, and leading and trailing '-' and '.' go.
+  const segment = collapseRuns(value.toLowerCase(), (c) => (c >= 97 && c <= 122) || isAsciiDigit(c) || c === 46, '-');
   const edge = (k: number) => segment[k] === '-' || segment[k] === '.';
   let start = 0;
   while (start < segment.length && edge(start)) start++;
