@@ -9,12 +9,12 @@ export interface OutputFile {
 
 type CommentStyle = 'hash' | 'markdown';
 
-/** A character of \p{Cc} (U+0000-U+001F, U+007F-U+009F) or a line or paragraph separator: found without compiling the expression that replaces them. */
+/** A character of \p{Cc} (U+0000-U+001F, U+007F-U+009F), or a line or paragraph separator: each ends a comment line. */
+export const isControlOrSeparator = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
+
+/** Whether `text` holds such a character: found without compiling the expression that replaces them. */
 function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) return true;
-  }
+  for (let i = 0; i < text.length; i++) if (isControlOrSeparator(text.charCodeAt(i))) return true;
   return false;
 }
 

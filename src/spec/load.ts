@@ -13,6 +13,7 @@ import { describeIssue } from './messages.js';
 import { findPlaceholders, holdsPlaceholder, placeholderMessage } from './placeholders.js';
 import { findSecretValues, holdsSecretShape } from './secret-values.js';
 import { readSimpleYaml, ValuePositions } from './fast-yaml.js';
+import { isControlOrSeparator } from '../format/tree.js';
 
 /**
  * Larger specs are refused before parsing. A hand-written spec is a few kilobytes; generated
@@ -46,7 +47,7 @@ const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 function hasUnprintable(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+    if (isControlOrSeparator(c) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
   }
   return false;
 }
