@@ -79,7 +79,8 @@ export function render(model: Model, warnings: readonly string[] = [], lifecycle
   const manifests = synthesizeManifests(model);
   // Each file's documents, written once: the stream is the same documents, file after file.
   const bodies = manifests.map((m) => toYamlStream(m.objects));
-  const files = sortFiles([...treeFiles(model, warnings, lifecycle, manifests.map((m) => m.file), (i) => bodies[i] as string)].map(outputFile));
+  // Each file's parts read as it comes: a file's parts may be made as they are read.
+  const files = sortFiles(Array.from(treeFiles(model, warnings, lifecycle, manifests.map((m) => m.file), (i) => bodies[i] as string), outputFile));
   return { files, ...streamOf(model, manifests, bodies) };
 }
 

@@ -234,4 +234,82 @@ test('a file in many parts, small and large, with multi-byte characters across c
   }
 });
 
+/** The parts as a generator that can be read once, counting how often it was started. */
+function once(parts: readonly string[], started: { count: number }, during?: (index: number) => void): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      started.count++;
+      for (const [i, p] of parts.entries()) {
+        during?.(i);
+        yield p;
+      }
+    },
+  };
+}
+
+test('parts made as they are read are read once: an equal file is left as it is, one that differs anywhere is written whole', () => {
+  const line = (i: number) => `line ${i} ${'x'.repeat(i % 97)}\n`;
+  const base = Array.from({ length: 4_000 }, (_, i) => line(i)); // about 230 KB: several chunks
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const write = (parts: readonly string[]) => {
+    const started = { count: 0 };
+    writeTree(dir, [{ path: 'big.txt', parts: once(parts, started) }, { path: 'small.txt', parts: once(['a\n'], started) }]);
+    assert.is(started.count, 2, "each file's parts are read once");
+    assert.is(readFileSync(join(dir, 'big.txt'), 'utf8'), parts.join(''));
+  };
+  write(base);
+  const before = snapshot(dir);
+  write(base);
+  assert.equal(snapshot(dir), before, 'an unchanged re-render leaves the files as they are');
+  // A difference in the first chunk, in a middle one, in the last byte; longer and shorter texts; empty.
+  const variants: [string, string[]][] = [
+    ['first byte', ['L', ...base.slice(0).map((p, i) => (i === 0 ? p.slice(1) : p))]],
+    ['middle', base.map((p, i) => (i === 2_000 ? p.toUpperCase() : p))],
+    ['last byte', [...base.slice(0, -1), 'Z']],
+    ['longer', [...base, 'one more line\n']],
+    ['shorter', base.slice(0, -1)],
+    ['a prefix', base.slice(0, 10)],
+    ['empty', []],
+    ['back', base],
+  ];
+  for (const [name, parts] of variants) {
+    write(parts);
+    assert.is.not(statSync(join(dir, 'big.txt')).ino, Number(before[0]?.split(' ')[1]), name);
+    assert.equal(siblingsOf(dir), [], name);
+  }
+});
+
+test('a file that changes while its parts are compared with it stops the write, and nothing is changed', () => {
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const parts = Array.from({ length: 3_000 }, (_, i) => `line ${i} ${'y'.repeat(60)}\n`);
+  writeTree(dir, [{ path: 'big.txt', parts }]);
+  const before = snapshot(dir);
+  // The text differs at its end, so the bytes compared so far are copied from the file after it changed.
+  const changed = [...parts.slice(0, -1), 'the end\n'];
+  const edit = (i: number) => {
+    if (i === 2_000) writeFileSync(join(dir, 'big.txt'), parts.join('').replace('line 1 ', 'LINE 1 '));
+  };
+  const started = { count: 0 };
+  assert.throws(() => writeTree(dir, [{ path: 'big.txt', parts: once(changed, started, edit) }]), /big\.txt changed while wi-gen was writing/);
+  const after = snapshot(dir);
+  assert.is(after.length, before.length);
+  assert.is(readFileSync(join(dir, 'big.txt'), 'utf8'), parts.join('').replace('line 1 ', 'LINE 1 '), 'the file holds the edit, not a mix of it and the render');
+  assert.equal(siblingsOf(dir), []);
+});
+
+test("a render that fails inside a file's parts changes nothing", () => {
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const parts = Array.from({ length: 3_000 }, (_, i) => `line ${i} ${'z'.repeat(60)}\n`);
+  writeTree(dir, [{ path: 'a.txt', parts: ['a\n'] }, { path: 'big.txt', parts }]);
+  const before = snapshot(dir);
+  const failing = function* (): Generator<string> {
+    yield* parts.slice(0, 1_500);
+    yield 'changed here\n';
+    throw new Error('a bug in an emitter');
+  };
+  assert.throws(() => writeTree(dir, [{ path: 'a.txt', parts: ['b\n'] }, { path: 'big.txt', parts: failing() }]), /a bug in an emitter/);
+  assert.equal(snapshot(dir), before);
+  assert.equal(siblingsOf(dir), []);
+});
+
 test.run();

@@ -38,8 +38,12 @@ export function sortFiles(files: readonly OutputFile[]): OutputFile[] {
 export interface TreeFile {
   /** Relative POSIX path inside the output directory. */
   readonly path: string;
-  /** The file's text is these parts, in order. */
-  readonly parts: readonly string[];
+  /**
+   * The file's text is these parts, in order, read once. A large file's parts may be made as they
+   * are read (a generator): the writer then holds one chunk of it at a time, and a big text is
+   * never one string, which V8 keeps outside its young generation until a full collection.
+   */
+  readonly parts: Iterable<string>;
   readonly executable?: boolean;
 }
 
@@ -50,5 +54,5 @@ export function treeFile(file: OutputFile): TreeFile {
 
 export function outputFile(file: TreeFile): OutputFile {
   const { parts, ...rest } = file;
-  return { ...rest, content: parts.join('') };
+  return { ...rest, content: Array.from(parts).join('') };
 }
