@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render, renderTree } from '../src/render.js';
-import { outputFile, type OutputFile, type TreeFile } from '../src/format/tree.js';
+import { lineParts, outputFile, withHeader, type OutputFile, type TreeFile } from '../src/format/tree.js';
 import { tidyLines } from '../src/emit/readme.js';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 // @ts-expect-error: plain ESM module without types
@@ -310,6 +310,17 @@ test("a render that fails inside a file's parts changes nothing", () => {
   assert.throws(() => writeTree(dir, [{ path: 'a.txt', parts: ['b\n'] }, { path: 'big.txt', parts: failing() }]), /a bug in an emitter/);
   assert.equal(snapshot(dir), before);
   assert.equal(siblingsOf(dir), []);
+});
+
+test('lines made into parts a batch at a time: each line and its newline, never the whole text in one part', () => {
+  for (const n of [1, 2, 255, 256, 257, 513]) {
+    const lines = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? '' : `line ${i}`));
+    const parts = [...lineParts(lines)];
+    assert.is(parts.join(''), `${lines.join('\n')}\n`, `${n} lines`);
+    assert.is(parts.length, Math.ceil(n / 256), `${n} lines`);
+  }
+  assert.equal([...lineParts([])], []);
+  assert.equal([...withHeader('# head\n', lineParts(['a', 'b']))], ['# head\n', 'a\nb\n']);
 });
 
 test.run();

@@ -56,3 +56,17 @@ export function outputFile(file: TreeFile): OutputFile {
   const { parts, ...rest } = file;
   return { ...rest, content: Array.from(parts).join('') };
 }
+
+/** A file's parts: `head`, then `body`'s, read as they come. */
+export function* withHeader(head: string, body: Iterable<string>): Generator<string> {
+  yield head;
+  yield* body;
+}
+
+/** Lines a part can hold: a batch costs one join, and stays far below V8's large-object size. */
+const LINES_PER_PART = 256;
+
+/** `lines`, each with its newline, a batch at a time: the text of `lines.join("\n") + "\n"` (nothing for no lines), never made whole. */
+export function* lineParts(lines: readonly string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i += LINES_PER_PART) yield `${lines.slice(i, i + LINES_PER_PART).join('\n')}\n`;
+}
