@@ -10,8 +10,8 @@ import { helmValues } from './emit/helm.js';
 import { certManagerComponent, hasNamespaceComponents, namespaceComponents } from './emit/kustomize.js';
 import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
 import { adoptingSection, readmeFile } from './emit/readme.js';
-import { generatedHeader, outputFile, sortFiles, treeFile, type OutputFile, type TreeFile } from './format/tree.js';
-import { toYaml, toYamlStream } from './format/yaml.js';
+import { generatedHeader, outputFile, sortFiles, treeFile, withHeader, type OutputFile, type TreeFile } from './format/tree.js';
+import { toYaml, toYamlStream, yamlStreamParts } from './format/yaml.js';
 import { lifecycleFiles } from './lifecycle/files.js';
 import { EMPTY_RECORD, type GrantRecord } from './lifecycle/record.js';
 
@@ -79,7 +79,8 @@ export function render(model: Model, warnings: readonly string[] = [], lifecycle
   const manifests = synthesizeManifests(model);
   // Each file's documents, written once: the stream is the same documents, file after file.
   const bodies = manifests.map((m) => toYamlStream(m.objects));
-  const files = sortFiles([...treeFiles(model, warnings, lifecycle, manifests.map((m) => m.file), (i) => bodies[i] as string)].map(outputFile));
+  // Each file's parts read as it comes: a file's parts may be made as they are read.
+  const files = sortFiles(Array.from(treeFiles(model, warnings, lifecycle, manifests.map((m) => m.file), (i) => [bodies[i] as string]), outputFile));
   return { files, ...streamOf(model, manifests, bodies) };
 }
 
@@ -90,16 +91,16 @@ export function render(model: Model, warnings: readonly string[] = [], lifecycle
  */
 export function* renderTree(model: Model, warnings: readonly string[] = [], lifecycle: RenderLifecycle = { previous: EMPTY_RECORD }): Generator<TreeFile> {
   const pending: (ManifestFile | undefined)[] = synthesizeManifests(model);
-  const bodyOf = (i: number): string => {
+  const bodyOf = (i: number): Iterable<string> => {
     const m = pending[i] as ManifestFile;
     pending[i] = undefined;
-    return toYamlStream(m.objects);
+    return yamlStreamParts(m.objects);
   };
   yield* treeFiles(model, warnings, lifecycle, pending.map((m) => (m as ManifestFile).file), bodyOf);
 }
 
 /** The tree's files in the order they are made; `bodyOf(i)` is the documents of manifest file `manifestNames[i]`, asked for once. */
-function* treeFiles(model: Model, warnings: readonly string[], lifecycle: RenderLifecycle, manifestNames: readonly string[], bodyOf: (i: number) => string): Generator<TreeFile> {
+function* treeFiles(model: Model, warnings: readonly string[], lifecycle: RenderLifecycle, manifestNames: readonly string[], bodyOf: (i: number) => Iterable<string>): Generator<TreeFile> {
   // The README lists every path: collected as the files go by, not kept with their content.
   const paths: string[] = [];
   const made = (f: TreeFile): TreeFile => {
@@ -107,7 +108,7 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
     return f;
   };
   for (let i = 0; i < manifestNames.length; i++) {
-    yield made({ path: `manifests/${manifestNames[i]}`, parts: [generatedHeader(model.specName, 'hash'), bodyOf(i)] });
+    yield made({ path: `manifests/${manifestNames[i]}`, parts: withHeader(generatedHeader(model.specName, 'hash'), bodyOf(i)) });
   }
   if (manifestNames.length > 0) {
     yield made(
@@ -125,8 +126,8 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
   for (const f of namespaceComponents(model)) yield made(treeFile(f));
   let plans: CloudPlan[] | undefined = cloudPlans(model);
   for (const f of scriptFiles(model, plans)) yield made(f);
-  for (const f of terraformFiles(model, plans)) yield made(treeFile(f));
-  for (const f of cloudObjectFiles(model, plans)) yield made(treeFile(f));
+  for (const f of terraformFiles(model, plans)) yield made(f);
+  for (const f of cloudObjectFiles(model, plans)) yield made(f);
   const adopting = adoptingSection(plans);
   plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
   let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);

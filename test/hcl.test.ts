@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attr, blank, block, call, comment, expr, hclString, renderHcl } from '../src/format/hcl.js';
+import { attr, blank, block, call, comment, expr, hclString, renderHcl, renderHclParts } from '../src/format/hcl.js';
 import { hasTool, run, tmpDir } from './support/tools.js';
 
 const cases: { name: string; input: Parameters<typeof renderHcl>[0]; expected: string }[] = [
@@ -170,5 +170,12 @@ if (hasTool('terraform')) {
     assert.is(r.code, 0, r.stdout + r.stderr);
   });
 }
+
+test('a file made a top-level item at a time: one part an item and the final newline, joined as renderHcl writes it', () => {
+  const items = [comment('generated'), block('resource', ['a', 'b'], [attr('x', 1)]), block('locals', [], []), block('output', ['o'], [attr('value', expr('a.b.x'))])];
+  const parts = [...renderHclParts(items)];
+  assert.equal(parts, ['# generated', '\n\nresource "a" "b" {\n  x = 1\n}', '\n\nlocals {}', '\n\noutput "o" {\n  value = a.b.x\n}', '\n']);
+  assert.is(renderHcl(items), parts.join(''));
+});
 
 test.run();

@@ -7,7 +7,8 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render } from '../src/render.js';
-import { EMPTY_RECORD, GRANT_RECORD_FILE, parseGrantRecord, type GrantRecord } from '../src/lifecycle/record.js';
+import { EMPTY_RECORD, GRANT_RECORD_FILE, grantRecordParts, parseGrantRecord, type GrantRecord } from '../src/lifecycle/record.js';
+import type { CloudGrant } from '../src/model/cloud-grant.js';
 import { grantKey } from '../src/lifecycle/cloud-grant.js';
 import { METHODS } from '../src/methods/registry.js';
 import { main } from '../src/cli/main.js';
@@ -190,6 +191,20 @@ test('prune and teardown scripts pass shellcheck', () => {
   }
   const r = run('shellcheck', ['--severity=style', ...scripts]);
   assert.is(r.code, 0, r.stdout);
+});
+
+test('the grant record, made a grant at a time, is JSON.stringify(record, null, 2) and a newline', () => {
+  const sa: CloudGrant = { cli: 'gcloud', kind: 'gcp-service-account', email: 'a@p.iam.gserviceaccount.com', project: 'p', created: true };
+  const binding: CloudGrant = { cli: 'gcloud', kind: 'gcp-iam-binding', resource: { type: 'project', project: 'p' }, role: 'roles/x', member: 'principal://…/"quoted"\nline' };
+  const federated: CloudGrant = { cli: 'az', kind: 'azure-federated-credential', resourceGroup: 'rg', identityName: 'id', name: 'fc', issuer: 'https://issuer/', subject: 'system:serviceaccount:ns:sa' };
+  const records: GrantRecord[] = [EMPTY_RECORD, { grants: [sa], prune: [] }, { grants: [], prune: [binding] }, { grants: [sa, binding, federated], prune: [federated, sa] }];
+  for (const record of records) {
+    const expected = `${JSON.stringify({ apiVersion: 'wi-gen.dev/v1alpha1', kind: 'GrantRecord', grants: record.grants, prune: record.prune }, null, 2)}\n`;
+    const parts = [...grantRecordParts(record)];
+    assert.is(parts.join(''), expected);
+    assert.ok(parts.length >= record.grants.length + record.prune.length, 'one part (at least) a grant');
+    assert.equal(parseGrantRecord(parts.join('')), record);
+  }
 });
 
 test.run();

@@ -135,7 +135,7 @@ const certManager = (m: Model) => certManagerConfig(m) as NonNullable<ReturnType
 const renderings: { name: string; render: (m: Model) => string; want: string }[] = [
   {
     name: 'namespace Component: pod volumes by strategic merge, no container entry',
-    render: (m) => fileOf(namespaceComponents(m), 'kustomize/namespaces/shop/pod-metadata-deployment.yaml'),
+    render: (m) => fileOf([...namespaceComponents(m)], 'kustomize/namespaces/shop/pod-metadata-deployment.yaml'),
     want:
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pod-metadata\nspec:\n  template:\n    metadata:\n      labels:\n        example.dev/use: "true"\n    spec:\n      volumes:\n' +
       indent(TOKEN_VOLUME, 8),

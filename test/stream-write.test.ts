@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { loadSpec } from '../src/spec/load.js';
 import { render, renderTree } from '../src/render.js';
-import { outputFile, type OutputFile, type TreeFile } from '../src/format/tree.js';
+import { lineParts, outputFile, withHeader, type OutputFile, type TreeFile } from '../src/format/tree.js';
 import { tidyLines } from '../src/emit/readme.js';
 import { MANIFEST_FILE, manifestContent, writeTree } from '../src/cli/writer.js';
 // @ts-expect-error: plain ESM module without types
@@ -232,6 +232,95 @@ test('a file in many parts, small and large, with multi-byte characters across c
     writeTree(dir, [{ ...file, parts: [...parts.slice(0, -1), 'Z'] }, { path: 'small.txt', parts: ['a', 'b', 'c\n'] }]);
     assert.is(readFileSync(join(dir, 'notes', 'big.md'), 'utf8'), [...parts.slice(0, -1), 'Z'].join(''));
   }
+});
+
+/** The parts as a generator that can be read once, counting how often it was started. */
+function once(parts: readonly string[], started: { count: number }, during?: (index: number) => void): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      started.count++;
+      for (const [i, p] of parts.entries()) {
+        during?.(i);
+        yield p;
+      }
+    },
+  };
+}
+
+test('parts made as they are read are read once: an equal file is left as it is, one that differs anywhere is written whole', () => {
+  const line = (i: number) => `line ${i} ${'x'.repeat(i % 97)}\n`;
+  const base = Array.from({ length: 4_000 }, (_, i) => line(i)); // about 230 KB: several chunks
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const write = (parts: readonly string[]) => {
+    const started = { count: 0 };
+    writeTree(dir, [{ path: 'big.txt', parts: once(parts, started) }, { path: 'small.txt', parts: once(['a\n'], started) }]);
+    assert.is(started.count, 2, "each file's parts are read once");
+    assert.is(readFileSync(join(dir, 'big.txt'), 'utf8'), parts.join(''));
+  };
+  write(base);
+  const before = snapshot(dir);
+  write(base);
+  assert.equal(snapshot(dir), before, 'an unchanged re-render leaves the files as they are');
+  // A difference in the first chunk, in a middle one, in the last byte; longer and shorter texts; empty.
+  const variants: [string, string[]][] = [
+    ['first byte', ['L', ...base.slice(0).map((p, i) => (i === 0 ? p.slice(1) : p))]],
+    ['middle', base.map((p, i) => (i === 2_000 ? p.toUpperCase() : p))],
+    ['last byte', [...base.slice(0, -1), 'Z']],
+    ['longer', [...base, 'one more line\n']],
+    ['shorter', base.slice(0, -1)],
+    ['a prefix', base.slice(0, 10)],
+    ['empty', []],
+    ['back', base],
+  ];
+  for (const [name, parts] of variants) {
+    write(parts);
+    assert.is.not(statSync(join(dir, 'big.txt')).ino, Number(before[0]?.split(' ')[1]), name);
+    assert.equal(siblingsOf(dir), [], name);
+  }
+});
+
+test('a file that changes while its parts are compared with it stops the write, and nothing is changed', () => {
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const parts = Array.from({ length: 3_000 }, (_, i) => `line ${i} ${'y'.repeat(60)}\n`);
+  writeTree(dir, [{ path: 'big.txt', parts }]);
+  const before = snapshot(dir);
+  // The text differs at its end, so the bytes compared so far are copied from the file after it changed.
+  const changed = [...parts.slice(0, -1), 'the end\n'];
+  const edit = (i: number) => {
+    if (i === 2_000) writeFileSync(join(dir, 'big.txt'), parts.join('').replace('line 1 ', 'LINE 1 '));
+  };
+  const started = { count: 0 };
+  assert.throws(() => writeTree(dir, [{ path: 'big.txt', parts: once(changed, started, edit) }]), /big\.txt changed while wi-gen was writing/);
+  const after = snapshot(dir);
+  assert.is(after.length, before.length);
+  assert.is(readFileSync(join(dir, 'big.txt'), 'utf8'), parts.join('').replace('line 1 ', 'LINE 1 '), 'the file holds the edit, not a mix of it and the render');
+  assert.equal(siblingsOf(dir), []);
+});
+
+test("a render that fails inside a file's parts changes nothing", () => {
+  const dir = join(tmpDir('wi-gen-sw-'), 'out');
+  const parts = Array.from({ length: 3_000 }, (_, i) => `line ${i} ${'z'.repeat(60)}\n`);
+  writeTree(dir, [{ path: 'a.txt', parts: ['a\n'] }, { path: 'big.txt', parts }]);
+  const before = snapshot(dir);
+  const failing = function* (): Generator<string> {
+    yield* parts.slice(0, 1_500);
+    yield 'changed here\n';
+    throw new Error('a bug in an emitter');
+  };
+  assert.throws(() => writeTree(dir, [{ path: 'a.txt', parts: ['b\n'] }, { path: 'big.txt', parts: failing() }]), /a bug in an emitter/);
+  assert.equal(snapshot(dir), before);
+  assert.equal(siblingsOf(dir), []);
+});
+
+test('lines made into parts a batch at a time: each line and its newline, never the whole text in one part', () => {
+  for (const n of [1, 2, 255, 256, 257, 513]) {
+    const lines = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? '' : `line ${i}`));
+    const parts = [...lineParts(lines)];
+    assert.is(parts.join(''), `${lines.join('\n')}\n`, `${n} lines`);
+    assert.is(parts.length, Math.ceil(n / 256), `${n} lines`);
+  }
+  assert.equal([...lineParts([])], []);
+  assert.equal([...withHeader('# head\n', lineParts(['a', 'b']))], ['# head\n', 'a\nb\n']);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Document, parse, stringify } from 'yaml';
-import { directYaml, OTHER_NON_STRINGS, readAsNonString, toYaml } from '../src/format/yaml.js';
+import { directYaml, OTHER_NON_STRINGS, readAsNonString, toYaml, toYamlStream, yamlStreamParts } from '../src/format/yaml.js';
 import { NON_STRING_PLAIN_SCALARS } from '../src/format/yaml-resolvers.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
@@ -134,6 +134,15 @@ test('the direct writer takes the objects wi-gen writes most (and gets them righ
   assert.is(directYaml({ a: 'yes', b: [1.5, null] }), 'a: "yes"\nb:\n  - 1.5\n  - null\n', "quoted scalars take yaml's text");
   assert.is(directYaml({ yes: 1 }), undefined, 'a key that needs quotes is left to yaml');
   assert.is(directYaml({ a: 'two\nlines' }), undefined, 'so is a block scalar');
+});
+
+test('a stream made a document at a time is toYamlStream: the same text, a part a document', () => {
+  const docs = [{ a: 1 }, { kind: 'ServiceAccount', metadata: { name: 'x', annotations: { 'k/v': 'yes' } } }, ['l', 'm'], 'text'];
+  for (let n = 0; n <= docs.length; n++) {
+    const parts = [...yamlStreamParts(docs.slice(0, n))];
+    assert.is(parts.length, n);
+    assert.is(parts.join(''), toYamlStream(docs.slice(0, n)));
+  }
 });
 
 test.run();

@@ -13,9 +13,11 @@ import {
   chmodSync,
   lchownSync,
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
   fsync,
+  fstatSync,
   fsyncSync,
   linkSync,
   lstatSync,
@@ -495,9 +497,7 @@ function withFile(path: string, flags: string, mode: number | undefined, use: (f
   try {
     use(fd);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code !== undefined && e.path === undefined) e.path = path;
-    throw error;
+    throw naming(error, path);
   } finally {
     closeSync(fd);
   }
@@ -515,7 +515,7 @@ const readBack = Buffer.allocUnsafe(3 * CHUNK_UNITS);
  * write(2) each was ~2 ms of a small render); a large one is cut. A part is encoded on its own, so
  * it may not end inside a surrogate pair (none does: parts end at a header or a line).
  */
-function eachChunk(parts: readonly string[], use: (bytes: Buffer) => boolean): boolean {
+function eachChunk(parts: Iterable<string>, use: (bytes: Buffer) => boolean): boolean {
   let filled = 0;
   const flush = (): boolean => {
     const ok = filled === 0 || use(chunk.subarray(0, filled));
@@ -543,19 +543,20 @@ function eachChunk(parts: readonly string[], use: (bytes: Buffer) => boolean): b
   return flush();
 }
 
-function byteLength(parts: readonly string[]): number {
-  let size = 0;
-  for (const p of parts) size += Buffer.byteLength(p);
-  return size;
-}
-
 /** Writes all of `bytes` at the file's current offset (write(2) may write less). */
 function writeAll(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
+/** Names `path` in an I/O error that carries none (write(2), fsync(2): a full disk). */
+function naming(error: unknown, path: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code !== undefined && e.path === undefined) e.path = path;
+  return error;
+}
+
 /** Writes a new file and hands it to `durability`, which makes its data durable before the swap. */
-function writeStaged(path: string, parts: readonly string[], mode: number, durability: Durability): void {
+function writeStaged(path: string, parts: Iterable<string>, mode: number, durability: Durability): void {
   const fd = openSync(path, 'wx', mode);
   try {
     eachChunk(parts, (bytes) => {
@@ -564,25 +565,29 @@ function writeStaged(path: string, parts: readonly string[], mode: number, durab
     });
   } catch (error) {
     closeSync(fd);
-    const e = error as NodeJS.ErrnoException;
-    if (e.code !== undefined && e.path === undefined) e.path = path;
-    throw error;
+    throw naming(error, path);
   }
   durability.written(fd, path);
 }
 
-/** The file open at `fd` holds exactly the parts' bytes (its size already checked). */
-function holds(fd: number, parts: readonly string[]): boolean {
-  let position = 0;
-  return eachChunk(parts, (bytes) => {
-    for (let got = 0; got < bytes.length; ) {
-      const n = readSync(fd, readBack, got, bytes.length - got, position + got);
-      if (n === 0) return false;
-      got += n;
-    }
-    position += bytes.length;
-    return readBack.subarray(0, bytes.length).equals(bytes);
-  });
+/** The file open at `fd` holds `bytes` at `position`. */
+function holdsAt(fd: number, bytes: Buffer, position: number): boolean {
+  for (let got = 0; got < bytes.length; ) {
+    const n = readSync(fd, readBack, got, bytes.length - got, position + got);
+    if (n === 0) return false;
+    got += n;
+  }
+  return readBack.subarray(0, bytes.length).equals(bytes);
+}
+
+/** Copies the first `length` bytes of the file open at `from` to the file open at `to`. */
+function copyPrefix(from: number, to: number, length: number): void {
+  for (let position = 0; position < length; ) {
+    const n = readSync(from, readBack, 0, Math.min(readBack.length, length - position), position);
+    if (n === 0) throw new Error('the previous file shrank while it was read');
+    writeAll(to, readBack.subarray(0, n));
+    position += n;
+  }
 }
 
 /**
@@ -721,25 +726,109 @@ interface Unchanged {
   readonly ctimeMs: number;
 }
 
+/** A file of the tree in DIR that a generated file may leave as it is, open for reading. */
+interface Previous {
+  readonly path: string;
+  /** DIR as the user gave it, to name the file in a message. */
+  readonly dir: string;
+  readonly fd: number;
+  readonly stat: Stats;
+}
+
 /**
- * The file of the tree in DIR at `path` is the one the listing found there (not reached through
- * a directory since replaced by a symlink), a regular file with exactly these bytes and this
- * mode: its stat then, else undefined.
+ * The file of the tree in DIR at `path`, open, when it is the one the listing found there (not
+ * reached through a directory since replaced by a symlink) and a regular file with this mode: a
+ * generated file with its bytes leaves it as it is. Else undefined (nothing to compare with).
  */
-function sameFile(target: string, path: string, listedInode: number | undefined, parts: readonly string[], mode: number): Unchanged | undefined {
+function openPrevious(dir: string, target: string, path: string, listedInode: number | undefined, mode: number): Previous | undefined {
+  if (listedInode === undefined) return undefined;
+  let fd: number | undefined;
   try {
-    const file = join(target, ...path.split('/'));
-    const st = lstatSync(file);
-    if (listedInode === undefined || st.ino !== listedInode) return undefined;
-    if (!st.isFile() || (st.mode & 0o777) !== mode || st.size !== byteLength(parts)) return undefined;
-    let same = false;
-    withFile(file, 'r', undefined, (fd) => {
-      same = holds(fd, parts);
-    });
-    return same ? { path, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : undefined;
+    // Not through a symlink, and never waiting on a FIFO put in the file's place.
+    fd = openSync(join(target, ...path.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (stat.ino === listedInode && stat.isFile() && (stat.mode & 0o777) === mode) return { path, dir, fd, stat };
   } catch {
-    return undefined;
+    // gone, or not a file: written anew
   }
+  if (fd !== undefined) closeSync(fd);
+  return undefined;
+}
+
+const unchangedAs = ({ path, stat }: Previous): Unchanged => ({ path, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
+
+/** `previous` holds exactly the parts' bytes: its stat then, else undefined. Closes it. */
+function sameFile(previous: Previous | undefined, parts: Iterable<string>): Unchanged | undefined {
+  if (!previous) return undefined;
+  try {
+    let position = 0;
+    const same = eachChunk(parts, (bytes) => {
+      if (position + bytes.length > previous.stat.size || !holdsAt(previous.fd, bytes, position)) return false;
+      position += bytes.length;
+      return true;
+    });
+    return same && position === previous.stat.size ? unchangedAs(previous) : undefined;
+  } finally {
+    closeSync(previous.fd);
+  }
+}
+
+/** Where a generated file that differs from the previous tree's is written: the staged file, open. */
+interface Staged {
+  readonly path: string;
+  readonly fd: number;
+}
+
+/**
+ * Reads a generated file's parts once, as they are made, comparing them with `previous` (when
+ * there is one) while they match: a file with the same bytes is left as it is (its stat is
+ * returned). At the first difference `stage()` opens the file in the staging tree, the bytes
+ * found equal so far are copied from `previous`, and the rest is written after them, so that a
+ * file of megabytes is neither held whole nor made twice. Closes `previous`; a written file goes
+ * to `durability`.
+ */
+function compareOrWrite(previous: Previous | undefined, parts: Iterable<string>, stage: () => Staged, durability: Durability): Unchanged | undefined {
+  let position = 0;
+  let out: Staged | undefined;
+  const divert = (): Staged => {
+    const staged = stage();
+    out = staged;
+    if (previous && position > 0) {
+      copyPrefix(previous.fd, staged.fd, position);
+      // Compared and copied through one descriptor: only a write into the file itself (which the
+      // lock does not keep out) can make the copy differ from what was compared.
+      const now = fstatSync(previous.fd);
+      if (now.size !== previous.stat.size || now.mtimeMs !== previous.stat.mtimeMs || now.ctimeMs !== previous.stat.ctimeMs) {
+        throw new UsageError(`${join(previous.dir, previous.path)} changed while wi-gen was writing ${previous.dir}; nothing was changed, run again`);
+      }
+    }
+    return staged;
+  };
+  try {
+    eachChunk(parts, (bytes) => {
+      if (!out && previous && position + bytes.length <= previous.stat.size && holdsAt(previous.fd, bytes, position)) {
+        position += bytes.length;
+        return true;
+      }
+      writeAll((out ?? divert()).fd, bytes);
+      return true;
+    });
+    if (!out) {
+      if (previous && position === previous.stat.size) return unchangedAs(previous);
+      divert();
+    }
+  } catch (error) {
+    if (out) {
+      closeSync(out.fd);
+      throw naming(error, out.path);
+    }
+    throw error;
+  } finally {
+    if (previous) closeSync(previous.fd);
+  }
+  const written = out as Staged;
+  durability.written(written.fd, written.path);
+  return undefined;
 }
 
 /**
@@ -749,7 +838,7 @@ function sameFile(target: string, path: string, listedInode: number | undefined,
  * the same mode. Its bytes were compared earlier and are not kept: a file changed since (by
  * something other than wi-gen, which the lock keeps out) stops the write.
  */
-function stageUnchanged(dir: string, target: string, file: Unchanged, staged: string, mode: number): void {
+function stageUnchanged(dir: string, target: string, file: Unchanged, staged: string, mode: number, durability: Durability): void {
   // Only the file the listing found in DIR itself: through a directory replaced by a symlink,
   // the path would name a file outside DIR, and a hard link would pull it into the tree.
   const from = join(target, ...file.path.split('/'));
@@ -760,8 +849,10 @@ function stageUnchanged(dir: string, target: string, file: Unchanged, staged: st
   try {
     linkSync(from, staged);
   } catch {
-    copyFileSync(from, staged);
+    // A copy is new data: made durable before the swap like a written file (a link is not).
+    copyFileSync(from, staged, constants.COPYFILE_EXCL);
     chmodSync(staged, mode);
+    durability.written(openSync(staged, 'r'), staged);
   }
 }
 
@@ -874,7 +965,7 @@ function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, d
       for (const { file, mode } of waiting) {
         const path = stagedPath(file.path);
         makeParent(path);
-        stageUnchanged(dir, target, file, path, mode);
+        stageUnchanged(dir, target, file, path, mode, durability);
       }
       waiting = [];
     };
@@ -887,25 +978,24 @@ function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, d
       generated.add(f.path);
       const mode = f.executable ? 0o755 : 0o644;
       const parts = 'parts' in f ? f.parts : [f.content];
+      const previous = exists && owned.has(f.path) ? openPrevious(dir, target, f.path, tree.inodes.get(f.path), mode & ~umask) : undefined;
+      const stage = (): Staged => {
+        if (!stagingMade) startStaging();
+        const path = stagedPath(f.path);
+        makeParent(path);
+        const fd = openSync(path, 'wx', mode);
+        ours.push(path);
+        return { path, fd };
+      };
       // An unchanged file of the previous tree is hard-linked, not rewritten: most of a re-render's cost at scale.
-      const same = exists && owned.has(f.path) ? sameFile(target, f.path, tree.inodes.get(f.path), parts, mode & ~umask) : undefined;
-      if (same && !stagingMade) {
-        waiting.push({ file: same, mode: mode & ~umask });
-        continue;
+      const same = compareOrWrite(previous, parts, stage, durability);
+      if (!same) continue;
+      if (!stagingMade) waiting.push({ file: same, mode: mode & ~umask });
+      else {
+        const path = stagedPath(f.path);
+        makeParent(path);
+        stageUnchanged(dir, target, same, path, mode & ~umask, durability);
       }
-      if (!stagingMade) startStaging();
-      const path = stagedPath(f.path);
-      makeParent(path);
-      if (same) {
-        try {
-          linkSync(join(target, ...f.path.split('/')), path);
-          continue;
-        } catch {
-          // no hard links here: written below
-        }
-      }
-      writeStaged(path, parts, mode, durability);
-      ours.push(path);
     }
 
     const generatedDirs = new Set([...generated].flatMap((p) => ancestors(p)));
@@ -925,7 +1015,7 @@ function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, d
     if (!stagingMade) {
       // Every file is as it was: DIR already is the tree the swap would make when its manifest
       // lists exactly these files (same bytes, modes, foreign entries).
-      if (dropped.size === 0 && sameFile(target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), [manifest], 0o644 & ~umask)) {
+      if (dropped.size === 0 && sameFile(openPrevious(dir, target, MANIFEST_FILE, tree.inodes.get(MANIFEST_FILE), 0o644 & ~umask), [manifest])) {
         return { written: generated.size, removed: [], kept: foreign, rescued: [] };
       }
       startStaging();

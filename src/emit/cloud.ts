@@ -4,10 +4,10 @@
  */
 import type { Model } from '../model/model.js';
 import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../model/method.js';
-import { attr, block, comment, renderHcl, type HclBlock } from '../format/hcl.js';
+import { attr, block, comment, renderHclParts, type HclBlock } from '../format/hcl.js';
 import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
-import { generatedHeader, type OutputFile, type TreeFile } from '../format/tree.js';
-import { toYamlStream } from '../format/yaml.js';
+import { generatedHeader, lineParts, withHeader, type TreeFile } from '../format/tree.js';
+import { yamlStreamParts } from '../format/yaml.js';
 
 /** A script section with its file decided: the method's cloud script unless it named another. */
 type PlacedSection = ScriptSection & { readonly file: string };
@@ -48,24 +48,29 @@ export function scriptFiles(model: Model, plans: readonly CloudPlan[]): TreeFile
   return [...byFile.entries()].map(([file, sections]) => {
     const helpers = [...new Set(sections.flatMap((s) => s.helpers ?? []))];
     const preambles = [...new Set(sections.flatMap((s) => (s.preamble?.length ? [s.preamble.join('\n')] : [])))];
-    const body = [...preambles.map((p) => `${p}\n`), ...sections.map((s) => `# --- ${s.title}\n${s.lines.join('\n')}\n`)].join('\n');
     const purpose = sections.find((s) => s.purpose)?.purpose ?? 'Cloud side of the bindings.';
-    return {
-      path: `cloud/${file}`,
-      executable: true,
-      parts: [
-        '#!/usr/bin/env bash\n' +
-          generatedHeader(model.specName, 'hash') +
-          `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
-          'set -euo pipefail\n\n' +
-          helpers.map((h) => `${h.endsWith('\n') ? h.slice(0, -1) : h}\n\n`).join(''),
-        body,
-      ],
-    };
+    const head =
+      '#!/usr/bin/env bash\n' +
+      generatedHeader(model.specName, 'hash') +
+      `# ${purpose}\n# Idempotent where the CLI allows: safe to re-run.\n` +
+      'set -euo pipefail\n\n' +
+      helpers.map((h) => `${h.endsWith('\n') ? h.slice(0, -1) : h}\n\n`).join('');
+    return { path: `cloud/${file}`, executable: true, parts: withHeader(head, scriptBody(preambles, sections)) };
   });
 }
 
-export function terraformFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+/** The preambles, then each section under its title, a blank line between: made as it is read. */
+function* scriptBody(preambles: readonly string[], sections: readonly ScriptSection[]): Generator<string> {
+  let first = true;
+  const between = () => (first ? ((first = false), '') : '\n');
+  for (const p of preambles) yield `${between()}${p}\n`;
+  for (const s of sections) {
+    yield `${between()}# --- ${s.title}\n`;
+    yield* lineParts(s.lines);
+  }
+}
+
+export function terraformFiles(model: Model, plans: readonly CloudPlan[]): TreeFile[] {
   const files = terraformInputs(plans);
   if (files.length === 0) return [];
   const header = comment(generatedHeader(model.specName, 'hash').slice('# '.length).trimEnd());
@@ -98,9 +103,9 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): Outpu
     ].join('\n'),
   );
   return [
-    { path: 'cloud/terraform/versions.tf', content: renderHcl([header, versions, ...providerBlocks]) },
-    ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, content: renderHcl([header, ...blocks]) })),
-    ...(imports.length > 0 ? [{ path: ADOPTION_FILE, content: renderHcl([header, adopt, ...importBlocks(imports)]) }] : []),
+    { path: 'cloud/terraform/versions.tf', parts: renderHclParts([header, versions, ...providerBlocks]) },
+    ...[...merged.entries()].map(([file, blocks]) => ({ path: `cloud/terraform/${file}`, parts: renderHclParts([header, ...blocks]) })),
+    ...(imports.length > 0 ? [{ path: ADOPTION_FILE, parts: renderHclParts([header, adopt, ...importBlocks(imports)]) }] : []),
   ];
 }
 
@@ -126,10 +131,10 @@ function newestVersion(versions: readonly string[]): string {
   })[0] as string;
 }
 
-export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): OutputFile[] {
+export function cloudObjectFiles(model: Model, plans: readonly CloudPlan[]): TreeFile[] {
   const byFile = new Map<string, Record<string, unknown>[]>();
   for (const plan of plans) for (const o of plan.objects ?? []) appendTo(byFile, o.file, o.objects);
   return [...byFile.entries()]
     .filter(([, objects]) => objects.length > 0)
-    .map(([file, objects]) => ({ path: `cloud/${file}`, content: generatedHeader(model.specName, 'hash') + toYamlStream(objects) }));
+    .map(([file, objects]) => ({ path: `cloud/${file}`, parts: withHeader(generatedHeader(model.specName, 'hash'), yamlStreamParts(objects)) }));
 }

@@ -105,7 +105,8 @@ export function hasNamespaceComponents(model: Model): boolean {
 }
 
 /**
- * Components for each namespace with workloads or pre-existing ServiceAccounts to patch.
+ * Components for each namespace with workloads or pre-existing ServiceAccounts to patch, a
+ * namespace at a time as they are asked for (a tree of thousands of bindings holds one).
  *
  * Shaped for kustomize's cost model: every targeted strategic-merge patch makes kustomize rebuild
  * its whole resource list and load its OpenAPI schema, so one such patch per workload makes a
@@ -122,7 +123,7 @@ export function hasNamespaceComponents(model: Model): boolean {
  * match `NS|default`), one JSON 6902 patch for several workloads (every target gets one value),
  * and the kustomize plugin as an exec transformer instead (three times the hand-kept build).
  */
-export function namespaceComponents(model: Model): OutputFile[] {
+export function* namespaceComponents(model: Model): Generator<OutputFile> {
   const ctx: MethodContext = { model };
   const byNamespace = new Map<string, ServiceAccountBinding[]>();
   for (const b of model.bindings) {
@@ -131,7 +132,6 @@ export function namespaceComponents(model: Model): OutputFile[] {
     list.push(b);
     byNamespace.set(b.namespace, list);
   }
-  const files: OutputFile[] = [];
   for (const namespace of [...byNamespace.keys()].sort()) {
     const dir = `kustomize/namespaces/${fileSegment(namespace)}`;
     const patches: Record<string, unknown>[] = [];
@@ -146,13 +146,11 @@ export function namespaceComponents(model: Model): OutputFile[] {
         if (annotations || labels) {
           const file = `serviceaccount-${fileSegment(b.name)}.yaml`;
           patches.push({ path: file, target: namespacedTarget('v1', 'ServiceAccount', b.name, namespace) });
-          files.push(
-            yamlFile(`${dir}/${file}`, model.specName, {
-              apiVersion: 'v1',
-              kind: 'ServiceAccount',
-              metadata: sortKeys({ name: b.name, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
-            }),
-          );
+          yield yamlFile(`${dir}/${file}`, model.specName, {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: sortKeys({ name: b.name, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) }),
+          });
         }
       }
       const pod = method.podTemplate(b, ctx);
@@ -176,11 +174,10 @@ export function namespaceComponents(model: Model): OutputFile[] {
       const file = `pod-metadata-${group.kind.toLowerCase()}${n > 1 ? `-${n}` : ''}.yaml`;
       const names = group.names.map(escapeRegExp);
       patches.push({ path: file, target: { ...namespacedTarget(API_VERSIONS[group.kind], group.kind, '', namespace), name: names.join('|') } });
-      files.push(yamlFile(`${dir}/${file}`, model.specName, podMetadataPatch(group.kind, group.pod)));
+      yield yamlFile(`${dir}/${file}`, model.specName, podMetadataPatch(group.kind, group.pod));
     }
-    files.push(yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches }));
+    yield yamlFile(`${dir}/kustomization.yaml`, model.specName, { ...COMPONENT, patches });
   }
-  return files;
 }
 
 /** `spec/template/spec`, or a CronJob's `spec/jobTemplate/spec/template/spec`, as JSON-pointer segments. */

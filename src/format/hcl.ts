@@ -228,10 +228,14 @@ function renderBlock(b: HclBlock, indent: string): string[] {
 
 /** A whole file: top-level blocks separated by one blank line, ending with a newline. */
 export function renderHcl(items: readonly (HclBlock | HclComment)[]): string {
-  const chunks: string[] = [];
-  for (const item of items) {
-    if (item.kind === 'comment') chunks.push(renderBody([item], '').join('\n'));
-    else chunks.push(renderBlock(item, '').join('\n'));
+  return Array.from(renderHclParts(items)).join('');
+}
+
+/** renderHcl's text a top-level item at a time, made as it is read: a file of thousands of blocks is never one string. */
+export function* renderHclParts(items: readonly (HclBlock | HclComment)[]): Generator<string> {
+  for (const [i, item] of items.entries()) {
+    const lines = item.kind === 'comment' ? renderBody([item], '') : renderBlock(item, '');
+    yield `${i > 0 ? '\n\n' : ''}${lines.join('\n')}`;
   }
-  return chunks.join('\n\n') + '\n';
+  yield '\n';
 }

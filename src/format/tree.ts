@@ -38,8 +38,12 @@ export function sortFiles(files: readonly OutputFile[]): OutputFile[] {
 export interface TreeFile {
   /** Relative POSIX path inside the output directory. */
   readonly path: string;
-  /** The file's text is these parts, in order. */
-  readonly parts: readonly string[];
+  /**
+   * The file's text is these parts, in order, read once. A large file's parts may be made as they
+   * are read (a generator): the writer then holds one chunk of it at a time, and a big text is
+   * never one string, which V8 keeps outside its young generation until a full collection.
+   */
+  readonly parts: Iterable<string>;
   readonly executable?: boolean;
 }
 
@@ -50,5 +54,19 @@ export function treeFile(file: OutputFile): TreeFile {
 
 export function outputFile(file: TreeFile): OutputFile {
   const { parts, ...rest } = file;
-  return { ...rest, content: parts.join('') };
+  return { ...rest, content: Array.from(parts).join('') };
+}
+
+/** A file's parts: `head`, then `body`'s, read as they come. */
+export function* withHeader(head: string, body: Iterable<string>): Generator<string> {
+  yield head;
+  yield* body;
+}
+
+/** Lines a part can hold: a batch costs one join, and stays far below V8's large-object size. */
+const LINES_PER_PART = 256;
+
+/** `lines`, each with its newline, a batch at a time: the text of `lines.join("\n") + "\n"` (nothing for no lines), never made whole. */
+export function* lineParts(lines: readonly string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i += LINES_PER_PART) yield `${lines.slice(i, i + LINES_PER_PART).join('\n')}\n`;
 }

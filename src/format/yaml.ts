@@ -46,6 +46,11 @@ export function toYamlStream(docs: readonly unknown[]): string {
   return docs.map((d) => toYaml(d)).join('---\n');
 }
 
+/** toYamlStream's text a document at a time, made as it is read. */
+export function* yamlStreamParts(docs: readonly unknown[]): Generator<string> {
+  for (const [i, d] of docs.entries()) yield i > 0 ? `---\n${toYaml(d)}` : toYaml(d);
+}
+
 /** Scalars `yaml` leaves unquoted are a subset of these; the schema decides the rest. */
 // A leading `/` (Azure resource IDs) and an inner `|` (kustomize target alternations) are plain
 // for `yaml` too: neither is an indicator there.

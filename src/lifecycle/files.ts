@@ -3,10 +3,10 @@
  * dropped grants) and `cloud/teardown.sh` (everything the scripts create, behind a guard).
  */
 import type { Model } from '../model/model.js';
-import { generatedHeader, type TreeFile } from '../format/tree.js';
+import { generatedHeader, withHeader, type TreeFile } from '../format/tree.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
 import { collectGrants } from './collect.js';
-import { GRANT_RECORD_FILE, nextRecord, removalOrder, serializeGrantRecord, type GrantRecord } from './record.js';
+import { GRANT_RECORD_FILE, grantRecordParts, nextRecord, removalOrder, type GrantRecord } from './record.js';
 import { removalHelpers, removalSteps } from './removal.js';
 
 const PRUNE_SCRIPT = 'cloud/prune.sh';
@@ -19,18 +19,21 @@ function deletes(g: CloudGrant): boolean {
   return true;
 }
 
-function body(grants: readonly CloudGrant[]): string {
+/** The script's body, a removal step at a time as it is read. */
+function* body(grants: readonly CloudGrant[]): Generator<string> {
   // Controller objects are deleted with kubectl (README), not by the cloud scripts.
   const steps = removalOrder(grants.filter(deletes).filter((g) => g.cli !== 'kubectl'));
   const used = [...new Set(steps.map((g) => g.cli))];
   const needs = used.map((cli) => `command -v ${cli} >/dev/null 2>&1 || { echo "wi-gen: ${cli} is not installed" >&2; exit 2; }\n`).join('');
   const helpers = removalHelpers(steps).map((h) => `${h}\n\n`).join('');
-  return `${helpers}${needs}\n${steps.map((g) => removalSteps(g).join('\n')).join('\n\n')}\n`;
+  yield `${helpers}${needs}\n`;
+  for (const [i, g] of steps.entries()) yield `${i > 0 ? '\n\n' : ''}${removalSteps(g).join('\n')}`;
+  yield '\n';
 }
 
 /** The script's text, its header apart from its (long) body: see TreeFile. */
-function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): string[] {
-  return [`#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}`, body(grants)];
+function script(model: Model, purpose: string, guard: string, grants: readonly CloudGrant[]): Iterable<string> {
+  return withHeader(`#!/usr/bin/env bash\n${generatedHeader(model.specName, 'hash')}# ${purpose}\n# Idempotent: every step looks before it deletes; safe to re-run.\nset -euo pipefail\n\n${guard}`, body(grants));
 }
 
 interface LifecycleFiles {
@@ -46,7 +49,7 @@ export function lifecycleFiles(model: Model, previous: GrantRecord, pruned: bool
 }
 
 function* lifecycleTree(model: Model, grants: readonly CloudGrant[], record: GrantRecord): Generator<TreeFile> {
-  yield { path: GRANT_RECORD_FILE, parts: [serializeGrantRecord(record)] };
+  yield { path: GRANT_RECORD_FILE, parts: grantRecordParts(record) };
   if (record.prune.some((g) => g.cli !== 'kubectl')) {
     yield {
       path: PRUNE_SCRIPT,

@@ -56,8 +56,27 @@ export function nextRecord(grants: readonly CloudGrant[], previous: GrantRecord,
   return { grants, prune: [...dropped.keys()].sort().map((k) => dropped.get(k) as CloudGrant) };
 }
 
-export function serializeGrantRecord(record: GrantRecord): string {
-  return `${JSON.stringify({ apiVersion: GRANT_RECORD_API_VERSION, kind: GRANT_RECORD_KIND, grants: record.grants, prune: record.prune }, null, 2)}\n`;
+/**
+ * The record's file: `JSON.stringify(record, null, 2)` and a newline, a grant at a time as it is
+ * read (a record of thousands of grants is never one string).
+ */
+export function* grantRecordParts(record: GrantRecord): Generator<string> {
+  yield `{\n  "apiVersion": ${JSON.stringify(GRANT_RECORD_API_VERSION)},\n  "kind": ${JSON.stringify(GRANT_RECORD_KIND)},\n  "grants": `;
+  yield* listParts(record.grants);
+  yield ',\n  "prune": ';
+  yield* listParts(record.prune);
+  yield '\n}\n';
+}
+
+/** A list of the record, as JSON.stringify indents it two levels deep. */
+function* listParts(grants: readonly CloudGrant[]): Generator<string> {
+  if (grants.length === 0) {
+    yield '[]';
+    return;
+  }
+  // JSON text holds no newline of its own (a string's is escaped): each one is the layout's.
+  for (const [i, g] of grants.entries()) yield `${i === 0 ? '[\n' : ',\n'}    ${JSON.stringify(g, null, 2).replace(/\n/g, '\n    ')}`;
+  yield '\n  ]';
 }
 
 /** Removal order: CLIs in reverse creation order, grants before what they name. */
