@@ -129,8 +129,9 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
   for (const f of terraformFiles(model, plans)) yield made(f);
   for (const f of cloudObjectFiles(model, plans)) yield made(f);
   const adopting = adoptingSection(plans);
+  const cloudObjects = plans.flatMap((p) => p.objects ?? []);
   plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
-  let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, lifecycle.previous, lifecycle.pruned === true);
+  let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, cloudObjects, lifecycle.previous, lifecycle.pruned === true);
   for (const f of life.files) yield made(f);
   // The README names only what is left to prune: every grant of the record is let go before it is made.
   const pruning = { prune: life.record.prune };

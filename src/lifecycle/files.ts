@@ -5,6 +5,7 @@
 import type { Model } from '../model/model.js';
 import { generatedHeader, withHeader, type TreeFile } from '../format/tree.js';
 import type { CloudGrant } from '../model/cloud-grant.js';
+import type { CloudObjects } from '../model/method.js';
 import { collectGrants } from './collect.js';
 import { GRANT_RECORD_FILE, grantRecordParts, nextRecord, removalOrder, type GrantRecord } from './record.js';
 import { removalHelpers, removalSteps } from './removal.js';
@@ -42,8 +43,9 @@ interface LifecycleFiles {
   readonly record: GrantRecord;
 }
 
-export function lifecycleFiles(model: Model, previous: GrantRecord, pruned: boolean): LifecycleFiles {
-  const grants = collectGrants(model);
+/** `cloudObjects`: the Config Connector / ASO objects of the render's cloud plans (see collectGrants). */
+export function lifecycleFiles(model: Model, cloudObjects: readonly CloudObjects[], previous: GrantRecord, pruned: boolean): LifecycleFiles {
+  const grants = collectGrants(model, cloudObjects);
   const record = nextRecord(grants, previous, pruned);
   return { files: lifecycleTree(model, grants, record), record };
 }
