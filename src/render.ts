@@ -8,7 +8,7 @@ import { synthesizeManifests, type ManifestFile } from './k8s/manifests.js';
 import { certManagerConfig } from './emit/cert-manager.js';
 import { helmValues } from './emit/helm.js';
 import { certManagerComponent, hasNamespaceComponents, namespaceComponents } from './emit/kustomize.js';
-import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles } from './emit/cloud.js';
+import { cloudObjectFiles, cloudPlans, scriptFiles, terraformFiles, terraformModule } from './emit/cloud.js';
 import { adoptingSection, readmeFile } from './emit/readme.js';
 import { generatedHeader, outputFile, sortFiles, treeFile, withHeader, type OutputFile, type TreeFile } from './format/tree.js';
 import { toYaml, toYamlStream, yamlStreamParts } from './format/yaml.js';
@@ -126,9 +126,10 @@ function* treeFiles(model: Model, warnings: readonly string[], lifecycle: Render
   for (const f of namespaceComponents(model)) yield made(treeFile(f));
   let plans: CloudPlan[] | undefined = cloudPlans(model);
   for (const f of scriptFiles(model, plans)) yield made(f);
-  for (const f of terraformFiles(model, plans)) yield made(f);
+  const terraform = terraformModule(plans);
+  for (const f of terraformFiles(model, terraform)) yield made(f);
   for (const f of cloudObjectFiles(model, plans)) yield made(f);
-  const adopting = adoptingSection(plans);
+  const adopting = adoptingSection(terraform);
   const cloudObjects = plans.flatMap((p) => p.objects ?? []);
   plans = undefined; // the plans' lines are in the files above: not kept while the rest is made
   let life: ReturnType<typeof lifecycleFiles> | undefined = lifecycleFiles(model, cloudObjects, lifecycle.previous, lifecycle.pruned === true);

@@ -5,7 +5,7 @@
 import type { Model } from '../model/model.js';
 import { CLOUD_SCRIPTS, type CloudPlan, type MethodContext, type ScriptSection, type TerraformFile, type TerraformProvider } from '../model/method.js';
 import { attr, block, comment, renderHclParts, type HclBlock } from '../format/hcl.js';
-import { ADOPTION_FILE, adoption, importBlocks } from './terraform-imports.js';
+import { ADOPTION_FILE, adoption, importBlocks, type Adoption } from './terraform-imports.js';
 import { generatedHeader, lineParts, withHeader, type TreeFile } from '../format/tree.js';
 import { yamlStreamParts } from '../format/yaml.js';
 
@@ -70,11 +70,25 @@ function* scriptBody(preambles: readonly string[], sections: readonly ScriptSect
   }
 }
 
-export function terraformFiles(model: Model, plans: readonly CloudPlan[]): TreeFile[] {
-  const files = terraformInputs(plans);
+/**
+ * The plans' Terraform as one module: its files, one configuration per provider, and what adopting
+ * objects that already exist takes. Made once, for the module's files and the README's section.
+ */
+export interface TerraformModule {
+  readonly files: readonly TerraformFile[];
+  readonly providers: ReadonlyMap<string, TerraformProvider>;
+  readonly adoption: Adoption;
+}
+
+export function terraformModule(plans: readonly CloudPlan[]): TerraformModule {
+  const files = plans.flatMap((p) => p.terraform ?? []).filter((f) => f.blocks.length > 0);
+  const providers = mergedProviders(files);
+  return { files, providers, adoption: adoption(files, providers) };
+}
+
+export function terraformFiles(model: Model, { files, providers, adoption: { imports } }: TerraformModule): TreeFile[] {
   if (files.length === 0) return [];
   const header = comment(generatedHeader(model.specName, 'hash').slice('# '.length).trimEnd());
-  const providers = mergedProviders(files);
   const versions: HclBlock = block('terraform', [], [
     attr('required_version', `>= ${newestVersion(['1.3', ...files.flatMap((f) => (f.minimumTerraformVersion ? [f.minimumTerraformVersion] : []))])}`),
     block(
@@ -95,7 +109,6 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): TreeF
   const merged = new Map<string, HclBlock[]>();
   for (const f of files) appendTo(merged, f.file, f.blocks);
   // Opt-in: an import block whose object does not exist fails the plan, so a fresh cloud must not read them.
-  const { imports } = adoption(files, providers);
   const adopt = comment(
     [
       'Import blocks for the first apply after cloud/*.sh (or a hand) made these objects: copy this file to',
@@ -110,15 +123,10 @@ export function terraformFiles(model: Model, plans: readonly CloudPlan[]): TreeF
 }
 
 /** One configuration per provider for the whole module, as versions.tf writes it: the last file's wins. */
-export function mergedProviders(files: readonly TerraformFile[]): Map<string, TerraformProvider> {
+function mergedProviders(files: readonly TerraformFile[]): Map<string, TerraformProvider> {
   const providers = new Map<string, TerraformProvider>();
   for (const f of files) for (const [name, p] of Object.entries(f.providers)) providers.set(name, p);
   return providers;
-}
-
-/** The Terraform files of the plans, as `terraformFiles` reads them (for the README's adoption section). */
-export function terraformInputs(plans: readonly CloudPlan[]): TerraformFile[] {
-  return plans.flatMap((p) => p.terraform ?? []).filter((f) => f.blocks.length > 0);
 }
 
 /** The highest of `MAJOR.MINOR[.PATCH]` versions, compared numerically. */

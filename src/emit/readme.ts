@@ -4,14 +4,14 @@
  */
 import { shellQuote } from '../format/shell.js';
 import type { Model } from '../model/model.js';
-import type { CloudPlan, MethodContext, ReadmeContribution } from '../model/method.js';
+import type { MethodContext, ReadmeContribution } from '../model/method.js';
 import type { CertManagerConfig } from './cert-manager.js';
 import { ISSUER_AMBIENT_CREDENTIALS_FLAG } from './cert-manager.js';
 import { generatedHeader, type TreeFile } from '../format/tree.js';
 import type { GrantRecord } from '../lifecycle/record.js';
 import { kubectlDelete } from '../lifecycle/removal.js';
-import { mergedProviders, terraformInputs } from './cloud.js';
-import { ADOPTION_FILE, TERRAFORM_DIR, adoption } from './terraform-imports.js';
+import type { TerraformModule } from './cloud.js';
+import { ADOPTION_FILE, TERRAFORM_DIR } from './terraform-imports.js';
 
 const CERT_MANAGER_VERSION = 'v1.21.1';
 
@@ -82,7 +82,7 @@ function indentContinuations(text: string, pad: string): string {
 const isCloudScript = (path: string): boolean => path.length > 'cloud/.sh'.length && path.startsWith('cloud/') && path.endsWith('.sh') && !path.slice('cloud/'.length, -'.sh'.length).includes('/');
 
 /**
- * `adopting` is `adoptingSection(plans)` of the render's cloud plans: made while they are at hand,
+ * `adopting` is `adoptingSection(terraform)` of the render's cloud plans: made while they are at hand,
  * so the README does not plan every binding's cloud side again.
  */
 export function readmeFile(model: Model, paths: readonly string[], config: CertManagerConfig | undefined, warnings: readonly string[], adopting: readonly string[], record?: Pick<GrantRecord, 'prune'>): TreeFile {
@@ -262,10 +262,8 @@ function lifecycleSection(model: Model, paths: readonly string[], record: Pick<G
  * hand already made. The import blocks stay out of the module until asked for: one whose object
  * does not exist fails the plan, and a fresh cloud has none of them.
  */
-export function adoptingSection(plans: readonly CloudPlan[]): string[] {
-  const files = terraformInputs(plans);
+export function adoptingSection({ files, adoption: { imports, recipes, notNeeded } }: TerraformModule): string[] {
   if (files.length === 0) return [];
-  const { imports, recipes, notNeeded } = adoption(files, mergedProviders(files));
   if (imports.length === 0 && recipes.length === 0) return [];
   const importedByModule = files.some((f) => f.blocks.some((b) => b.type === 'import'));
   const steps: string[] = [];

@@ -41,7 +41,7 @@ interface ImportRecipe {
   readonly doc: string;
 }
 
-interface Adoption {
+export interface Adoption {
   readonly imports: readonly ImportTarget[];
   readonly recipes: readonly ImportRecipe[];
   /** Resource types emitted that need no import, each with the reason. */
