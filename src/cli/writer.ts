@@ -570,10 +570,11 @@ function writeStaged(path: string, parts: Iterable<string>, mode: number, durabi
   durability.written(fd, path);
 }
 
-/** The file open at `fd` holds `bytes` at `position`. */
-function holdsAt(fd: number, bytes: Buffer, position: number): boolean {
+/** The previous file holds `bytes` at `position` (within the size it had when it was opened). */
+function holdsAt(previous: Previous, bytes: Buffer, position: number): boolean {
+  if (position + bytes.length > previous.stat.size) return false;
   for (let got = 0; got < bytes.length; ) {
-    const n = readSync(fd, readBack, got, bytes.length - got, position + got);
+    const n = readSync(previous.fd, readBack, got, bytes.length - got, position + got);
     if (n === 0) return false;
     got += n;
   }
@@ -763,7 +764,7 @@ function sameFile(previous: Previous | undefined, parts: Iterable<string>): Unch
   try {
     let position = 0;
     const same = eachChunk(parts, (bytes) => {
-      if (position + bytes.length > previous.stat.size || !holdsAt(previous.fd, bytes, position)) return false;
+      if (!holdsAt(previous, bytes, position)) return false;
       position += bytes.length;
       return true;
     });
@@ -806,7 +807,7 @@ function compareOrWrite(previous: Previous | undefined, parts: Iterable<string>,
   };
   try {
     eachChunk(parts, (bytes) => {
-      if (!out && previous && position + bytes.length <= previous.stat.size && holdsAt(previous.fd, bytes, position)) {
+      if (!out && previous && holdsAt(previous, bytes, position)) {
         position += bytes.length;
         return true;
       }
