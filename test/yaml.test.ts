@@ -136,12 +136,13 @@ test('the direct writer takes the objects wi-gen writes most (and gets them righ
   assert.is(directYaml({ a: 'two\nlines' }), undefined, 'so is a block scalar');
 });
 
-test('a stream made a document at a time is toYamlStream: the same text, a part a document', () => {
+test('a stream made a document at a time: the documents joined by ---, a part a document, and toYamlStream is its text', () => {
   const docs = [{ a: 1 }, { kind: 'ServiceAccount', metadata: { name: 'x', annotations: { 'k/v': 'yes' } } }, ['l', 'm'], 'text'];
   for (let n = 0; n <= docs.length; n++) {
     const parts = [...yamlStreamParts(docs.slice(0, n))];
     assert.is(parts.length, n);
-    assert.is(parts.join(''), toYamlStream(docs.slice(0, n)));
+    assert.is(parts.join(''), docs.slice(0, n).map((d) => toYaml(d)).join('---\n'));
+    assert.is(toYamlStream(docs.slice(0, n)), parts.join(''));
   }
 });
 

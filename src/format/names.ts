@@ -1,6 +1,6 @@
 /** Identifiers derived from spec values for other languages' namespaces (Terraform, file names). */
 
-const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+export const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**

@@ -11,6 +11,7 @@
  */
 import { Document, isScalar, stringify, visit } from 'yaml';
 import { NON_STRING_PLAIN_SCALARS } from './yaml-resolvers.js';
+import { isAsciiDigit, isAsciiLetter } from './names.js';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 
@@ -43,7 +44,7 @@ export function directYaml(value: unknown): string | undefined {
 
 /** A multi-document stream with `---` between documents and a trailing newline. */
 export function toYamlStream(docs: readonly unknown[]): string {
-  return docs.map((d) => toYaml(d)).join('---\n');
+  return Array.from(yamlStreamParts(docs)).join('');
 }
 
 /** toYamlStream's text a document at a time, made as it is read. */
@@ -75,11 +76,10 @@ const nonStringPattern = (): RegExp =>
 
 /** The forms of both lists that start with a letter: YAML 1.1's and 1.2's words, and a bare exponent such as e5. */
 const NON_STRING_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
-const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 function isBareExponent(value: string): boolean {
   let i = value.charCodeAt(1) === 43 || value.charCodeAt(1) === 45 ? 2 : 1;
   if (i >= value.length) return false;
-  for (; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  for (; i < value.length; i++) if (!isAsciiDigit(value.charCodeAt(i))) return false;
   return true;
 }
 
@@ -94,9 +94,9 @@ function isBareExponent(value: string): boolean {
 export function readAsNonString(value: string): boolean {
   if (value === '') return true;
   const first = value.charCodeAt(0);
-  if ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)) return NON_STRING_WORDS.has(value) || ((first === 101 || first === 69) && isBareExponent(value));
+  if (isAsciiLetter(first)) return NON_STRING_WORDS.has(value) || ((first === 101 || first === 69) && isBareExponent(value));
   // - + . ~ < = and digits
-  if (!(first === 45 || first === 43 || first === 46 || first === 126 || first === 60 || first === 61 || isDigit(first))) return false;
+  if (!(first === 45 || first === 43 || first === 46 || first === 126 || first === 60 || first === 61 || isAsciiDigit(first))) return false;
   return nonStringPattern().test(value);
 }
 const plainCache = new Map<string, boolean>();
