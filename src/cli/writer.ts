@@ -758,6 +758,14 @@ function openPrevious(dir: string, target: string, path: string, listedInode: nu
 
 const unchangedAs = ({ path, stat }: Previous): Unchanged => ({ path, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
 
+/** `now` is the file `was` stood for when it was compared: same size, and written or changed at no time since. */
+const stillAsCompared = (now: Stats, was: Pick<Unchanged, 'size' | 'mtimeMs' | 'ctimeMs'>): boolean =>
+  now.size === was.size && now.mtimeMs === was.mtimeMs && now.ctimeMs === was.ctimeMs;
+
+/** A file of DIR compared earlier was changed since, by something other than wi-gen (which the lock keeps out). */
+const changedWhileWriting = (dir: string, path: string): UsageError =>
+  new UsageError(`${join(dir, path)} changed while wi-gen was writing ${dir}; nothing was changed, run again`);
+
 /** `previous` holds exactly the parts' bytes: its stat then, else undefined. Closes it. */
 function sameFile(previous: Previous | undefined, parts: Iterable<string>): Unchanged | undefined {
   if (!previous) return undefined;
@@ -798,10 +806,7 @@ function compareOrWrite(previous: Previous | undefined, parts: Iterable<string>,
       copyPrefix(previous.fd, staged.fd, position);
       // Compared and copied through one descriptor: only a write into the file itself (which the
       // lock does not keep out) can make the copy differ from what was compared.
-      const now = fstatSync(previous.fd);
-      if (now.size !== previous.stat.size || now.mtimeMs !== previous.stat.mtimeMs || now.ctimeMs !== previous.stat.ctimeMs) {
-        throw new UsageError(`${join(previous.dir, previous.path)} changed while wi-gen was writing ${previous.dir}; nothing was changed, run again`);
-      }
+      if (!stillAsCompared(fstatSync(previous.fd), previous.stat)) throw changedWhileWriting(previous.dir, previous.path);
     }
     return staged;
   };
@@ -844,9 +849,7 @@ function stageUnchanged(dir: string, target: string, file: Unchanged, staged: st
   // the path would name a file outside DIR, and a hard link would pull it into the tree.
   const from = join(target, ...file.path.split('/'));
   const st = statIfThere(from);
-  if (!st || !st.isFile() || st.ino !== file.ino || st.size !== file.size || st.mtimeMs !== file.mtimeMs || st.ctimeMs !== file.ctimeMs) {
-    throw new UsageError(`${join(dir, file.path)} changed while wi-gen was writing ${dir}; nothing was changed, run again`);
-  }
+  if (!st || !st.isFile() || st.ino !== file.ino || !stillAsCompared(st, file)) throw changedWhileWriting(dir, file.path);
   try {
     linkSync(from, staged);
   } catch {
@@ -960,14 +963,15 @@ function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, d
     // stat, not their bytes). After a recovery the swap must still run, to make its rename durable.
     let stagingMade = false;
     let waiting: { file: Unchanged; mode: number }[] = [];
+    const stageAsIs = (file: Unchanged, mode: number) => {
+      const path = stagedPath(file.path);
+      makeParent(path);
+      stageUnchanged(dir, target, file, path, mode, durability);
+    };
     const startStaging = () => {
       mkdirSync(staging);
       stagingMade = true;
-      for (const { file, mode } of waiting) {
-        const path = stagedPath(file.path);
-        makeParent(path);
-        stageUnchanged(dir, target, file, path, mode, durability);
-      }
+      for (const { file, mode } of waiting) stageAsIs(file, mode);
       waiting = [];
     };
     if (!exists || restored) startStaging();
@@ -992,11 +996,7 @@ function* writeSteps(dir: string, content: TreeContent, options: WriteOptions, d
       const same = compareOrWrite(previous, parts, stage, durability);
       if (!same) continue;
       if (!stagingMade) waiting.push({ file: same, mode: mode & ~umask });
-      else {
-        const path = stagedPath(f.path);
-        makeParent(path);
-        stageUnchanged(dir, target, same, path, mode & ~umask, durability);
-      }
+      else stageAsIs(same, mode & ~umask);
     }
 
     const generatedDirs = new Set([...generated].flatMap((p) => ancestors(p)));
