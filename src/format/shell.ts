@@ -2,7 +2,7 @@
  * Shell text for the generated `cloud/*.sh` scripts. Every spec value reaches a script through
  * `shellQuote`, so a value can never run a command or break out of its argument.
  */
-import { collapseRuns, isAsciiDigit } from './names.js';
+import { collapseRuns, isAsciiDigit, isAsciiLetter } from './names.js';
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -18,9 +18,10 @@ export const shellVar = (name: string): ShellVariable => new ShellVariable(name)
 /** A shell variable name derived from spec values, e.g. `cert-manager` + `principal_id` → `CERT_MANAGER_PRINCIPAL_ID`. */
 export function shellVarName(...parts: readonly string[]): string {
   // Other characters and runs of '_' become one '_'.
-  const name = collapseRuns(parts.join('_').toUpperCase(), (c) => (c >= 65 && c <= 90) || isAsciiDigit(c), '_');
+  // Upper-cased first, so the ASCII letters left are A-Z.
+  const name = collapseRuns(parts.join('_').toUpperCase(), (c) => isAsciiLetter(c) || isAsciiDigit(c), '_');
   const first = name.charCodeAt(0);
-  return (first >= 65 && first <= 90) || first === 95 ? name : `_${name}`;
+  return isAsciiLetter(first) || first === 95 ? name : `_${name}`;
 }
 
 const CONTROL = /[\x00-\x1f\x7f]/;

@@ -7,6 +7,7 @@
  */
 import type { SpecPath } from '../model/diagnostics.js';
 import { someString } from './some-string.js';
+import { isAsciiDigit, isAsciiLetter } from '../format/names.js';
 
 interface SecretShape {
   readonly what: string;
@@ -26,7 +27,7 @@ function hasBase64Run(value: string, length: number): boolean {
   let run = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    const inAlphabet = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 47 || c === 43;
+    const inAlphabet = isAsciiLetter(c) || isAsciiDigit(c) || c === 47 || c === 43;
     run = inAlphabet ? run + 1 : 0;
     if (run >= length) return true;
   }

@@ -5,7 +5,7 @@
  * @see ../shared/research/azure.md §1 (webhook keys), §3 (federated credentials, roles, scopes), §5 (pod identity)
  */
 import { createHash } from 'node:crypto';
-import { collapseRuns, isAsciiDigit } from '../../format/names.js';
+import { collapseRuns, isAsciiDigit, isAsciiLetter } from '../../format/names.js';
 
 // --- Azure Workload Identity webhook (Azure/azure-workload-identity pkg/webhook/consts.go)
 
@@ -120,8 +120,9 @@ export const ASO_AUTHORIZATION_API_VERSION = 'authorization.azure.com/v1api20220
 
 /** A Kubernetes object-name segment from an Azure name (which may hold capitals, `_`, `(`, `)`). */
 export function kubernetesNameSegment(value: string): string {
-  // Other characters become '-', runs of '-' one, and leading and trailing '-' and '.' go.
-  const segment = collapseRuns(value.toLowerCase(), (c) => (c >= 97 && c <= 122) || isAsciiDigit(c) || c === 46, '-');
+  // Other characters become '-', runs of '-' one, and leading and trailing '-' and '.' go (lower-cased
+  // first, so the ASCII letters left are a-z).
+  const segment = collapseRuns(value.toLowerCase(), (c) => isAsciiLetter(c) || isAsciiDigit(c) || c === 46, '-');
   const edge = (k: number) => segment[k] === '-' || segment[k] === '.';
   let start = 0;
   while (start < segment.length && edge(start)) start++;
